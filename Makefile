@@ -1,0 +1,38 @@
+# Two commands do all set-up: `make demo` and `make test`.
+PORT ?= 8000
+VENV := .venv
+# RAAK needs Python 3.12+ (Django 6). Take the first one found.
+PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/bin/python3 \
+	$(HOME)/.pyenv/versions/3.12*/bin/python3 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "RAAK needs Python 3.12 or newer; set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/raak migrate --no-input -v0
+	$(VENV)/bin/raak demo --no-serve
+	$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check raak tests bench
+	$(VENV)/bin/ruff format --check raak tests bench
+	$(VENV)/bin/raak makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix raak tests bench
+	$(VENV)/bin/ruff format raak tests bench
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,38 @@
+"""Demo accounts. They are made only by `raak demo`, never by migrations or imports,
+so a production database never has them."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from raak.accounts.models import Role
+
+DEMO_PASSWORD = "raak-demo"
+
+
+@transaction.atomic
+def create_demo_users(programme):
+    User = get_user_model()
+    made = []
+
+    def user(username, first_name):
+        u, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name}
+        )
+        if created:
+            u.set_password(DEMO_PASSWORD)
+            u.save()
+            made.append(username)
+        return u
+
+    national = user("landelijk", "Landelijk bureau (demo)")
+    Role.objects.get_or_create(user=national, programme=programme, region=None, kind=Role.NATIONAL)
+    for region in programme.regions.all():
+        u = user(f"coord-{region.slug}", f"Regiocoördinator {region.name} (demo)")
+        Role.objects.get_or_create(
+            user=u, programme=programme, region=region, kind=Role.COORDINATOR
+        )
+    first = programme.regions.first()
+    if first:
+        viewer = user(f"meelezer-{first.slug}", f"Meelezer {first.name} (demo)")
+        Role.objects.get_or_create(user=viewer, programme=programme, region=first, kind=Role.VIEWER)
+    return made

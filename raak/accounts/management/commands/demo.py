@@ -1,0 +1,45 @@
+import os
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from raak.accounts.demo import DEMO_PASSWORD, create_demo_users
+from raak.programmes import tables
+from raak.programmes.importing import import_programme
+from raak.programmes.models import Programme
+
+DEMO_FILE = Path(__file__).resolve().parents[3] / "programmes" / "data" / "raak-2008-2010.json"
+
+
+class Command(BaseCommand):
+    help = "Load the demo programme (the 2008-2010 programme, from the seed report) and demo accounts, then serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load only; do not start the server"
+        )
+        parser.add_argument("--reset", action="store_true", help="delete the demo programme first")
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, no_serve=False, reset=False, port="8000", **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        slug = "raak-2008-2010"
+        if reset:
+            Programme.objects.filter(slug=slug).delete()
+        programme = Programme.objects.filter(slug=slug).first()
+        if programme is None:
+            programme = import_programme(tables.read(DEMO_FILE), actor="raak demo").programme
+            self.stdout.write(f"Demoprogramma geladen: {programme.name}")
+        else:
+            self.stdout.write(
+                f"Demoprogramma staat er al: {programme.name} (--reset laadt opnieuw)"
+            )
+        made = create_demo_users(programme)
+        if made:
+            self.stdout.write(
+                f"{len(made)} demo-accounts aangemaakt (wachtwoord “{DEMO_PASSWORD}”): "
+                "landelijk, coord-<regio> (bijv. coord-amsterdam), meelezer-alkmaar"
+            )
+        if not no_serve:
+            call_command("runserver", f"127.0.0.1:{port}")

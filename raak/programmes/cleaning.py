@@ -1,0 +1,73 @@
+"""Turn raw cell values (CSV text, XLSX cells, JSON values) into typed values.
+
+Each cleaner returns the value or raises ValueError with a message for the person who
+made the file.
+"""
+
+import re
+from datetime import date, datetime
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+GM_CODE = re.compile(r"^GM\d{4}$")
+PV_CODE = re.compile(r"^PV\d{2}$")
+
+TRUE = {"yes", "ja", "true", "waar", "1", "x"}
+FALSE = {"no", "nee", "false", "onwaar", "0", ""}
+
+
+def clean_str(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet turns "2012" into 2012.0
+    if isinstance(value, (list, dict)):
+        raise ValueError("verwacht tekst")
+    if isinstance(value, datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+def clean_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_str(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"“{text}” is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2011-01-15"
+        ) from None
+
+
+def clean_bool(value):
+    if isinstance(value, bool):
+        return value
+    text = clean_str(value).lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError(f"“{text}” is geen ja/nee; schrijf yes of no")
+
+
+def clean_list(value):
+    if value in (None, ""):
+        return []
+    if isinstance(value, list):
+        return [clean_str(v) for v in value]
+    return [v for v in re.split(r"[\s,;]+", clean_str(value)) if v]
+
+
+CLEANERS = {"str": clean_str, "date": clean_date, "bool": clean_bool, "list": clean_list}
+
+
+def check_slug(value):
+    if not SLUG.match(value):
+        raise ValueError(
+            f"“{value}” is geen geldige sleutel; gebruik kleine letters, cijfers en streepjes"
+        )
+    return value

@@ -1,0 +1,74 @@
+"""Recording changes: who, when, what, old -> new.
+
+Every write path (import, web forms, round state changes) goes through a Recorder so
+that nothing changes without a ChangeRecord.
+"""
+
+from datetime import date
+
+from django.db import models
+
+from raak.programmes.models import ChangeRecord
+
+
+def display(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return getattr(value, "key", None) or str(value)
+    return str(value)
+
+
+def describe(items):
+    """A list of small dicts as one line: "GM0363 Amsterdam; GM0362 Amstelveen"."""
+    return "; ".join(" ".join(str(v) for v in item.values() if v) for item in items)
+
+
+class Recorder:
+    def __init__(self, user=None, actor="", programme=None):
+        self.user = user
+        self.actor = actor or (user.get_username() if user else "systeem")
+        self.programme = programme
+        self.quiet = False  # a new programme's import is one record, not one per row
+        self.pending = []
+
+    def record(self, *, subject, field="", old="", new="", round=None, region=None):
+        if self.quiet:
+            return
+        self.pending.append(
+            ChangeRecord(
+                user=self.user,
+                actor=self.actor,
+                programme=self.programme,
+                round=round,
+                region=region,
+                subject=subject,
+                field=field,
+                old=display(old),
+                new=display(new),
+            )
+        )
+
+    def update(self, obj, values, *, subject, round=None, region=None, save=True):
+        """Set `values` on `obj`, record each field that changes; return whether any did."""
+        changed = []
+        for name, new in values.items():
+            old = getattr(obj, name)
+            if old != new:
+                if name != "position":  # reordering rows is not worth a record
+                    self.record(
+                        subject=subject, field=name, old=old, new=new, round=round, region=region
+                    )
+                setattr(obj, name, new)
+                changed.append(name)
+        if changed and save:
+            obj.save(update_fields=changed)
+        return bool(changed)
+
+    def flush(self):
+        ChangeRecord.objects.bulk_create(self.pending, batch_size=2000)
+        self.pending = []

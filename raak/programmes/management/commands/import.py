@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from raak.programmes import tables
+from raak.programmes.importing import import_programme
+
+KINDS = ["programme"]
+
+
+class Command(BaseCommand):
+    help = "Import data from a file: `raak import programme FILE` (JSON, XLSX, CSV or a folder of CSVs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS, help="what the file holds")
+        parser.add_argument("file", help="a .json, .xlsx or .csv file, or a folder of .csv files")
+        parser.add_argument(
+            "--programme",
+            help="slug of the programme to update, when the file has no programme table",
+        )
+
+    def handle(self, kind, file, programme=None, **options):
+        console = Console(stderr=True)
+        with console.status(f"{file} lezen en controleren…"):
+            try:
+                result = import_programme(
+                    tables.read(file), programme_slug=programme, actor=f"import: {file}"
+                )
+            except tables.FormatError as e:
+                lines = "\n".join(f"  {p}" for p in e.problems)
+                raise CommandError(
+                    f"Niets geïmporteerd: {len(e.problems)} probleem/problemen gevonden.\n{lines}"
+                ) from None
+        verb = "aangemaakt" if result.created else "bijgewerkt"
+        self.stdout.write(f"Programma {result.programme.slug} {verb}.")
+        for what, n in sorted(result.counts.items()):
+            if n:
+                self.stdout.write(f"  {what}: {n}")

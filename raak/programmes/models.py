@@ -1,0 +1,286 @@
+"""A regional programme as data: regions, milestones, indicators and reporting rounds.
+
+Nothing here knows about the 2008-2010 programme; that one is only the demo data
+(`data/raak-2008-2010.json`). Another programme with other regions, milestones and
+indicators is another import file.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    description = models.TextField(blank=True)
+    # Where the data comes from; shown on every public page of the programme.
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Regions that exist on `day`: regions split and merge, old ones stay as history."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class Region(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="regions")
+    slug = models.SlugField()
+    name = models.CharField(max_length=200)
+    # The centrumgemeente by CBS code (GM0363) and name as the programme knew it.
+    centrumgemeente_code = models.CharField(max_length=6, blank=True)
+    centrumgemeente_name = models.CharField(max_length=100, blank=True)
+    province_code = models.CharField(max_length=4, blank=True)  # CBS code, e.g. PV27
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="successors", blank=True
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="region_slug_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionMunicipality(models.Model):
+    """A member municipality of a region, by CBS code, where the source gives it."""
+
+    region = models.ForeignKey(Region, models.CASCADE, related_name="municipalities")
+    code = models.CharField(max_length=6)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="region_municipality_unique")
+        ]
+
+
+class RegionNote(models.Model):
+    """A dated history note, e.g. a split the source mentions but its tables do not show."""
+
+    region = models.ForeignKey(Region, models.CASCADE, related_name="notes")
+    date_text = models.CharField(max_length=100, blank=True)
+    text = models.TextField()
+    source = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class Milestone(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="milestones")
+    key = models.SlugField()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="milestone_key_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """A question every region answers per round from a programme-defined list."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="indicators")
+    key = models.SlugField()
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="indicator_key_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorCategory(models.Model):
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="categories")
+    key = models.SlugField()
+    label = models.CharField(max_length=200)
+    # Whether an answer in this category may carry a date (e.g. "yes, until 31-12-2011").
+    takes_date = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "key"], name="category_key_unique")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class RoundQuerySet(models.QuerySet):
+    def visible_to_public(self):
+        return self.filter(state=Round.PUBLISHED)
+
+
+class Round(models.Model):
+    OPEN, CLOSED, PUBLISHED = "open", "closed", "published"
+    STATES = [(OPEN, _("open")), (CLOSED, _("gesloten")), (PUBLISHED, _("gepubliceerd"))]
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="rounds")
+    slug = models.SlugField()
+    name = models.CharField(max_length=200)
+    peildatum = models.DateField()
+    state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["peildatum", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="round_slug_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self):
+        # Closing a round freezes it; publishing keeps it frozen.
+        return self.state == self.OPEN
+
+    @property
+    def is_published(self):
+        return self.state == self.PUBLISHED
+
+
+class MilestoneStatus(models.Model):
+    DONE, PARTIAL, EXPECTED, NOT_STARTED, UNKNOWN = (
+        "done",
+        "partial",
+        "expected",
+        "not_started",
+        "unknown",
+    )
+    STATUSES = [
+        (DONE, _("gereed en/of in uitvoering")),
+        (PARTIAL, _("gedeeltelijk")),
+        (EXPECTED, _("verwacht")),
+        (NOT_STARTED, _("niet gestart")),
+        (UNKNOWN, _("onbekend")),
+    ]
+    # Statuses that say when the rest is expected.
+    WITH_PERIOD = (PARTIAL, EXPECTED)
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="milestone_statuses")
+    region = models.ForeignKey(Region, models.CASCADE, related_name="milestone_statuses")
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="statuses")
+    status = models.CharField(max_length=12, choices=STATUSES, default=UNKNOWN)
+    # The expected period as entered ("Voorjaar 2011") and its normalised range.
+    expected_text = models.CharField(max_length=100, blank=True)
+    expected_earliest = models.DateField(null=True, blank=True)
+    expected_latest = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    # Optimistic locking: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "region", "milestone"], name="milestone_status_unique"
+            )
+        ]
+
+
+class IndicatorValue(models.Model):
+    round = models.ForeignKey(Round, models.CASCADE, related_name="indicator_values")
+    region = models.ForeignKey(Region, models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values")
+    category = models.ForeignKey(IndicatorCategory, models.CASCADE, related_name="values")
+    date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "region", "indicator"], name="indicator_value_unique"
+            )
+        ]
+
+
+def evidence_path(instance, filename):
+    # Never the uploaded name on disk: it may carry anything.
+    return f"evidence/{instance.status.round.programme.slug}/{instance.status_id}/{instance.sha256}"
+
+
+class EvidenceDocument(models.Model):
+    status = models.ForeignKey(MilestoneStatus, models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class ChangeRecord(models.Model):
+    """Every change: who, when, what, old -> new."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who did it when no user did (an import from the command line says which file).
+    actor = models.CharField(max_length=200)
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="changes")
+    round = models.ForeignKey(Round, models.CASCADE, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(
+        Region, models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    subject = models.CharField(max_length=300)
+    field = models.CharField(max_length=100, blank=True)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,0 +1,300 @@
+"""The programme exchange format: named tables of rows, read from and written to
+JSON (one file per programme), CSV (one file per table) and XLSX (one sheet per table).
+
+docs/import-format.md describes the format for people; TABLES below is the same
+description for the code. Every row read keeps where it came from (file and row), so a
+validation error can name the file, the row and the column.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+
+FORMAT = "raak-programme/1"
+
+# table -> [(column, type)]; types: str, date, bool, list (of slugs)
+TABLES = {
+    "programme": [
+        ("slug", "str"), ("name", "str"), ("period_start", "date"), ("period_end", "date"),
+        ("description", "str"), ("source", "str"),
+    ],
+    "milestones": [("key", "str"), ("name", "str"), ("description", "str")],
+    "indicators": [("key", "str"), ("name", "str"), ("description", "str")],
+    "indicator_categories": [
+        ("indicator", "str"), ("key", "str"), ("label", "str"), ("takes_date", "bool"),
+    ],
+    "regions": [
+        ("slug", "str"), ("name", "str"), ("centrumgemeente_code", "str"),
+        ("centrumgemeente_name", "str"), ("province_code", "str"), ("valid_from", "date"),
+        ("valid_to", "date"), ("predecessors", "list"),
+    ],
+    "region_municipalities": [("region", "str"), ("code", "str"), ("name", "str")],
+    "region_notes": [("region", "str"), ("date_text", "str"), ("text", "str"), ("source", "str")],
+    "rounds": [("slug", "str"), ("name", "str"), ("peildatum", "date"), ("state", "str")],
+    "milestone_statuses": [
+        ("round", "str"), ("region", "str"), ("milestone", "str"), ("status", "str"),
+        ("expected", "str"), ("note", "str"),
+    ],
+    "indicator_values": [
+        ("round", "str"), ("region", "str"), ("indicator", "str"), ("category", "str"),
+        ("date", "str"), ("note", "str"),
+    ],
+}  # fmt: skip
+
+# How the JSON file nests tables: child table -> (parent table, key in parent, link column)
+NESTED = {
+    "indicator_categories": ("indicators", "categories", "indicator", "key"),
+    "region_municipalities": ("regions", "municipalities", "region", "slug"),
+    "region_notes": ("regions", "notes", "region", "slug"),
+    "milestone_statuses": ("rounds", "milestone_statuses", "round", "slug"),
+    "indicator_values": ("rounds", "indicator_values", "round", "slug"),
+}
+
+
+@dataclass
+class Row:
+    file: str
+    row: str  # "3" for a CSV/XLSX line, "regions[2]" for JSON
+    data: dict
+
+
+@dataclass
+class Problem:
+    file: str
+    row: str
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}, rij {self.row}" if self.row else self.file
+        if self.column:
+            where += f", kolom {self.column}"
+        return f"{where}: {self.message}"
+
+
+class FormatError(Exception):
+    """The input could not be read or validated. `problems` lists every one found."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Tables:
+    rows: dict = field(default_factory=dict)  # table name -> [Row]
+
+    def get(self, name):
+        return self.rows.get(name, [])
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def read(path):
+    """Read a JSON file, an XLSX workbook, one CSV file (named after its table) or a
+    directory of CSV files into Tables."""
+    path = Path(path)
+    if path.is_dir():
+        return _read_csv_dir(path)
+    if not path.exists():
+        raise FormatError([Problem(str(path), "", "", "bestand bestaat niet")])
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return _read_json(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix == ".csv":
+        tables = Tables()
+        _read_csv(path, tables)
+        return tables
+    raise FormatError(
+        [Problem(path.name, "", "", "onbekend formaat; gebruik .json, .xlsx of .csv")]
+    )
+
+
+def _read_json(path):
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise FormatError([Problem(path.name, "", "", f"geen geldige JSON: {e}")]) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise FormatError([Problem(path.name, "", "format", f'verwacht "format": "{FORMAT}"')])
+    tables = Tables()
+    name = path.name
+    if "programme" in doc:
+        tables.rows["programme"] = [Row(name, "programme", doc["programme"])]
+    for table in ("milestones", "indicators", "regions", "rounds"):
+        items = doc.get(table, [])
+        if not isinstance(items, list):
+            raise FormatError([Problem(name, table, "", "verwacht een lijst")])
+        rows = tables.rows.setdefault(table, [])
+        for i, item in enumerate(items):
+            where = f"{table}[{i}]"
+            if not isinstance(item, dict):
+                raise FormatError([Problem(name, where, "", "verwacht een object")])
+            nested_keys = {k for _c, (parent, k, _l, _p) in NESTED.items() if parent == table}
+            rows.append(Row(name, where, {k: v for k, v in item.items() if k not in nested_keys}))
+            for child, (parent, key, link, parent_key) in NESTED.items():
+                if parent != table or key not in item:
+                    continue
+                children = item[key]
+                if not isinstance(children, list):
+                    raise FormatError([Problem(name, f"{where}.{key}", "", "verwacht een lijst")])
+                target = tables.rows.setdefault(child, [])
+                for j, sub in enumerate(children):
+                    if not isinstance(sub, dict):
+                        raise FormatError(
+                            [Problem(name, f"{where}.{key}[{j}]", "", "verwacht een object")]
+                        )
+                    target.append(
+                        Row(name, f"{where}.{key}[{j}]", {link: item.get(parent_key), **sub})
+                    )
+    return tables
+
+
+def _read_csv(path, tables):
+    table = path.stem
+    if table not in TABLES:
+        raise FormatError(
+            [Problem(path.name, "", "", f"onbekende tabel; bestandsnamen: {', '.join(TABLES)}")]
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    _check_header(path.name, table, reader.fieldnames or [])
+    # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
+    tables.rows[table] = [Row(path.name, str(i), dict(r)) for i, r in enumerate(reader, start=2)]
+
+
+def _read_csv_dir(path):
+    tables = Tables()
+    files = sorted(path.glob("*.csv"))
+    if not files:
+        raise FormatError([Problem(str(path), "", "", "map bevat geen .csv-bestanden")])
+    for f in files:
+        _read_csv(f, tables)
+    return tables
+
+
+def _read_xlsx(path):
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+        raise FormatError(
+            [Problem(path.name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+        ) from None
+    tables = Tables()
+    for ws in wb.worksheets:
+        if ws.title not in TABLES:
+            raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{ws.title}”")])
+        rows = ws.iter_rows(values_only=True)
+        header = [str(h) if h is not None else "" for h in next(rows, [])]
+        _check_header(f"{path.name}:{ws.title}", ws.title, header)
+        out = tables.rows[ws.title] = []
+        for i, values in enumerate(rows, start=2):
+            if all(v is None or v == "" for v in values):
+                continue
+            out.append(
+                Row(f"{path.name}:{ws.title}", str(i), dict(zip(header, values, strict=False)))
+            )
+    wb.close()
+    return tables
+
+
+def _check_header(name, table, header):
+    expected = [c for c, _t in TABLES[table]]
+    unknown = [h for h in header if h not in expected]
+    if unknown:
+        raise FormatError(
+            [
+                Problem(name, "1", h, f"onbekende kolom; verwacht: {', '.join(expected)}")
+                for h in unknown
+            ]
+        )
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _csv_value(kind, value):
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "yes" if value else "no"
+    if kind == "list":
+        return " ".join(value)
+    return str(value)
+
+
+def write_json(tables, path):
+    """`tables` is {table: [dict]} with plain values (dates as ISO text)."""
+    doc = {"format": FORMAT, "programme": tables["programme"][0]}
+    for table in ("milestones", "indicators", "regions", "rounds"):
+        parents = [dict(r) for r in tables[table]]
+        for child, (parent, key, link, parent_key) in NESTED.items():
+            if parent != table:
+                continue
+            by_parent = {}
+            for r in tables[child]:
+                by_parent.setdefault(r[link], []).append({k: v for k, v in r.items() if k != link})
+            for p in parents:
+                p[key] = by_parent.get(p[parent_key], [])
+        doc[table] = parents
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_csv_dir(tables, directory):
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for table, columns in TABLES.items():
+        with open(directory / f"{table}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([c for c, _t in columns])
+            for r in tables[table]:
+                w.writerow([_csv_value(kind, r.get(c)) for c, kind in columns])
+
+
+def write_xlsx(tables, path):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for table, columns in TABLES.items():
+        ws = wb.create_sheet(table)
+        ws.append([c for c, _t in columns])
+        for r in tables[table]:
+            ws.append([_csv_value(kind, r.get(c)) for c, kind in columns])
+    buf = io.BytesIO()
+    wb.save(buf)
+    Path(path).write_bytes(_stable_zip(buf.getvalue()))
+
+
+def _stable_zip(data):
+    """openpyxl stamps the save time into the file; fix the stamps so that the same
+    data always gives the same bytes (export -> import -> export is identical)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _strip_times(content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+def _strip_times(xml):
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+        rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+        xml,
+    )
