@@ -1,7 +1,26 @@
 from django.urls import path
 
-from raak.picture import views
+from raak.picture import editing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<slug:slug>/", views.programme, name="programme"),
+    path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
+    path("<slug:slug>/regio/<slug:region_slug>/", views.region, name="region"),
+    path("<slug:slug>/document/<int:doc_id>/", views.document, name="document"),
+    path("<slug:slug>/verwacht/", views.forecast, name="forecast"),
+    path("<slug:slug>/verwacht.csv", views.forecast, {"fmt": "csv"}, name="forecast-csv"),
+    path("<slug:slug>/verwacht.xlsx", views.forecast, {"fmt": "xlsx"}, name="forecast-xlsx"),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/mijlpaal/<slug:key>/",
+        editing.edit_status,
+        name="edit-status",
+    ),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/indicator/<slug:key>/",
+        editing.edit_indicator,
+        name="edit-indicator",
+    ),
+    path("<slug:slug>/rondes/", editing.rounds, name="rounds"),
+    path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
 ]

@@ -1,5 +1,179 @@
-from django.shortcuts import render
+"""Public and member pages: the national picture, maps, region pages, the forecast."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from raak.accounts.access import programme_for, round_for_reading
+from raak.picture import exports
+from raak.picture.maps import build_map
+from raak.picture.national import NationalPicture, reference_day
+from raak.programmes.models import (
+    ChangeRecord,
+    EvidenceDocument,
+    IndicatorValue,
+    MilestoneStatus,
+    Programme,
+    Region,
+    RegionMunicipality,
+)
 
 
 def home(request):
-    return render(request, "picture/home.html")
+    programmes = list(Programme.objects.all())
+    if len(programmes) == 1:
+        return redirect("programme", programmes[0].slug)
+    return render(request, "picture/home.html", {"programmes": programmes})
+
+
+def programme(request, slug):
+    programme, access = programme_for(request, slug)
+    rnd = access.visible_rounds().order_by("-peildatum").first()
+    if rnd is None:
+        return render(request, "picture/no_rounds.html", {"programme": programme, "access": access})
+    return redirect("national", programme.slug, rnd.slug)
+
+
+def national(request, slug, round_slug):
+    programme, access = programme_for(request, slug)
+    rnd = round_for_reading(request, programme, round_slug)
+    picture = NationalPicture(rnd)
+    keys = [i.item.key for i in picture.items]
+    selected = request.GET.get("kaart") or next(
+        (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),
+        keys[0] if keys else None,
+    )
+    if selected not in keys:
+        raise Http404
+    memberships = {}
+    for region_id, code in RegionMunicipality.objects.filter(
+        region__programme=programme
+    ).values_list("region_id", "code"):
+        memberships.setdefault(region_id, []).append(code)
+    item = next(i.item for i in picture.items if i.item.key == selected)
+    the_map = build_map(
+        picture, item, lambda r: reverse("region", args=[programme.slug, r.slug]), memberships
+    )
+    rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+    return render(
+        request,
+        "picture/national.html",
+        {
+            "programme": programme,
+            "round": rnd,
+            "rounds": rounds,
+            "picture": picture,
+            "map": the_map,
+            "selected": selected,
+            "access": access,
+            "annex": picture.annex_rows(),
+        },
+    )
+
+
+def region(request, slug, region_slug):
+    programme, access = programme_for(request, slug)
+    region = get_object_or_404(Region, programme=programme, slug=region_slug)
+    insider = access.can_read_unpublished(region)
+    rounds = list(access.visible_rounds(region))
+    statuses = {
+        (s.round_id, s.milestone_id): s
+        for s in MilestoneStatus.objects.for_region_page(region, rounds)
+    }
+    values = {
+        (v.round_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(region=region, round__in=rounds).select_related(
+            "category"
+        )
+    }
+    rows = []
+    for m in programme.milestones.all():
+        cells, previous = [], None
+        for r in rounds:
+            s = statuses.get((r.id, m.id))
+            slipped = bool(
+                s and previous and previous.expected_text and s.expected_text
+                and s.expected_latest and previous.expected_latest
+                and s.expected_latest > previous.expected_latest
+            )  # fmt: skip
+            cells.append(
+                {"round": r, "status": s, "slipped_from": previous.expected_text if slipped else "",
+                 "overdue": bool(s and s.is_overdue(reference_day(r)))}
+            )  # fmt: skip
+            previous = s
+        rows.append({"milestone": m, "cells": cells})
+    indicator_rows = [
+        {"indicator": i, "cells": [{"round": r, "value": values.get((r.id, i.id))} for r in rounds]}
+        for i in programme.indicators.all()
+    ]
+    context = {
+        "programme": programme,
+        "region": region,
+        "rounds": rounds,
+        "rows": rows,
+        "indicator_rows": indicator_rows,
+        "access": access,
+        "can_write": access.can_write(region),
+        "insider": insider,
+        "notes": region.notes.all(),
+        "predecessors": region.predecessors.all(),
+        "successors": region.successors.all(),
+    }
+    if insider:
+        context["team"] = region.roles.select_related("user").order_by("kind", "user__username")
+        context["changes"] = ChangeRecord.objects.filter(region=region).select_related("round")[
+            :200
+        ]
+    return render(request, "picture/region.html", context)
+
+
+def document(request, slug, doc_id):
+    programme, access = programme_for(request, slug)
+    doc = get_object_or_404(
+        EvidenceDocument.objects.select_related("status__round", "status__region"),
+        id=doc_id,
+        status__round__programme=programme,
+    )
+    if not (doc.status.round.is_published or access.can_read_unpublished(doc.status.region)):
+        raise Http404
+    response = HttpResponse(doc.file.open("rb").read(), content_type=doc.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_safe_name(doc.original_name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_name(name):
+    return "".join(c for c in name if c.isalnum() or c in "._- ")[:150] or "document"
+
+
+def forecast(request, slug, fmt="html"):
+    """Every `expected` or `partial` status by expected period, overdue first."""
+    programme, access = programme_for(request, slug)
+    rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+    wanted = request.GET.get("ronde")
+    rnd = (rounds.filter(slug=wanted) if wanted else rounds.order_by("-peildatum")).first()
+    if rnd is None:
+        raise Http404
+    today = reference_day(rnd)
+    rows = sorted(
+        MilestoneStatus.objects.for_forecast(rnd),
+        key=lambda s: (not s.is_overdue(today), s.expected_earliest, s.region.name),
+    )
+    items = [{"status": s, "overdue": s.is_overdue(today)} for s in rows]
+    if fmt in ("csv", "xlsx"):
+        return exports.forecast(programme, rnd, items, fmt)
+    return render(
+        request,
+        "picture/forecast.html",
+        {
+            "programme": programme,
+            "round": rnd,
+            "rounds": rounds,
+            "items": items,
+            "timeline": exports.timeline(items),
+            "today": today,
+            "access": access,
+            "now": timezone.now(),
+        },
+    )

@@ -179,6 +179,28 @@ class Round(models.Model):
         return self.state == self.PUBLISHED
 
 
+class MilestoneStatusQuerySet(models.QuerySet):
+    def for_national_picture(self, rnd):
+        return self.filter(round=rnd).only(
+            "id",
+            "region_id",
+            "milestone_id",
+            "status",
+            "expected_text",
+            "expected_earliest",
+            "expected_latest",
+            "note",
+        )
+
+    def for_region_page(self, region, rounds):
+        return self.filter(region=region, round__in=rounds).prefetch_related("documents")
+
+    def for_forecast(self, rnd):
+        return self.filter(round=rnd, status__in=self.model.WITH_PERIOD).select_related(
+            "region", "milestone"
+        )
+
+
 class MilestoneStatus(models.Model):
     DONE, PARTIAL, EXPECTED, NOT_STARTED, UNKNOWN = (
         "done",
@@ -213,12 +235,22 @@ class MilestoneStatus(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = MilestoneStatusQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "region", "milestone"], name="milestone_status_unique"
             )
         ]
+
+    def is_overdue(self, today):
+        """Still not done after the latest day of its expected period."""
+        return (
+            self.status in self.WITH_PERIOD
+            and self.expected_latest is not None
+            and self.expected_latest < today
+        )
 
 
 class IndicatorValue(models.Model):

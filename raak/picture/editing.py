@@ -1,0 +1,190 @@
+"""Changing data: a region's status and answers, and (national office) rounds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from raak.accounts.access import national_only, programme_for, region_for_writing
+from raak.picture.forms import IndicatorForm, RoundForm, StatusForm
+from raak.programmes import status as status_service
+from raak.programmes.history import Recorder
+from raak.programmes.models import (
+    EvidenceDocument,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    MilestoneStatus,
+    Round,
+)
+
+
+def _round_for_writing(programme, round_slug):
+    rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
+    if not rnd.is_open:
+        # Closed and published rounds are frozen; say so instead of a bare 403 page.
+        raise PermissionDenied(_("Deze ronde is gesloten; de gegevens liggen vast."))
+    return rnd
+
+
+@login_required
+def edit_status(request, slug, round_slug, region_slug, key):
+    programme, access = programme_for(request, slug)
+    region, _can_write = region_for_writing(request, programme, region_slug)
+    rnd = _round_for_writing(programme, round_slug)
+    milestone = get_object_or_404(Milestone, programme=programme, key=key)
+    current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
+    conflict = None
+    if request.method == "POST":
+        form = StatusForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    saved = status_service.save_milestone_status(
+                        rnd, region, milestone, user=request.user,
+                        expected_version=d["version"], status=d["status"],
+                        period=d["expected"], note=d["note"].strip(),
+                    )  # fmt: skip
+                    if d["document"]:
+                        _attach(saved, d["document"], request.user, rnd, region)
+            except status_service.Conflict as e:
+                conflict = e.current
+            except status_service.RoundClosed:
+                raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
+            else:
+                messages.success(
+                    request,
+                    _("Opgeslagen: %(m)s voor %(r)s.") % {"m": milestone.name, "r": region.name},
+                )
+                return redirect("region", programme.slug, region.slug)
+    else:
+        form = StatusForm(
+            initial={
+                "status": current.status if current else MilestoneStatus.UNKNOWN,
+                "expected": current.expected_text if current else "",
+                "note": current.note if current else "",
+                "version": current.version if current else 0,
+            }
+        )
+    return render(
+        request,
+        "picture/edit_status.html",
+        {"programme": programme, "round": rnd, "region": region, "milestone": milestone,
+         "form": form, "current": current, "conflict": conflict, "access": access},
+    )  # fmt: skip
+
+
+def _attach(status, upload, user, rnd, region):
+    doc = EvidenceDocument(
+        status=status, original_name=upload["name"], content_type=upload["content_type"],
+        size=len(upload["data"]), sha256=upload["sha256"], uploaded_by=user,
+    )  # fmt: skip
+    doc.file.save(upload["sha256"], ContentFile(upload["data"]), save=False)
+    doc.save()
+    recorder = Recorder(user, programme=rnd.programme)
+    recorder.record(subject=status.milestone.name, field="bewijsstuk", new=upload["name"],
+                    round=rnd, region=region)  # fmt: skip
+    recorder.flush()
+
+
+@login_required
+def edit_indicator(request, slug, round_slug, region_slug, key):
+    programme, access = programme_for(request, slug)
+    region, _can_write = region_for_writing(request, programme, region_slug)
+    rnd = _round_for_writing(programme, round_slug)
+    indicator = get_object_or_404(Indicator, programme=programme, key=key)
+    categories = list(indicator.categories.all())
+    current = (
+        IndicatorValue.objects.filter(round=rnd, region=region, indicator=indicator)
+        .select_related("category")
+        .first()
+    )
+    conflict = None
+    if request.method == "POST":
+        form = IndicatorForm(request.POST, categories=categories)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                status_service.save_indicator_value(
+                    rnd, region, indicator, user=request.user, expected_version=d["version"],
+                    category=d["category"], day=d["date"], note=d["note"].strip(),
+                )  # fmt: skip
+            except status_service.Conflict as e:
+                conflict = e.current
+            except status_service.RoundClosed:
+                raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
+            else:
+                messages.success(
+                    request,
+                    _("Opgeslagen: %(i)s voor %(r)s.") % {"i": indicator.name, "r": region.name},
+                )
+                return redirect("region", programme.slug, region.slug)
+    else:
+        form = IndicatorForm(
+            categories=categories,
+            initial={
+                "category": current.category.key if current else "unknown",
+                "date": current.date.strftime("%d-%m-%Y") if current and current.date else "",
+                "note": current.note if current else "",
+                "version": current.version if current else 0,
+            },
+        )
+    return render(
+        request,
+        "picture/edit_indicator.html",
+        {"programme": programme, "round": rnd, "region": region, "indicator": indicator,
+         "form": form, "current": current, "conflict": conflict, "access": access},
+    )  # fmt: skip
+
+
+@login_required
+def rounds(request, slug):
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    if request.method == "POST":
+        form = RoundForm(request.POST, programme=programme)
+        if form.is_valid():
+            d = form.cleaned_data
+            rnd = status_service.open_round(
+                programme,
+                slug=d["slug"],
+                name=d["name"],
+                peildatum=d["peildatum"],
+                user=request.user,
+            )
+            messages.success(request, _("Ronde “%(n)s” geopend.") % {"n": rnd.name})
+            return redirect("rounds", programme.slug)
+    else:
+        form = RoundForm(programme=programme)
+    return render(
+        request,
+        "picture/rounds.html",
+        {"programme": programme, "rounds": programme.rounds.order_by("-peildatum"),
+         "form": form, "access": access},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def round_state(request, slug, round_slug):
+    programme, _access = programme_for(request, slug)
+    national_only(request, programme)
+    rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
+    state = request.POST.get("state", "")
+    try:
+        status_service.change_round_state(rnd, state, user=request.user)
+    except ValueError:
+        messages.error(
+            request,
+            _("Deze stap kan niet: een ronde gaat van open naar gesloten naar gepubliceerd."),
+        )
+    else:
+        messages.success(
+            request, _("Ronde “%(n)s” is nu %(s)s.") % {"n": rnd.name, "s": rnd.get_state_display()}
+        )
+    return redirect("rounds", programme.slug)

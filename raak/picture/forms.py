@@ -1,0 +1,128 @@
+"""Plain forms: each clean_* both validates and converts."""
+
+from django import forms
+from django.core.validators import validate_slug
+from django.utils.translation import gettext_lazy as _
+
+from raak.programmes import evidence
+from raak.programmes.models import MilestoneStatus
+from raak.programmes.periods import ACCEPTED_FORMS, PeriodError, parse_period
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.STATUSES)
+    expected = forms.CharField(
+        label=_("Verwachte periode"),
+        required=False,
+        max_length=100,
+        help_text=_("Bijvoorbeeld: ") + "; ".join(ACCEPTED_FORMS[:6]),
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    document = forms.FileField(label=_("Bewijsstuk (PDF, DOCX of ODT)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_expected(self):
+        text = self.cleaned_data["expected"].strip()
+        if not text:
+            return None
+        try:
+            return parse_period(text)
+        except PeriodError as e:
+            raise forms.ValidationError(str(e)) from None
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        try:
+            kind, content_type, data, sha = evidence.check(upload)
+        except evidence.EvidenceError as e:
+            raise forms.ValidationError(str(e)) from None
+        return {
+            "name": upload.name[:200],
+            "content_type": content_type,
+            "data": data,
+            "sha256": sha,
+        }
+
+    def clean(self):
+        data = super().clean()
+        status, period = data.get("status"), data.get("expected")
+        if status == MilestoneStatus.EXPECTED and period is None and "expected" not in self.errors:
+            self.add_error("expected", _("Bij de status ‘verwacht’ hoort een verwachte periode."))
+        if period is not None and status not in MilestoneStatus.WITH_PERIOD:
+            self.add_error(
+                "expected",
+                _(
+                    "Een verwachte periode hoort alleen bij ‘gedeeltelijk’ of ‘verwacht’; maak het veld leeg."
+                ),
+            )
+        return data
+
+
+class IndicatorForm(forms.Form):
+    category = forms.ChoiceField(label=_("Antwoord"))
+    date = forms.DateField(
+        label=_("Datum (indien van toepassing)"),
+        required=False,
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        help_text=_("dd-mm-jjjj"),
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.key: c for c in categories}
+        self.fields["category"].choices = [(c.key, c.label) for c in categories]
+
+    def clean_category(self):
+        return self.categories[self.cleaned_data["category"]]
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        if data.get("date") and category and not category.takes_date:
+            self.add_error("date", _("Bij dit antwoord hoort geen datum; maak het veld leeg."))
+        return data
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    slug = forms.CharField(
+        label=_("Korte naam in de URL"), max_length=50, validators=[validate_slug],
+        help_text=_("Kleine letters, cijfers en streepjes, bijvoorbeeld 2011-voorjaar."),
+    )  # fmt: skip
+    peildatum = forms.DateField(
+        label=_("Peildatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_peildatum(self):
+        day = self.cleaned_data["peildatum"]
+        latest = self.programme.rounds.order_by("-peildatum").first()
+        if latest and day <= latest.peildatum:
+            raise forms.ValidationError(
+                _("De peildatum moet na die van de laatste ronde (%(d)s) liggen.")
+                % {"d": latest.peildatum.strftime("%d-%m-%Y")}
+            )
+        return day
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if self.programme.rounds.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Er is al een ronde met deze korte naam."))
+        return slug

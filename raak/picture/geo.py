@@ -1,0 +1,132 @@
+"""CBS/Kadaster boundaries (TopoJSON) as projected SVG paths, loaded once per process.
+
+The files are quantised TopoJSON: arcs are delta-encoded integers, scaled by the
+file's transform. We decode them, project longitude/latitude with a plain
+equirectangular projection around 52.2°N (good enough at the scale of the
+Netherlands), and keep for each municipality and province its SVG path and a
+label point.
+"""
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "geo"
+ATTRIBUTION = "Kadaster / Centraal Bureau voor de Statistiek, 2025"
+
+WIDTH = 440  # SVG user units; the height follows from the bounding box
+LAT0 = math.radians(52.2)
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    path: str  # SVG path data
+    point: tuple  # (x, y) inside the largest ring, for markers and labels
+
+
+@dataclass(frozen=True)
+class Geo:
+    width: float
+    height: float
+    provinces: dict  # code -> Area
+    municipalities: dict  # code -> Area
+    successors: dict  # old CBS code -> 2025 code
+
+    def municipality(self, code):
+        return self.municipalities.get(self.successors.get(code, code))
+
+
+def _decode_arcs(topology):
+    sx, sy = topology["transform"]["scale"]
+    tx, ty = topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def _ring(arcs, indexes):
+    points = []
+    for i in indexes:
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        # Consecutive arcs share their end point; keep it once.
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+def _polygons(geometry):
+    if geometry["type"] == "Polygon":
+        return [geometry["arcs"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["arcs"]
+    return []
+
+
+def _area(ring):
+    return 0.5 * sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+
+
+def _centroid(ring):
+    a = _area(ring)
+    if not a:
+        xs, ys = zip(*ring, strict=True)
+        return sum(xs) / len(xs), sum(ys) / len(ys)
+    cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        f = x0 * y1 - x1 * y0
+        cx += (x0 + x1) * f
+        cy += (y0 + y1) * f
+    return cx / (6 * a), cy / (6 * a)
+
+
+def _load(name, obj):
+    topology = json.loads((DATA / name).read_text(encoding="utf-8"))
+    return topology, _decode_arcs(topology), topology["objects"][obj]["geometries"]
+
+
+@lru_cache(maxsize=1)
+def load():
+    gm_topo, gm_arcs, gm_geoms = _load("gemeente_2025.topojson", "gemeente_2025")
+    pv_topo, pv_arcs, pv_geoms = _load("provincie_2025.topojson", "provincie_2025")
+
+    lon_min, lat_min, lon_max, lat_max = 3.3, 50.7, 7.3, 53.6
+    kx = math.cos(LAT0)
+    scale = WIDTH / ((lon_max - lon_min) * kx)
+    height = (lat_max - lat_min) * scale
+
+    def project(lon, lat):
+        return ((lon - lon_min) * kx * scale, (lat_max - lat) * scale)
+
+    def areas(geoms, arcs):
+        out = {}
+        for g in geoms:
+            parts, best, best_area = [], None, -1.0
+            for polygon in _polygons(g):
+                for n, indexes in enumerate(polygon):
+                    ring = [project(*p) for p in _ring(arcs, indexes)]
+                    parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + "Z")
+                    if n == 0 and abs(_area(ring)) > best_area:
+                        best, best_area = ring, abs(_area(ring))
+            props = g["properties"]
+            cx, cy = _centroid(best)
+            out[props["statcode"]] = Area(
+                props["statcode"], props["statnaam"], "".join(parts), (round(cx, 1), round(cy, 1))
+            )
+        return out
+
+    with open(DATA / "municipal_successors.csv", encoding="utf-8") as f:
+        successors = {r["code"]: r["successor_code"] for r in csv.DictReader(f)}
+    return Geo(
+        WIDTH, round(height, 1), areas(pv_geoms, pv_arcs), areas(gm_geoms, gm_arcs), successors
+    )
