@@ -14,6 +14,13 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing passwords properly is slow on purpose; tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def demo(db):
     """The demo programme, loaded through the real importer."""
@@ -45,3 +52,40 @@ def pytest_terminal_summary(terminalreporter, config):
             red=True,
             bold=True,
         )
+
+
+@pytest.fixture
+def people(demo, django_user_model):
+    """Named users: a coordinator of Gouda (region A), one of Leiden (region B),
+    a read-only member of Gouda, and the national office."""
+    from raak.accounts.models import Role
+
+    def make(username, region, kind):
+        user = django_user_model.objects.create_user(username, password="pw-" + username)
+        Role.objects.create(
+            user=user,
+            programme=demo,
+            region=demo.regions.get(slug=region) if region else None,
+            kind=kind,
+        )
+        return user
+
+    return {
+        "coord_a": make("coord-a", "gouda", Role.COORDINATOR),
+        "coord_b": make("coord-b", "leiden", Role.COORDINATOR),
+        "viewer_a": make("viewer-a", "gouda", Role.VIEWER),
+        "national": make("national", None, Role.NATIONAL),
+    }
+
+
+@pytest.fixture
+def open_round(demo, people):
+    """A second round, opened by the national office from the published one."""
+    from datetime import date
+
+    from raak.programmes.status import open_round as open_
+
+    return open_(
+        demo, slug="voorjaar-2011", name="Tweede peiling 2011", peildatum=date(2011, 6, 1),
+        user=people["national"],
+    )  # fmt: skip

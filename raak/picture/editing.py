@@ -38,7 +38,7 @@ def edit_status(request, slug, round_slug, region_slug, key):
     rnd = _round_for_writing(programme, round_slug)
     milestone = get_object_or_404(Milestone, programme=programme, key=key)
     current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
-    conflict = None
+    conflict, summary = None, ""
     if request.method == "POST":
         form = StatusForm(request.POST, request.FILES)
         if form.is_valid():
@@ -54,6 +54,12 @@ def edit_status(request, slug, round_slug, region_slug, key):
                         _attach(saved, d["document"], request.user, rnd, region)
             except status_service.Conflict as e:
                 conflict = e.current
+                summary = conflict.get_status_display() if conflict else _("verwijderd")
+                if conflict and conflict.expected_text:
+                    summary += f", {_('verwacht')} {conflict.expected_text}"
+                if conflict and conflict.note:
+                    summary += f" — {conflict.note}"
+                form = _rebase(form, conflict)
             except status_service.RoundClosed:
                 raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
             else:
@@ -75,8 +81,18 @@ def edit_status(request, slug, round_slug, region_slug, key):
         request,
         "picture/edit_status.html",
         {"programme": programme, "round": rnd, "region": region, "milestone": milestone,
-         "form": form, "current": current, "conflict": conflict, "access": access},
+         "form": form, "current": current, "conflict": conflict, "conflict_summary": summary,
+         "access": access},
     )  # fmt: skip
+
+
+def _rebase(form, current):
+    """Keep the person's input but move it onto the stored version, so a second
+    deliberate save replaces the other change instead of conflicting again."""
+    data = form.data.copy()
+    data["version"] = current.version if current else 0
+    form.data = data
+    return form
 
 
 def _attach(status, upload, user, rnd, region):
@@ -104,7 +120,7 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
         .select_related("category")
         .first()
     )
-    conflict = None
+    conflict, summary = None, ""
     if request.method == "POST":
         form = IndicatorForm(request.POST, categories=categories)
         if form.is_valid():
@@ -116,6 +132,10 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
                 )  # fmt: skip
             except status_service.Conflict as e:
                 conflict = e.current
+                summary = conflict.category.label if conflict else _("verwijderd")
+                if conflict and conflict.date:
+                    summary += f", {conflict.date:%d-%m-%Y}"
+                form = _rebase(form, conflict)
             except status_service.RoundClosed:
                 raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
             else:
@@ -138,7 +158,8 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
         request,
         "picture/edit_indicator.html",
         {"programme": programme, "round": rnd, "region": region, "indicator": indicator,
-         "form": form, "current": current, "conflict": conflict, "access": access},
+         "form": form, "current": current, "conflict": conflict, "conflict_summary": summary,
+         "access": access},
     )  # fmt: skip
 
 
