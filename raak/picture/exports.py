@@ -75,7 +75,7 @@ def _months(day, origin):
     return (day.year - origin.year) * 12 + day.month - origin.month + (day.day - 1) / 31
 
 
-def timeline(items, width=720, row=22, label_width=260):
+def timeline(items, width=760, row=22, label_width=330):
     """A bar per expected status from its earliest to its latest day."""
     dated = [it for it in items if it["status"].expected_earliest]
     if not dated:

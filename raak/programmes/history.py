@@ -59,7 +59,9 @@ class Recorder:
         for name, new in values.items():
             old = getattr(obj, name)
             if old != new:
-                if name != "position":  # reordering rows is not worth a record
+                # Reordering rows is not worth a record, and the normalised dates of a
+                # period follow from its text, which is recorded.
+                if name not in ("position", "expected_earliest", "expected_latest"):
                     self.record(
                         subject=subject, field=name, old=old, new=new, round=round, region=region
                     )

@@ -1,0 +1,31 @@
+"""Show change records in people's words: field and status names, not keys."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from raak.programmes.models import MilestoneStatus
+
+register = template.Library()
+
+FIELDS = {
+    "status": _("status"),
+    "expected_text": _("verwachte periode"),
+    "note": _("toelichting"),
+    "category": _("antwoord"),
+    "date": _("datum"),
+    "state": _("status"),
+    "bewijsstuk": _("bewijsstuk"),
+}
+STATUSES = dict(MilestoneStatus.STATUSES)
+
+
+@register.filter
+def field_label(name):
+    return FIELDS.get(name, name)
+
+
+@register.filter
+def value_label(value, field):
+    if field == "status":
+        return STATUSES.get(value, value)
+    return value

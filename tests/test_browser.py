@@ -1,0 +1,158 @@
+"""The main flows in real headless Chromium, with axe-core (WCAG 2.1 AA) on every page.
+
+Screenshots land in test-artifacts/ (kept by CI); look at them after a change.
+"""
+
+import os
+
+import pytest
+
+from raak.accounts.models import Role
+from raak.programmes import tables
+from raak.programmes.importing import import_programme
+from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE
+
+pytestmark = pytest.mark.browser
+P = "/raak-2008-2010"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM use in the
+    # test body is still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server, django_user_model):
+    programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
+    for username, region, kind in [
+        ("landelijk", None, Role.NATIONAL),
+        ("coord-delft", "delft", Role.COORDINATOR),
+    ]:
+        user = django_user_model.objects.create_user(username, password="geheim-wachtwoord")
+        Role.objects.create(user=user, programme=programme, kind=kind,
+                            region=programme.regions.get(slug=region) if region else None)  # fmt: skip
+    return live_server.url
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def check_a11y(page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def login(browser, site, username):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    return page
+
+
+def test_public_pages_render_and_are_accessible(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Regionale aanpak kindermishandeling 2008–2010"
+    )
+    body = page.locator("main").inner_text()
+    assert "36 (97%)" in body and "29 (78%), waarvan 2 gedeeltelijk" in body
+    assert "70,3" in body and "13,5" in body and "16,2" in body and "97,3" in body and "2,7" in body
+    assert page.locator("svg.map a.region").count() == 37
+    shot(page, "national")
+    check_a11y(page, "national")
+    # Keyboard: markers on the map are reachable and named.
+    page.locator("svg.map a.region").first.focus()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").endswith("uitvoering")
+    page.goto(f"{site}{P}/regio/nijmegen/")
+    assert "1e kwartaal 2011" in page.locator("main").inner_text()
+    shot(page, "region-nijmegen")
+    check_a11y(page, "region")
+    page.goto(f"{site}{P}/verwacht/")
+    assert page.locator("svg.timeline rect").count() == 12
+    shot(page, "forecast")
+    check_a11y(page, "forecast")
+    page.goto(f"{site}/inloggen/")
+    check_a11y(page, "login")
+    page.close()
+
+
+def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
+    national = login(browser, site, "landelijk")
+    national.goto(f"{site}{P}/rondes/")
+    check_a11y(national, "rounds")
+    national.get_by_label("Naam:", exact=True).fill("Voortgang juni 2011")
+    national.get_by_label("Korte naam in de URL").fill("juni-2011")
+    national.get_by_label("Peildatum").fill("01-06-2011")
+    national.get_by_role("button", name="Ronde openen").click()
+    assert "geopend" in national.locator(".messages").inner_text()
+    shot(national, "rounds")
+
+    coordinator = login(browser, site, "coord-delft")
+    coordinator.goto(f"{site}{P}/regio/delft/")
+    coordinator.get_by_role(
+        "link", name="Wijzigen Regionaal handelingsprotocol, Voortgang juni 2011"
+    ).click()
+    check_a11y(coordinator, "edit-status")
+    # Bad input first: a clear message, nothing saved.
+    coordinator.get_by_label("Status").select_option("expected")
+    coordinator.get_by_label("Verwachte periode").fill("ooit")
+    coordinator.get_by_role("button", name="Opslaan").click()
+    errors = coordinator.locator(".error-summary").inner_text()
+    assert "Verwachte periode" in errors and "1e kwartaal 2011" in errors
+    shot(coordinator, "edit-status-error")
+    check_a11y(coordinator, "edit-status-error")
+    coordinator.get_by_label("Status").select_option("done")
+    coordinator.get_by_label("Verwachte periode").fill("")
+    coordinator.get_by_label("Toelichting").fill("Regionale meldcode vastgesteld")
+    coordinator.get_by_role("button", name="Opslaan").click()
+    assert "Opgeslagen" in coordinator.locator(".messages").inner_text()
+    history = coordinator.locator("main").inner_text()
+    assert "coord-delft" in history and "Regionale meldcode vastgesteld" in history
+    shot(coordinator, "region-delft-after-edit")
+
+    # The live round is on the national picture for the national office at once ...
+    national.goto(f"{site}{P}/ronde/juni-2011/")
+    assert "30 (81%), waarvan 2 gedeeltelijk" in national.locator("main").inner_text()
+    # ... and for everyone once it is closed and published.
+    national.goto(f"{site}{P}/rondes/")
+    national.get_by_role("button", name="Sluiten Voortgang juni 2011").click()
+    national.get_by_role("button", name="Publiceren Voortgang juni 2011").click()
+    coordinator.goto(f"{site}{P}/")
+    card = coordinator.locator('[data-milestone="handelingsprotocol"]').inner_text()
+    assert "30 (81%)" in card and "waarvan 2 gedeeltelijk" in card
+    assert "waren dit nog 29 regio's" in card
+    shot(coordinator, "national-after-edit")
+    check_a11y(coordinator, "national-after-edit")
+
+
+def test_english_interface(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("heading", name="Milestones", exact=True).is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    check_a11y(page, "national-en")
+    shot(page, "national-en")
+    page.close()
