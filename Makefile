@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/b
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "RAAK needs Python 3.12 or newer; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -36,3 +36,6 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+messages: $(VENV)/.installed
+	cd raak && ../$(VENV)/bin/django-admin makemessages -l en --no-location -i "data/*" && ../$(VENV)/bin/django-admin compilemessages

@@ -36,6 +36,7 @@ class Geo:
     provinces: dict  # code -> Area
     municipalities: dict  # code -> Area
     successors: dict  # old CBS code -> 2025 code
+    base_layer: str  # the SVG of all province and municipality shapes, built once
 
     def municipality(self, code):
         return self.municipalities.get(self.successors.get(code, code))
@@ -127,6 +128,11 @@ def load():
 
     with open(DATA / "municipal_successors.csv", encoding="utf-8") as f:
         successors = {r["code"]: r["successor_code"] for r in csv.DictReader(f)}
-    return Geo(
-        WIDTH, round(height, 1), areas(pv_geoms, pv_arcs), areas(gm_geoms, gm_arcs), successors
+    provinces, municipalities = areas(pv_geoms, pv_arcs), areas(gm_geoms, gm_arcs)
+    # Every map draws the same base layer; rendering 354 paths through the template
+    # engine on each request would dominate the page time.
+    base_layer = "".join(
+        [f'<path class="province" d="{a.path}"/>' for a in provinces.values()]
+        + [f'<path class="municipality" d="{a.path}"/>' for a in municipalities.values()]
     )
+    return Geo(WIDTH, round(height, 1), provinces, municipalities, successors, base_layer)

@@ -29,12 +29,24 @@ class Cell:
     overdue: bool = False
     obj: object = None
 
+    @property
+    def annex(self):
+        """The cell as the seed's annex table prints it (done is an X, in the template)."""
+        if self.category == MilestoneStatus.PARTIAL:
+            note = self.obj.note if self.obj else ""
+            text = f"{self.label}: {note}" if note else self.label
+            return f"{text} ({self.detail})" if self.detail and self.detail not in note else text
+        if self.category == MilestoneStatus.EXPECTED:
+            return self.detail
+        return self.label
+
 
 @dataclass
 class Pending:
     region: Region
     status: MilestoneStatus
     overdue: bool
+    label: str
 
 
 @dataclass
@@ -56,6 +68,8 @@ class NationalPicture:
         self.round = rnd
         self.programme = rnd.programme
         self.today = reference_day(rnd)
+        # Status labels are lazy translations; resolving one per cell is slow.
+        self.status_labels = {key: str(label) for key, label in MilestoneStatus.STATUSES}
         self.regions = list(
             Region.objects.filter(programme=self.programme).active_on(rnd.peildatum)
         )
@@ -109,7 +123,8 @@ class NationalPicture:
         for region in self.regions:
             s = self.statuses.get((region.id, milestone.id))
             if s is None or s.status != MilestoneStatus.DONE:
-                out.append(Pending(region, s, bool(s and s.is_overdue(self.today))))
+                label = self.status_labels[s.status if s else UNKNOWN]
+                out.append(Pending(region, s, bool(s and s.is_overdue(self.today)), label))
         far = date.max
         out.sort(
             key=lambda p: (
@@ -125,10 +140,10 @@ class NationalPicture:
     def milestone_cell(self, region, milestone):
         s = self.statuses.get((region.id, milestone.id))
         if s is None:
-            return Cell(UNKNOWN, str(dict(MilestoneStatus.STATUSES)[UNKNOWN]))
+            return Cell(UNKNOWN, self.status_labels[UNKNOWN])
         return Cell(
             s.status,
-            s.get_status_display(),
+            self.status_labels[s.status],
             s.expected_text,
             s.is_overdue(self.today),
             s,

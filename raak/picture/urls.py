@@ -4,6 +4,7 @@ from raak.picture import editing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("gezond", views.health, name="health"),
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
     path("<slug:slug>/regio/<slug:region_slug>/", views.region, name="region"),

@@ -20,6 +20,11 @@ from raak.programmes.models import (
 )
 
 
+def health(request):
+    """A trivial view: the baseline for load benchmarks and a liveness check."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def home(request):
     programmes = list(Programme.objects.all())
     if len(programmes) == 1:
