@@ -29,6 +29,7 @@ from raak.programmes.tables import TABLES, FormatError, Problem
 
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED]
+COUNT_LABELS = {"milestone": "mijlpalen", "indicator": "indicatoren", "region": "regio's", "round": "rondes"}
 
 
 @dataclass
@@ -387,10 +388,10 @@ class Importer:
                 subject=f"{subject} {data[key]}",
                 region=obj if model is Region else None,
             ):
-                counts[f"{model._meta.model_name} bijgewerkt"] += 1
+                counts[f"{COUNT_LABELS[model._meta.model_name]} bijgewerkt"] += 1
         for obj in model.objects.bulk_create(new):
             existing[getattr(obj, key)] = obj
-        counts[f"{model._meta.model_name} nieuw"] += len(new)
+        counts[f"{COUNT_LABELS[model._meta.model_name]} nieuw"] += len(new)
 
     def _write_definitions(self, counts):
         p = {"programme": self.programme}
@@ -496,7 +497,7 @@ class Importer:
                     old=history.describe(old),
                     new=history.describe(items),
                 )
-                counts[table] += len(items)
+                counts["lidgemeenten" if model is RegionMunicipality else "notities"] += len(items)
 
     def _write_rounds(self, counts):
         self._upsert(
