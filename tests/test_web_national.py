@@ -129,3 +129,25 @@ def test_english_is_available(demo):
     # Dutch by default, whatever the browser asks for.
     dutch = Client().get(URL, HTTP_ACCEPT_LANGUAGE="en-GB,en")
     assert dutch["Content-Language"] == "nl" and "Mijlpalen" in dutch.content.decode()
+
+
+def _inside(point, path):
+    """Even-odd ray casting over all rings of an SVG path made of M/L/Z commands."""
+    x, y = point
+    inside = False
+    for ring in path.split("M")[1:]:
+        pts = [tuple(map(float, p.split(","))) for p in ring.rstrip("Z").split("L")]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
+            if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                inside = not inside
+    return inside
+
+
+def test_each_region_province_is_the_province_of_its_centrumgemeente(demo):
+    # The seed names no provinces; the data file's province codes are checked here
+    # against the CBS/Kadaster boundaries.
+    g = geo.load()
+    for region in Region.objects.all():
+        point = g.municipality(region.centrumgemeente_code).point
+        found = [code for code, area in g.provinces.items() if _inside(point, area.path)]
+        assert found == [region.province_code], region.name

@@ -29,7 +29,12 @@ from raak.programmes.tables import TABLES, FormatError, Problem
 
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED]
-COUNT_LABELS = {"milestone": "mijlpalen", "indicator": "indicatoren", "region": "regio's", "round": "rondes"}
+COUNT_LABELS = {
+    "milestone": "mijlpalen",
+    "indicator": "indicatoren",
+    "region": "regio's",
+    "round": "rondes",
+}
 
 
 @dataclass
