@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "raak.programmes",
     "raak.accounts",
     "raak.picture",
+    "raak.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -89,3 +89,15 @@ def open_round(demo, people):
         demo, slug="voorjaar-2011", name="Tweede peiling 2011", peildatum=date(2011, 6, 1),
         user=people["national"],
     )  # fmt: skip
+
+
+KNOWLEDGE = Path(__file__).resolve().parents[1] / "raak" / "knowledge" / "data"
+
+
+@pytest.fixture
+def knowledge(demo):
+    from raak.knowledge.loading import load_action_points, load_activities
+
+    load_activities(KNOWLEDGE / "activities-2008-2010.json")
+    load_action_points(KNOWLEDGE / "action-points-2011.json")
+    return demo

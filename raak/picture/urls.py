@@ -1,5 +1,6 @@
 from django.urls import path
 
+from raak.knowledge import views as knowledge
 from raak.picture import editing, views
 
 urlpatterns = [
@@ -23,5 +24,8 @@ urlpatterns = [
         name="edit-indicator",
     ),
     path("<slug:slug>/rondes/", editing.rounds, name="rounds"),
+    path("<slug:slug>/activiteiten/", knowledge.catalogue, name="catalogue"),
+    path("<slug:slug>/activiteiten/<slug:key>/", knowledge.activity, name="activity"),
+    path("<slug:slug>/actiepunten/", knowledge.action_points, name="action-points"),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
 ]

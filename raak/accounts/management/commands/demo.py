@@ -5,11 +5,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from raak.accounts.demo import DEMO_PASSWORD, create_demo_users
+from raak.knowledge.loading import load_action_points, load_activities
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.programmes.models import Programme
 
-DEMO_FILE = Path(__file__).resolve().parents[3] / "programmes" / "data" / "raak-2008-2010.json"
+RAAK = Path(__file__).resolve().parents[3]
+DEMO_FILE = RAAK / "programmes" / "data" / "raak-2008-2010.json"
+ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
+ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
 
 
 class Command(BaseCommand):
@@ -30,7 +34,12 @@ class Command(BaseCommand):
         programme = Programme.objects.filter(slug=slug).first()
         if programme is None:
             programme = import_programme(tables.read(DEMO_FILE), actor="raak demo").programme
-            self.stdout.write(f"Demoprogramma geladen: {programme.name}")
+            activities = load_activities(ACTIVITIES_FILE)
+            points = load_action_points(ACTION_POINTS_FILE)
+            self.stdout.write(
+                f"Demoprogramma geladen: {programme.name}, {activities} aanbevolen activiteiten, "
+                f"{points} actiepunten"
+            )
         else:
             self.stdout.write(
                 f"Demoprogramma staat er al: {programme.name} (--reset laadt opnieuw)"

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from raak.knowledge.loading import load_action_points, load_activities
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
 
-KINDS = ["programme"]
+KINDS = ["programme", "activities", "action-points"]
 
 
 class Command(BaseCommand):
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         console = Console(stderr=True)
         with console.status(f"{file} lezen en controleren…"):
             try:
+                if kind != "programme":
+                    # The activities and action-points files name their programme and
+                    # replace that programme's whole list.
+                    loader = load_activities if kind == "activities" else load_action_points
+                    self.stdout.write(f"{loader(file)} rijen geïmporteerd ({kind}).")
+                    return
                 result = import_programme(
                     tables.read(file), programme_slug=programme, actor=f"import: {file}"
                 )

@@ -1,0 +1,66 @@
+"""The public catalogue of recommended activities and the regional action points."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from raak.accounts.access import programme_for
+from raak.knowledge.models import ActionPoint, Activity
+from raak.knowledge.search import search
+
+
+def catalogue(request, slug):
+    programme, access = programme_for(request, slug)
+    themes = list(programme.themes.select_related("parent"))
+    regions = list(programme.regions.all())
+    provinces = sorted({r.province_code for r in regions if r.province_code})
+    q = request.GET.get("q", "").strip()[:200]
+    theme = request.GET.get("thema", "")
+    region = request.GET.get("regio", "")
+    province = request.GET.get("provincie", "")
+
+    qs = Activity.objects.filter(programme=programme)
+    qs = search(qs, q)
+    if theme:
+        qs = qs.filter(theme__key=theme) | qs.filter(theme__parent__key=theme)
+    if region:
+        qs = qs.filter(regions__slug=region)
+    if province:
+        qs = qs.filter(regions__province_code=province) | qs.filter(
+            province_codes__icontains=f'"{province}"'
+        )
+    page = Paginator(qs.distinct().for_catalogue(), 25).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "knowledge/catalogue.html",
+        {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
+         "regions": regions, "provinces": provinces, "theme": theme, "region": region,
+         "province": province, "total": page.paginator.count},
+    )  # fmt: skip
+
+
+def activity(request, slug, key):
+    programme, access = programme_for(request, slug)
+    item = get_object_or_404(Activity.objects.for_catalogue(), programme=programme, key=key)
+    return render(
+        request, "knowledge/activity.html", {"programme": programme, "access": access, "item": item}
+    )
+
+
+def action_points(request, slug):
+    programme, access = programme_for(request, slug)
+    region = request.GET.get("regio", "")
+    qs = ActionPoint.objects.filter(programme=programme).select_related("region")
+    if region:
+        qs = qs.filter(region__slug=region)
+    today = timezone.localdate()
+    groups = {}
+    for point in qs:
+        point.overdue = point.is_overdue(today)
+        groups.setdefault(point.region, []).append(point)
+    return render(
+        request,
+        "knowledge/action_points.html",
+        {"programme": programme, "access": access, "groups": groups, "region": region,
+         "regions": programme.regions.all(), "total": sum(len(g) for g in groups.values())},
+    )  # fmt: skip
