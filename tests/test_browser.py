@@ -10,7 +10,8 @@ import pytest
 from raak.accounts.models import Role
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
-from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE
+from raak.knowledge.loading import load_action_points, load_activities
+from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE
 
 pytestmark = pytest.mark.browser
 P = "/raak-2008-2010"
@@ -38,6 +39,8 @@ def browser():
 @pytest.fixture
 def site(transactional_db, live_server, django_user_model):
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
+    load_activities(KNOWLEDGE / "activities-2008-2010.json")
+    load_action_points(KNOWLEDGE / "action-points-2011.json")
     for username, region, kind in [
         ("landelijk", None, Role.NATIONAL),
         ("coord-delft", "delft", Role.COORDINATOR),
@@ -155,4 +158,25 @@ def test_english_interface(browser, site):
     assert page.locator("html").get_attribute("lang") == "en"
     check_a11y(page, "national-en")
     shot(page, "national-en")
+    page.close()
+
+
+def test_catalogue_search_and_action_points(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}{P}/activiteiten/")
+    assert "108 activiteiten" in page.locator("main").inner_text()
+    check_a11y(page, "catalogue")
+    page.get_by_label("Zoeken", exact=True).fill("coordinator")
+    page.get_by_label("Thema").select_option("handelingsprotocollen")
+    page.get_by_role("button", name="Zoeken").click()
+    assert "1 activiteit" in page.locator("main").inner_text()
+    shot(page, "catalogue-search")
+    page.locator(".results a").first.click()
+    assert "Zorgoog" in page.locator("main").inner_text()
+    check_a11y(page, "activity")
+    shot(page, "activity")
+    page.goto(f"{site}{P}/actiepunten/")
+    assert "63 actiepunten, 26 regio’s" in page.locator("main").inner_text()
+    check_a11y(page, "action-points")
+    shot(page, "action-points")
     page.close()

@@ -63,6 +63,9 @@ MATRIX = [
     (f"{P}/verwacht.xlsx?ronde={R2}", {"anonymous": 404, "coord_a": 404, "coord_b": 404, "viewer_a": 404, "national": 200}),
     ("/bestaat-niet/", dict.fromkeys(WHO, 404)),
     ("/inloggen/", dict.fromkeys(WHO, 200)),
+    (f"{P}/activiteiten/", dict.fromkeys(WHO, 200)),
+    (f"{P}/activiteiten/b3-001/", dict.fromkeys(WHO, 404)),  # not loaded in this fixture
+    (f"{P}/actiepunten/", dict.fromkeys(WHO, 200)),
 ]  # fmt: skip
 
 
