@@ -8,9 +8,9 @@ import os
 import pytest
 
 from raak.accounts.models import Role
+from raak.knowledge.loading import load_action_points, load_activities
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
-from raak.knowledge.loading import load_action_points, load_activities
 from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE
 
 pytestmark = pytest.mark.browser
