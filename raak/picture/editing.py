@@ -43,7 +43,8 @@ def edit_status(request, slug, round_slug, region_slug, key):
         form = StatusForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+
+            def save():
                 with transaction.atomic():
                     saved = status_service.save_milestone_status(
                         rnd, region, milestone, user=request.user,
@@ -52,21 +53,15 @@ def edit_status(request, slug, round_slug, region_slug, key):
                     )  # fmt: skip
                     if d["document"]:
                         _attach(saved, d["document"], request.user, rnd, region)
-            except status_service.Conflict as e:
-                conflict = e.current
-                summary = conflict.get_status_display() if conflict else _("verwijderd")
-                if conflict and conflict.expected_text:
-                    summary += f", {_('verwacht')} {conflict.expected_text}"
-                if conflict and conflict.note:
-                    summary += f" — {conflict.note}"
-                form = _rebase(form, conflict)
-            except status_service.RoundClosed:
-                raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
-            else:
-                messages.success(
-                    request,
-                    _("Opgeslagen: %(m)s voor %(r)s.") % {"m": milestone.name, "r": region.name},
-                )
+
+            saved_message = _("Opgeslagen: %(m)s voor %(r)s.") % {
+                "m": milestone.name,
+                "r": region.name,
+            }
+            done, conflict, summary = _try_save(
+                request, form, save, _describe_status, saved_message
+            )
+            if done:
                 return redirect("region", programme.slug, region.slug)
     else:
         form = StatusForm(
@@ -84,6 +79,31 @@ def edit_status(request, slug, round_slug, region_slug, key):
          "form": form, "current": current, "conflict": conflict, "conflict_summary": summary,
          "access": access},
     )  # fmt: skip
+
+
+def _try_save(request, form, save, describe, saved_message):
+    """Run `save`. Returns (saved, conflict, summary): on a conflict, the other
+    person's stored version and a line describing it, with the form rebased on it."""
+    try:
+        save()
+    except status_service.Conflict as e:
+        _rebase(form, e.current)
+        return False, e.current, describe(e.current) if e.current else _("verwijderd")
+    except status_service.RoundClosed:
+        raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
+    messages.success(request, saved_message)
+    return True, None, ""
+
+
+def _describe_status(s):
+    text = s.get_status_display()
+    if s.expected_text:
+        text += f", {_('verwacht')} {s.expected_text}"
+    return f"{text} — {s.note}" if s.note else text
+
+
+def _describe_value(v):
+    return f"{v.category.label}, {v.date:%d-%m-%Y}" if v.date else v.category.label
 
 
 def _rebase(form, current):
@@ -125,24 +145,19 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
         form = IndicatorForm(request.POST, categories=categories)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+
+            def save():
                 status_service.save_indicator_value(
                     rnd, region, indicator, user=request.user, expected_version=d["version"],
                     category=d["category"], day=d["date"], note=d["note"].strip(),
                 )  # fmt: skip
-            except status_service.Conflict as e:
-                conflict = e.current
-                summary = conflict.category.label if conflict else _("verwijderd")
-                if conflict and conflict.date:
-                    summary += f", {conflict.date:%d-%m-%Y}"
-                form = _rebase(form, conflict)
-            except status_service.RoundClosed:
-                raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
-            else:
-                messages.success(
-                    request,
-                    _("Opgeslagen: %(i)s voor %(r)s.") % {"i": indicator.name, "r": region.name},
-                )
+
+            saved_message = _("Opgeslagen: %(i)s voor %(r)s.") % {
+                "i": indicator.name,
+                "r": region.name,
+            }
+            done, conflict, summary = _try_save(request, form, save, _describe_value, saved_message)
+            if done:
                 return redirect("region", programme.slug, region.slug)
     else:
         form = IndicatorForm(
