@@ -1,6 +1,6 @@
 """Public and member pages: the national picture, maps, region pages, the forecast."""
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -142,14 +142,12 @@ def document(request, slug, doc_id):
     )
     if not (doc.status.round.is_published or access.can_read_unpublished(doc.status.region)):
         raise Http404
-    response = HttpResponse(doc.file.open("rb").read(), content_type=doc.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_safe_name(doc.original_name)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _safe_name(name):
-    return "".join(c for c in name if c.isalnum() or c in "._- ")[:150] or "document"
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=doc.original_name,
+        content_type=doc.content_type,
+    )
 
 
 def forecast(request, slug, fmt="html"):
