@@ -150,3 +150,33 @@ def test_a_broken_action_points_file_changes_nothing(knowledge, tmp_path):
     with pytest.raises(FormatError, match="action_points\\[0\\], kolom planned_start"):
         load_action_points(path)
     assert ActionPoint.objects.count() == 63
+
+
+@pytest.mark.parametrize("kind", ["activities", "action-points"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_export_import_export_is_identical(knowledge, tmp_path, kind, fmt):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def export(out):
+        call_command("export", kind, "--format", fmt, "--output", str(out), stdout=StringIO())
+        return {p.name: p.read_bytes() for p in out.iterdir()}
+
+    first = export(tmp_path / "first")
+    Activity.objects.all().delete()
+    ActionPoint.objects.all().delete()
+    source = tmp_path / "first"
+    path = source if fmt == "csv" else next(source.iterdir())
+    call_command("import", kind, str(path), stdout=StringIO())
+    assert export(tmp_path / "second") == first
+
+
+def test_shipped_activities_file_equals_its_export(knowledge, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("export", "activities", "--output", str(tmp_path), stdout=StringIO())
+    exported = json.loads((tmp_path / "activities-raak-2008-2010.json").read_text())
+    assert exported == json.loads((KNOWLEDGE / "activities-2008-2010.json").read_text())

@@ -1,147 +1,178 @@
-"""Import activities and action points from their JSON exchange files. All or nothing:
-every row is checked first and every problem is reported with its place."""
-
-import json
-from pathlib import Path
+"""Import and export activities and action points (flat exchange files, see
+`raak.programmes.flat`). An import checks every row first and then replaces the
+programme's whole list in one transaction; any problem and nothing changes."""
 
 from django.db import transaction
 
 from raak.knowledge.models import ActionPoint, Activity, Theme
+from raak.programmes import flat
 from raak.programmes.cleaning import PV_CODE, SLUG
+from raak.programmes.history import Recorder
 from raak.programmes.models import Programme
 from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 
+ACTIVITIES = ("raak-activities/1", {
+    "themes": [("key", "str"), ("name", "str"), ("parent", "str")],
+    "activities": [
+        ("key", "str"), ("title", "str"), ("description", "str"), ("theme", "str"),
+        ("regions", "list"), ("province_codes", "list"), ("region_label", "str"),
+        ("target_sectors", "labels"), ("partners", "labels"), ("links", "list"),
+        ("status", "str"), ("note", "str"), ("source", "str"),
+    ],
+})  # fmt: skip
+ACTION_POINTS = ("raak-action-points/1", {
+    "action_points": [
+        ("region", "str"), ("year", "int"), ("number", "int"), ("text", "str"), ("context", "str"),
+        ("planned_start", "str"), ("status", "str"), ("obstacles", "str"), ("tags", "labels"),
+        ("note", "str"), ("source", "str"),
+    ],
+})  # fmt: skip
 
-def _read(path, fmt):
-    path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise FormatError(
-            [Problem(path.name, "", "", f"geen leesbaar JSON-bestand: {e}")]
-        ) from None
-    if not isinstance(doc, dict) or doc.get("format") != fmt:
-        raise FormatError([Problem(path.name, "", "format", f'verwacht "format": "{fmt}"')])
-    programme = Programme.objects.filter(slug=doc.get("programme")).first()
+
+def _programme(slug, path):
+    programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
-        raise FormatError(
-            [
-                Problem(
-                    path.name, "", "programme", f"programma “{doc.get('programme')}” bestaat niet"
-                )
-            ]
-        )
-    return path.name, doc, programme
+        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    return programme
 
 
-def _rows(name, doc, table):
-    rows = doc.get(table, [])
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise FormatError([Problem(name, table, "", "verwacht een lijst van objecten")])
-    return [(f"{table}[{i}]", r) for i, r in enumerate(rows)]
-
-
-def load_activities(path):
-    name, doc, programme = _read(path, "raak-activities/1")
+def load_activities(path, programme_slug=None, actor="import"):
+    slug, tables = flat.read(path, *ACTIVITIES, programme_slug)
+    programme = _programme(slug, path)
     problems = []
     regions = {r.slug: r for r in programme.regions.all()}
-    themes = _rows(name, doc, "themes")
-    theme_keys = {r.get("key") for _w, r in themes}
-    for where, r in themes:
-        if not SLUG.match(str(r.get("key", ""))):
-            problems.append(Problem(name, where, "key", "ontbreekt of is geen geldige sleutel"))
-        if not r.get("name"):
-            problems.append(Problem(name, where, "name", "is verplicht"))
-        if r.get("parent") and r["parent"] not in theme_keys:
-            problems.append(Problem(name, where, "parent", f"onbekend thema “{r['parent']}”"))
-    activities = _rows(name, doc, "activities")
+    theme_keys = {d["key"] for _f, _w, d in tables["themes"]}
+    for file, where, d in tables["themes"]:
+        if not SLUG.match(d["key"]):
+            problems.append(Problem(file, where, "key", "ontbreekt of is geen geldige sleutel"))
+        if not d["name"]:
+            problems.append(Problem(file, where, "name", "is verplicht"))
+        if d["parent"] and d["parent"] not in theme_keys:
+            problems.append(Problem(file, where, "parent", f"onbekend thema “{d['parent']}”"))
     seen = set()
-    for where, r in activities:
-        key = str(r.get("key", ""))
-        if not SLUG.match(key) or key in seen:
+    for file, where, d in tables["activities"]:
+        if not SLUG.match(d["key"]) or d["key"] in seen:
             problems.append(
-                Problem(name, where, "key", "ontbreekt, is ongeldig of staat er dubbel in")
+                Problem(file, where, "key", "ontbreekt, is ongeldig of staat er dubbel in")
             )
-        seen.add(key)
+        seen.add(d["key"])
         for col in ("title", "description"):
-            if not str(r.get(col, "")).strip():
-                problems.append(Problem(name, where, col, "is verplicht"))
-        if r.get("subtheme") not in theme_keys:
-            problems.append(
-                Problem(name, where, "subtheme", f"onbekend thema “{r.get('subtheme')}”")
-            )
-        for slug in r.get("regions", []):
-            if slug not in regions:
-                problems.append(Problem(name, where, "regions", f"onbekende regio “{slug}”"))
-        for code in r.get("province_codes", []):
+            if not d[col]:
+                problems.append(Problem(file, where, col, "is verplicht"))
+        if d["theme"] not in theme_keys:
+            problems.append(Problem(file, where, "theme", f"onbekend thema “{d['theme']}”"))
+        for slug_ in d["regions"]:
+            if slug_ not in regions:
+                problems.append(Problem(file, where, "regions", f"onbekende regio “{slug_}”"))
+        for code in d["province_codes"]:
             if not PV_CODE.match(code):
                 problems.append(
-                    Problem(name, where, "province_codes", f"“{code}” is geen CBS-provinciecode")
+                    Problem(file, where, "province_codes", f"“{code}” is geen CBS-provinciecode")
                 )
-        if r.get("status", "unknown") not in dict(Activity.STATUSES):
-            problems.append(Problem(name, where, "status", f"“{r.get('status')}” is geen status"))
+        d["status"] = d["status"] or Activity.UNKNOWN
+        if d["status"] not in dict(Activity.STATUSES):
+            problems.append(Problem(file, where, "status", f"“{d['status']}” is geen status"))
     if problems:
         raise FormatError(problems)
 
     with transaction.atomic():
         programme.activities.all().delete()
         programme.themes.all().delete()
-        by_key = {}
-        for position, (_w, r) in enumerate(themes):
-            by_key[r["key"]] = Theme.objects.create(
-                programme=programme, key=r["key"], name=r["name"], position=position,
-                parent=by_key.get(r.get("parent") or ""),
+        themes = {}
+        for position, (_f, _w, d) in enumerate(tables["themes"]):
+            themes[d["key"]] = Theme.objects.create(
+                programme=programme, key=d["key"], name=d["name"], position=position,
+                parent=themes.get(d["parent"]),
             )  # fmt: skip
-        for _w, r in activities:
-            a = Activity(
-                programme=programme, key=r["key"], title=r["title"], description=r["description"],
-                theme=by_key[r["subtheme"]], province_codes=r.get("province_codes", []),
-                region_label=r.get("region_label", ""), target_sectors=r.get("target_sectors", []),
-                partners=r.get("partners", []), links=r.get("links", []),
-                status=r.get("status", "unknown"), note=r.get("note", ""), source=r.get("source", ""),
-            )  # fmt: skip
-            a.save()
-            a.regions.set([regions[s] for s in r.get("regions", [])])
-    return len(activities)
+        for _f, _w, d in tables["activities"]:
+            region_slugs = d.pop("regions")
+            d["theme"] = themes[d["theme"]]
+            activity = Activity(programme=programme, **d)
+            activity.save()
+            activity.regions.set([regions[s] for s in region_slugs])
+        _record(programme, actor, "activiteiten", len(tables["activities"]))
+    return len(tables["activities"])
 
 
-def load_action_points(path):
-    name, doc, programme = _read(path, "raak-action-points/1")
+def load_action_points(path, programme_slug=None, actor="import"):
+    slug, tables = flat.read(path, *ACTION_POINTS, programme_slug)
+    programme = _programme(slug, path)
     regions = {r.slug: r for r in programme.regions.all()}
     problems, objects, seen = [], [], set()
-    for where, r in _rows(name, doc, "action_points"):
-        region = regions.get(r.get("region"))
+    for file, where, d in tables["action_points"]:
+        region = regions.get(d["region"])
         if region is None:
-            problems.append(Problem(name, where, "region", f"onbekende regio “{r.get('region')}”"))
-        if not isinstance(r.get("year"), int) or not isinstance(r.get("number"), int):
-            problems.append(Problem(name, where, "year", "year en number zijn gehele getallen"))
-            continue
-        if (r.get("region"), r["year"], r["number"]) in seen:
+            problems.append(Problem(file, where, "region", f"onbekende regio “{d['region']}”"))
+        for col in ("year", "number"):
+            if d[col] is None:
+                problems.append(Problem(file, where, col, "is verplicht"))
+        if (d["region"], d["year"], d["number"]) in seen:
             problems.append(
-                Problem(name, where, "number", "dit nummer staat er al voor deze regio en dit jaar")
+                Problem(file, where, "number", "dit nummer staat er al voor deze regio en dit jaar")
             )
-        seen.add((r.get("region"), r["year"], r["number"]))
-        if not str(r.get("text", "")).strip():
-            problems.append(Problem(name, where, "text", "is verplicht"))
-        if r.get("status", "planned") not in dict(ActionPoint.STATUSES):
-            problems.append(Problem(name, where, "status", f"“{r.get('status')}” is geen status"))
+        seen.add((d["region"], d["year"], d["number"]))
+        if not d["text"]:
+            problems.append(Problem(file, where, "text", "is verplicht"))
+        status = d["status"] or ActionPoint.PLANNED
+        if status not in dict(ActionPoint.STATUSES):
+            problems.append(Problem(file, where, "status", f"“{status}” is geen status"))
         period = None
-        if r.get("planned_start"):
+        if d["planned_start"]:
             try:
-                period = parse_period(r["planned_start"])
+                period = parse_period(d["planned_start"])
             except PeriodError as e:
-                problems.append(Problem(name, where, "planned_start", str(e)))
+                problems.append(Problem(file, where, "planned_start", str(e)))
         objects.append(ActionPoint(
-            programme=programme, region=region, year=r["year"], number=r["number"],
-            text=r.get("text", ""), context=r.get("context", ""),
-            planned_text=period.text if period else "", planned_earliest=period and period.earliest,
-            planned_latest=period and period.latest, status=r.get("status", "planned"),
-            obstacles=r.get("obstacles", ""), tags=r.get("tags", []), note=r.get("note", ""),
+            programme=programme, region=region, year=d["year"] or 0, number=d["number"] or 0,
+            text=d["text"], context=d["context"], status=status, obstacles=d["obstacles"],
+            planned_text=period.text if period else "",
+            planned_earliest=period.earliest if period else None,
+            planned_latest=period.latest if period else None,
+            tags=d["tags"], note=d["note"], source=d["source"],
         ))  # fmt: skip
     if problems:
         raise FormatError(problems)
     with transaction.atomic():
         programme.action_points.all().delete()
         ActionPoint.objects.bulk_create(objects)
+        _record(programme, actor, "actiepunten", len(objects))
     return len(objects)
+
+
+def _record(programme, actor, what, n):
+    recorder = Recorder(actor=actor, programme=programme)
+    recorder.record(subject=what, field="import", new=f"{n} rijen")
+    recorder.flush()
+
+
+def activity_tables(programme):
+    themes = list(programme.themes.select_related("parent"))
+    activities = (
+        Activity.objects.filter(programme=programme)
+        .select_related("theme")
+        .prefetch_related("regions")
+        .order_by("key")
+    )
+    return {
+        "themes": [{"key": t.key, "name": t.name, "parent": t.parent.key if t.parent else ""} for t in themes],
+        "activities": [
+            {"key": a.key, "title": a.title, "description": a.description, "theme": a.theme.key,
+             "regions": sorted(r.slug for r in a.regions.all()), "province_codes": a.province_codes,
+             "region_label": a.region_label, "target_sectors": a.target_sectors, "partners": a.partners,
+             "links": a.links, "status": a.status, "note": a.note, "source": a.source}
+            for a in activities
+        ],
+    }  # fmt: skip
+
+
+def action_point_tables(programme):
+    points = ActionPoint.objects.filter(programme=programme).select_related("region")
+    return {
+        "action_points": [
+            {"region": p.region.slug, "year": p.year, "number": p.number, "text": p.text,
+             "context": p.context, "planned_start": p.planned_text, "status": p.status,
+             "obstacles": p.obstacles, "tags": p.tags, "note": p.note, "source": p.source}
+            for p in points
+        ]
+    }  # fmt: skip

@@ -50,7 +50,7 @@ class Activity(models.Model):
     key = models.SlugField(max_length=50)
     title = models.CharField(max_length=200)
     description = models.TextField()
-    theme = models.ForeignKey(Theme, models.PROTECT, related_name="activities")
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="activities")
     regions = models.ManyToManyField(Region, blank=True, related_name="activities")
     # Provinces an activity covers as a whole ("in de provincie Noord-Holland").
     province_codes = models.JSONField(default=list, blank=True)
@@ -63,6 +63,7 @@ class Activity(models.Model):
     source = models.CharField(max_length=300, blank=True)
     # Title and description without diacritics, for the full-text index (see search.py).
     search_text = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -98,6 +99,8 @@ class ActionPoint(models.Model):
     obstacles = models.TextField(blank=True)
     tags = models.JSONField(default=list, blank=True)  # e.g. ["budget", "capaciteit"]
     note = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["region__position", "region__name", "year", "number"]

@@ -13,6 +13,50 @@ from django.db import connection
 
 from raak.knowledge.models import normalise
 
+SQLITE_INDEX = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_activity_fts USING fts5(
+        search_text, content='knowledge_activity', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS knowledge_activity_ai AFTER INSERT ON knowledge_activity BEGIN
+        INSERT INTO knowledge_activity_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
+    """CREATE TRIGGER IF NOT EXISTS knowledge_activity_ad AFTER DELETE ON knowledge_activity BEGIN
+        INSERT INTO knowledge_activity_fts(knowledge_activity_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text); END""",
+    """CREATE TRIGGER IF NOT EXISTS knowledge_activity_au AFTER UPDATE ON knowledge_activity BEGIN
+        INSERT INTO knowledge_activity_fts(knowledge_activity_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO knowledge_activity_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
+]
+POSTGRES_INDEX = [
+    "CREATE INDEX IF NOT EXISTS knowledge_activity_search ON knowledge_activity "
+    "USING GIN (to_tsvector('dutch', search_text))"
+]
+
+
+def ensure_index(using="default", **kwargs):
+    """Create the search index where it is missing, and refill it if it was.
+
+    Runs after every `migrate`: on SQLite a migration that rebuilds the activity table
+    drops its triggers, and the index would silently fall behind."""
+    from django.db import connections
+
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'knowledge_activity_a_'"
+            )
+            complete = cursor.fetchone()[0] == 3
+            for sql in SQLITE_INDEX:
+                cursor.execute(sql)
+            if not complete:
+                cursor.execute(
+                    "INSERT INTO knowledge_activity_fts(knowledge_activity_fts) VALUES ('rebuild')"
+                )
+        elif conn.vendor == "postgresql":
+            for sql in POSTGRES_INDEX:
+                cursor.execute(sql)
+
 
 def words(query):
     return re.findall(r"\w+", normalise(query))

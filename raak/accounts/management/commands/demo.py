@@ -34,8 +34,8 @@ class Command(BaseCommand):
         programme = Programme.objects.filter(slug=slug).first()
         if programme is None:
             programme = import_programme(tables.read(DEMO_FILE), actor="raak demo").programme
-            activities = load_activities(ACTIVITIES_FILE)
-            points = load_action_points(ACTION_POINTS_FILE)
+            activities = load_activities(ACTIVITIES_FILE, actor="raak demo")
+            points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
             self.stdout.write(
                 f"Demoprogramma geladen: {programme.name}, {activities} aanbevolen activiteiten, "
                 f"{points} actiepunten"

@@ -1,18 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from raak.exchange import KINDS
+from raak.programmes import flat
 from raak.programmes.exporting import export_programme
 from raak.programmes.models import Programme
-
-KINDS = ["programme"]
 
 
 class Command(BaseCommand):
     help = (
-        "Export data: `raak export programme --programme SLUG --format json|xlsx|csv --output DIR`."
+        "Export data: `raak export programme|"
+        + "|".join(KINDS)
+        + " --format json|xlsx|csv --output DIR`."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=["programme", *KINDS])
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
         parser.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
         parser.add_argument("--output", default=".", help="folder to write to")
@@ -26,5 +28,12 @@ class Command(BaseCommand):
         if found is None:
             names = ", ".join(p.slug for p in qs) or "geen"
             raise CommandError(f"Kies een bestaand programma met --programme (aanwezig: {names}).")
-        for path in export_programme(found, format, output):
+        if kind == "programme":
+            paths = export_programme(found, format, output)
+        else:
+            spec = KINDS[kind]
+            paths = flat.write(
+                spec.tables(found), *spec.spec, found.slug, output, f"{kind}-{found.slug}", format
+            )
+        for path in paths:
             self.stdout.write(str(path))

@@ -1,33 +1,33 @@
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from raak.knowledge.loading import load_action_points, load_activities
+from raak.exchange import KINDS
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
 
-KINDS = ["programme", "activities", "action-points"]
-
 
 class Command(BaseCommand):
-    help = "Import data from a file: `raak import programme FILE` (JSON, XLSX, CSV or a folder of CSVs)."
+    help = (
+        "Import data from a file: `raak import programme FILE` (JSON, XLSX, CSV or a folder of "
+        "CSVs) or `raak import KIND FILE` for " + ", ".join(KINDS) + " (replaces that list)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS, help="what the file holds")
-        parser.add_argument("file", help="a .json, .xlsx or .csv file, or a folder of .csv files")
+        parser.add_argument("kind", choices=["programme", *KINDS], help="what the file holds")
         parser.add_argument(
-            "--programme",
-            help="slug of the programme to update, when the file has no programme table",
+            "file", help="a .json or .xlsx file, a .csv file, or a folder of .csv files"
+        )
+        parser.add_argument(
+            "--programme", help="slug of the programme, when the file does not name it"
         )
 
     def handle(self, kind, file, programme=None, **options):
         console = Console(stderr=True)
         with console.status(f"{file} lezen en controleren…"):
             try:
-                if kind != "programme":
-                    # The activities and action-points files name their programme and
-                    # replace that programme's whole list.
-                    loader = load_activities if kind == "activities" else load_action_points
-                    self.stdout.write(f"{loader(file)} rijen geïmporteerd ({kind}).")
+                if kind in KINDS:
+                    n = KINDS[kind].load(file, programme, actor=f"import: {file}")
+                    self.stdout.write(f"{n} rijen geïmporteerd ({kind}).")
                     return
                 result = import_programme(
                     tables.read(file), programme_slug=programme, actor=f"import: {file}"

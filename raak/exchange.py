@@ -1,0 +1,22 @@
+"""The kinds of data `raak import KIND FILE` and `raak export KIND` know, besides
+`programme` (which has its own nested format, see raak.programmes.tables)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from raak.knowledge import loading as knowledge
+
+
+@dataclass(frozen=True)
+class Kind:
+    load: Callable  # (path, programme_slug, actor) -> rows loaded
+    tables: Callable  # (programme) -> {table: [dict]}
+    spec: tuple  # (format name, schema)
+
+
+KINDS = {
+    "activities": Kind(knowledge.load_activities, knowledge.activity_tables, knowledge.ACTIVITIES),
+    "action-points": Kind(
+        knowledge.load_action_points, knowledge.action_point_tables, knowledge.ACTION_POINTS
+    ),
+}
