@@ -34,6 +34,7 @@ def catalogue(request, slug):
         request,
         "knowledge/catalogue.html",
         {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
+         "can_add": access.is_national or any(access.can_write(r) for r in regions),
          "regions": regions, "provinces": provinces, "theme": theme, "region": region,
          "province": province, "total": page.paginator.count},
     )  # fmt: skip
@@ -58,9 +59,15 @@ def action_points(request, slug):
     for point in qs:
         point.overdue = point.is_overdue(today)
         groups.setdefault(point.region, []).append(point)
+    writable = (
+        [r for r in programme.regions.all() if access.can_write(r)] if access.is_member else []
+    )
+    for reg in groups:
+        reg.can_write = reg in writable
     return render(
         request,
         "knowledge/action_points.html",
         {"programme": programme, "access": access, "groups": groups, "region": region,
-         "regions": programme.regions.all(), "total": sum(len(g) for g in groups.values())},
+         "regions": programme.regions.all(), "total": sum(len(g) for g in groups.values()),
+         "writable": writable},
     )  # fmt: skip

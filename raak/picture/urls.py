@@ -1,5 +1,6 @@
 from django.urls import path
 
+from raak.knowledge import editing as knowledge_editing
 from raak.knowledge import views as knowledge
 from raak.picture import editing, views
 
@@ -25,7 +26,23 @@ urlpatterns = [
     ),
     path("<slug:slug>/rondes/", editing.rounds, name="rounds"),
     path("<slug:slug>/activiteiten/", knowledge.catalogue, name="catalogue"),
+    path("<slug:slug>/activiteiten/nieuw/", knowledge_editing.edit_activity, name="activity-new"),
     path("<slug:slug>/activiteiten/<slug:key>/", knowledge.activity, name="activity"),
+    path(
+        "<slug:slug>/activiteiten/<slug:key>/wijzigen/",
+        knowledge_editing.edit_activity,
+        name="activity-edit",
+    ),
     path("<slug:slug>/actiepunten/", knowledge.action_points, name="action-points"),
+    path(
+        "<slug:slug>/actiepunten/<slug:region_slug>/nieuw/",
+        knowledge_editing.edit_action_point,
+        name="action-point-new",
+    ),
+    path(
+        "<slug:slug>/actiepunten/<slug:region_slug>/<int:point_id>/wijzigen/",
+        knowledge_editing.edit_action_point,
+        name="action-point-edit",
+    ),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
 ]

@@ -1,0 +1,191 @@
+"""Regions keep their own activities and action points current; the national office
+keeps all of them. Outsiders get 404, read-only members 403."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from raak.accounts.access import get_access, programme_for, region_for_writing
+from raak.knowledge.forms import ActionPointForm, ActivityForm
+from raak.knowledge.models import ActionPoint, Activity
+from raak.programmes.history import Recorder
+
+
+class Conflict(Exception):
+    pass
+
+
+def _activity_for_writing(request, programme, key):
+    """Return (activity, regions the user may assign): 404 outsider, 403 read-only."""
+    access = get_access(request, programme)
+    activity = get_object_or_404(
+        Activity.objects.prefetch_related("regions"), programme=programme, key=key
+    )
+    regions = list(activity.regions.all())
+    if access.is_national:
+        return activity, list(programme.regions.all())
+    if not any(access.can_read_unpublished(r) for r in regions):
+        raise Http404
+    writable = [r for r in programme.regions.all() if access.can_write(r)]
+    if not any(r in writable for r in regions):
+        raise PermissionDenied
+    return activity, writable
+
+
+def _writable_regions(request, programme):
+    access = get_access(request, programme)
+    regions = [r for r in programme.regions.all() if access.can_write(r)]
+    if not regions:
+        if access.is_member:
+            raise PermissionDenied
+        raise Http404
+    return regions
+
+
+def _save(obj, values, expected_version, *, user, programme, subject, region=None, m2m=None):
+    """Optimistic locking: refuse when someone saved since `expected_version`."""
+    with transaction.atomic():
+        if obj.pk:
+            current = type(obj).objects.select_for_update().get(pk=obj.pk)
+            if current.version != expected_version:
+                raise Conflict
+        recorder = Recorder(user, programme=programme)
+        if obj.pk:
+            changed = recorder.update(obj, values, subject=subject, region=region, save=False)
+        else:
+            for name, value in values.items():
+                setattr(obj, name, value)
+                recorder.record(subject=subject, field=name, new=value, region=region)
+            changed = True
+        if m2m is not None:
+            old = sorted(r.slug for r in obj.regions.all()) if obj.pk else []
+            new = sorted(r.slug for r in m2m)
+            if old != new:
+                recorder.record(
+                    subject=subject,
+                    field="regio's",
+                    old=" ".join(old),
+                    new=" ".join(new),
+                    region=region,
+                )
+                changed = True
+        if changed or not obj.pk:
+            obj.version = (obj.version or 0) + (1 if obj.pk else 0)
+            obj.save()
+            if m2m is not None:
+                obj.regions.set(m2m)
+        recorder.flush()
+
+
+@login_required
+def edit_activity(request, slug, key=None):
+    programme, access = programme_for(request, slug)
+    if key:
+        activity, regions = _activity_for_writing(request, programme, key)
+    else:
+        regions = _writable_regions(request, programme)
+        activity = Activity(programme=programme, version=1)
+    themes = list(programme.themes.select_related("parent"))
+    conflict = False
+    if request.method == "POST":
+        form = ActivityForm(request.POST, themes=themes, regions=regions)
+        if form.is_valid():
+            d = form.cleaned_data
+            if not activity.pk:
+                number = Activity.objects.filter(programme=programme).count() + 1
+                while Activity.objects.filter(programme=programme, key=f"a-{number:04d}").exists():
+                    number += 1
+                activity.key = f"a-{number:04d}"
+            # Regions the editor may not assign stay as they were.
+            kept = [r for r in activity.regions.all() if r not in regions] if activity.pk else []
+            values = {
+                k: d[k]
+                for k in (
+                    "title",
+                    "description",
+                    "theme",
+                    "target_sectors",
+                    "partners",
+                    "links",
+                    "status",
+                )
+            }
+            try:
+                _save(activity, values, d["version"], user=request.user, programme=programme,
+                      subject=f"activiteit {activity.key}", m2m=kept + d["regions"])  # fmt: skip
+            except Conflict:
+                conflict = True
+                data = form.data.copy()
+                data["version"] = Activity.objects.get(pk=activity.pk).version
+                form.data = data
+            else:
+                messages.success(request, _("Activiteit opgeslagen."))
+                return redirect("activity", programme.slug, activity.key)
+    else:
+        form = ActivityForm(
+            themes=themes,
+            regions=regions,
+            initial={
+                "title": activity.title, "description": activity.description,
+                "theme": activity.theme.key if activity.pk else "",
+                "regions": [r.slug for r in activity.regions.all()] if activity.pk else [r.slug for r in regions[:1]],
+                "target_sectors": "; ".join(activity.target_sectors), "partners": "; ".join(activity.partners),
+                "links": "\n".join(activity.links), "status": activity.status, "version": activity.version,
+            },
+        )  # fmt: skip
+    return render(request, "knowledge/edit_activity.html",
+                  {"programme": programme, "access": access, "form": form, "activity": activity,
+                   "conflict": conflict})  # fmt: skip
+
+
+@login_required
+def edit_action_point(request, slug, region_slug, point_id=None):
+    programme, access = programme_for(request, slug)
+    region, _can_write = region_for_writing(request, programme, region_slug)
+    if point_id:
+        point = get_object_or_404(ActionPoint, programme=programme, region=region, id=point_id)
+    else:
+        point = ActionPoint(programme=programme, region=region, version=1)
+    conflict = False
+    if request.method == "POST":
+        form = ActionPointForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            period = d["planned_start"]
+            if not point.pk:
+                point.year = d["year"]
+                last = ActionPoint.objects.filter(region=region, year=d["year"]).aggregate(
+                    n=Max("number")
+                )["n"]
+                point.number = (last or 0) + 1
+            values = {
+                "text": d["text"], "status": d["status"], "obstacles": d["obstacles"], "tags": d["tags"],
+                "planned_text": period.text if period else "",
+                "planned_earliest": period.earliest if period else None,
+                "planned_latest": period.latest if period else None,
+            }  # fmt: skip
+            try:
+                _save(point, values, d["version"], user=request.user, programme=programme,
+                      subject=f"actiepunt {point.year}-{point.number}", region=region)  # fmt: skip
+            except Conflict:
+                conflict = True
+                data = form.data.copy()
+                data["version"] = ActionPoint.objects.get(pk=point.pk).version
+                form.data = data
+            else:
+                messages.success(request, _("Actiepunt opgeslagen."))
+                return redirect(f"/{programme.slug}/actiepunten/?regio={region.slug}")
+    else:
+        form = ActionPointForm(initial={
+            "text": point.text, "year": point.year or programme.period_end.year + 1,
+            "planned_start": point.planned_text, "status": point.status, "obstacles": point.obstacles,
+            "tags": point.tags, "version": point.version,
+        })  # fmt: skip
+    return render(request, "knowledge/edit_action_point.html",
+                  {"programme": programme, "access": access, "form": form, "point": point, "region": region,
+                   "conflict": conflict})  # fmt: skip
