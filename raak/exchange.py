@@ -5,6 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from raak.knowledge import loading as knowledge
+from raak.network import loading as network
+from raak.protocols import loading as protocols
+from raak.training import loading as training
 
 
 @dataclass(frozen=True)
@@ -19,4 +22,7 @@ KINDS = {
     "action-points": Kind(
         knowledge.load_action_points, knowledge.action_point_tables, knowledge.ACTION_POINTS
     ),
+    "training": Kind(training.load, training.tables, training.SPEC),
+    "network": Kind(network.load, network.tables, network.SPEC),
+    "protocols": Kind(protocols.load, protocols.tables, protocols.SPEC),
 }

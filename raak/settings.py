@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "raak.accounts",
     "raak.picture",
     "raak.knowledge",
+    "raak.protocols",
+    "raak.training",
+    "raak.network",
 ]
 
 MIDDLEWARE = [

@@ -101,3 +101,15 @@ def knowledge(demo):
     load_activities(KNOWLEDGE / "activities-2008-2010.json")
     load_action_points(KNOWLEDGE / "action-points-2011.json")
     return demo
+
+
+@pytest.fixture
+def practice(demo):
+    """Protocol checklist and training figures from the seed."""
+    from raak.protocols import loading as protocols
+    from raak.training import loading as training
+
+    root = Path(__file__).resolve().parents[1] / "raak"
+    protocols.load(root / "protocols" / "data" / "protocols-2008-2010.json")
+    training.load(root / "training" / "data" / "training-2008-2010.json")
+    return demo

@@ -11,6 +11,8 @@ from raak.accounts.models import Role
 from raak.knowledge.loading import load_action_points, load_activities
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
+from raak.protocols import loading as protocols
+from raak.training import loading as training
 from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE
 
 pytestmark = pytest.mark.browser
@@ -41,6 +43,8 @@ def site(transactional_db, live_server, django_user_model):
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     load_activities(KNOWLEDGE / "activities-2008-2010.json")
     load_action_points(KNOWLEDGE / "action-points-2011.json")
+    protocols.load(KNOWLEDGE.parents[1] / "protocols" / "data" / "protocols-2008-2010.json")
+    training.load(KNOWLEDGE.parents[1] / "training" / "data" / "training-2008-2010.json")
     for username, region, kind in [
         ("landelijk", None, Role.NATIONAL),
         ("coord-delft", "delft", Role.COORDINATOR),
@@ -180,3 +184,38 @@ def test_catalogue_search_and_action_points(browser, site):
     check_a11y(page, "action-points")
     shot(page, "action-points")
     page.close()
+
+
+def test_protocols_training_and_network(browser, site):
+    coordinator = login(browser, site, "coord-delft")
+    coordinator.goto(f"{site}{P}/protocollen/")
+    assert (
+        "Bij acht van de zeventien regio’s is dit het geval."
+        in coordinator.locator("main").inner_text()
+    )
+    check_a11y(coordinator, "protocols")
+    shot(coordinator, "protocols")
+    coordinator.goto(f"{site}{P}/protocollen/delft/wijzigen/")
+    check_a11y(coordinator, "protocol-edit")
+    coordinator.get_by_label(
+        "Convenant Regionale aanpak kindermishandeling", exact=True
+    ).select_option("yes")
+    coordinator.get_by_role("button", name="Opslaan").click()
+    assert "Checklist opgeslagen" in coordinator.locator(".messages").inner_text()
+    shot(coordinator, "protocol-delft")
+    coordinator.goto(f"{site}{P}/scholing/")
+    assert "ruim 500" in coordinator.locator("main").inner_text()
+    check_a11y(coordinator, "training")
+    shot(coordinator, "training")
+    coordinator.goto(f"{site}{P}/netwerk/delft/instelling/nieuw/")
+    check_a11y(coordinator, "network-add")
+    coordinator.get_by_label("Instelling:", exact=True).fill("GGD Haaglanden")
+    coordinator.get_by_label("Sector:", exact=True).fill("jeugdgezondheidszorg")
+    coordinator.get_by_label("Aandachtsfunctionaris aangesteld").check()
+    coordinator.get_by_role("button", name="Opslaan").click()
+    assert "GGD Haaglanden" in coordinator.locator("main").inner_text()
+    check_a11y(coordinator, "network-region")
+    coordinator.goto(f"{site}{P}/netwerk/")
+    assert "100,0" in coordinator.locator("main").inner_text()
+    check_a11y(coordinator, "network")
+    shot(coordinator, "network")

@@ -2,7 +2,10 @@ from django.urls import path
 
 from raak.knowledge import editing as knowledge_editing
 from raak.knowledge import views as knowledge
+from raak.network import views as network
 from raak.picture import editing, views
+from raak.protocols import views as protocols
+from raak.training import views as training
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +28,30 @@ urlpatterns = [
         name="edit-indicator",
     ),
     path("<slug:slug>/rondes/", editing.rounds, name="rounds"),
+    path("<slug:slug>/protocollen/", protocols.overview, name="protocols"),
+    path(
+        "<slug:slug>/protocollen/<slug:region_slug>/",
+        protocols.region_checklist,
+        name="protocol-region",
+    ),
+    path(
+        "<slug:slug>/protocollen/<slug:region_slug>/wijzigen/",
+        protocols.edit_checklist,
+        name="protocol-edit",
+    ),
+    path("<slug:slug>/scholing/", training.overview, name="training"),
+    path(
+        "<slug:slug>/scholing/bereik/<slug:region_slug>/nieuw/",
+        training.add_reach,
+        name="training-reach-add",
+    ),
+    path("<slug:slug>/netwerk/", network.coverage, name="network"),
+    path("<slug:slug>/netwerk/<slug:region_slug>/", network.region_network, name="network-region"),
+    path(
+        "<slug:slug>/netwerk/<slug:region_slug>/<str:what>/nieuw/",
+        network.add,
+        name="network-add",
+    ),
     path("<slug:slug>/activiteiten/", knowledge.catalogue, name="catalogue"),
     path("<slug:slug>/activiteiten/nieuw/", knowledge_editing.edit_activity, name="activity-new"),
     path("<slug:slug>/activiteiten/<slug:key>/", knowledge.activity, name="activity"),

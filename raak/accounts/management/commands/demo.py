@@ -9,11 +9,15 @@ from raak.knowledge.loading import load_action_points, load_activities
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.programmes.models import Programme
+from raak.protocols import loading as protocols
+from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
 DEMO_FILE = RAAK / "programmes" / "data" / "raak-2008-2010.json"
 ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
 ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
+PROTOCOLS_FILE = RAAK / "protocols" / "data" / "protocols-2008-2010.json"
+TRAINING_FILE = RAAK / "training" / "data" / "training-2008-2010.json"
 
 
 class Command(BaseCommand):
@@ -36,6 +40,8 @@ class Command(BaseCommand):
             programme = import_programme(tables.read(DEMO_FILE), actor="raak demo").programme
             activities = load_activities(ACTIVITIES_FILE, actor="raak demo")
             points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
+            protocols.load(PROTOCOLS_FILE, actor="raak demo")
+            training.load(TRAINING_FILE, actor="raak demo")
             self.stdout.write(
                 f"Demoprogramma geladen: {programme.name}, {activities} aanbevolen activiteiten, "
                 f"{points} actiepunten"

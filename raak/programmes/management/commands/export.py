@@ -18,8 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
         parser.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
         parser.add_argument("--output", default=".", help="folder to write to")
+        parser.add_argument(
+            "--include-personal-data",
+            action="store_true",
+            help="network: include the names and contact details of aandachtsfunctionarissen "
+            "(only those who gave consent are stored at all)",
+        )
 
-    def handle(self, kind, programme=None, format="json", output=".", **options):
+    def handle(
+        self,
+        kind,
+        programme=None,
+        format="json",
+        output=".",
+        include_personal_data=False,
+        **options,
+    ):
         qs = Programme.objects.all()
         if programme:
             found = qs.filter(slug=programme).first()
@@ -32,8 +46,10 @@ class Command(BaseCommand):
             paths = export_programme(found, format, output)
         else:
             spec = KINDS[kind]
-            paths = flat.write(
-                spec.tables(found), *spec.spec, found.slug, output, f"{kind}-{found.slug}", format
-            )
+            if kind == "network":
+                data = spec.tables(found, include_personal_data)
+            else:
+                data = spec.tables(found)
+            paths = flat.write(data, *spec.spec, found.slug, output, f"{kind}-{found.slug}", format)
         for path in paths:
             self.stdout.write(str(path))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "raak.network"
+    verbose_name = "Network of aandachtsfunctionarissen"

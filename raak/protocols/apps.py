@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProtocolsConfig(AppConfig):
+    name = "raak.protocols"
+    verbose_name = "Protocol checklist"
