@@ -8,8 +8,8 @@ without diacritics and the query is normalised the same way.
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from raak.knowledge.models import normalise
 
@@ -67,18 +67,24 @@ def search(qs, query):
     if not terms:
         return qs
     if connection.vendor == "postgresql":
-        return qs.annotate(_doc=SearchVector("search_text", config="dutch")).filter(
-            _doc=SearchQuery(" ".join(terms), config="dutch", search_type="plain")
+        # Written out so the expression is exactly the one the GIN index holds
+        # (Django's SearchVector wraps the column in COALESCE, which the index lacks).
+        return qs.filter(
+            id__in=RawSQL(
+                "SELECT id FROM knowledge_activity WHERE to_tsvector('dutch', search_text) "
+                "@@ plainto_tsquery('dutch', %s)",
+                [" ".join(terms)],
+            )
         )
     if connection.vendor == "sqlite":
         match = " ".join(f'"{t}"*' for t in terms)
-        with connection.cursor() as cursor:
-            cursor.execute(
+        # A subquery, not a list of ids: the database joins the index itself.
+        return qs.filter(
+            id__in=RawSQL(
                 "SELECT rowid FROM knowledge_activity_fts WHERE knowledge_activity_fts MATCH %s",
                 [match],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-        return qs.filter(id__in=ids)
+        )
     for t in terms:  # any other database: plain substring match
         qs = qs.filter(search_text__contains=t)
     return qs

@@ -1,6 +1,7 @@
 """The public catalogue of recommended activities and the regional action points."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -22,14 +23,18 @@ def catalogue(request, slug):
     qs = Activity.objects.filter(programme=programme)
     qs = search(qs, q)
     if theme:
-        qs = qs.filter(theme__key=theme) | qs.filter(theme__parent__key=theme)
+        qs = qs.filter(Q(theme__key=theme) | Q(theme__parent__key=theme))
+    # Region filters as subqueries: a join over the many-to-many would repeat rows
+    # and need DISTINCT, which is slow on large catalogues (see docs/performance.md).
+    links = Activity.regions.through.objects
     if region:
-        qs = qs.filter(regions__slug=region)
+        qs = qs.filter(id__in=links.filter(region__slug=region).values("activity_id"))
     if province:
-        qs = qs.filter(regions__province_code=province) | qs.filter(
-            province_codes__icontains=f'"{province}"'
+        qs = qs.filter(
+            Q(id__in=links.filter(region__province_code=province).values("activity_id"))
+            | Q(province_codes__icontains=f'"{province}"')
         )
-    page = Paginator(qs.distinct().for_catalogue(), 25).get_page(request.GET.get("pagina"))
+    page = Paginator(qs.for_catalogue(), 25).get_page(request.GET.get("pagina"))
     return render(
         request,
         "knowledge/catalogue.html",

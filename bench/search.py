@@ -1,0 +1,135 @@
+"""Search over 100,000 generated activities (fictieve gegevens): median and p95 latency
+of the catalogue search, and its SQL query count. Appends to docs/performance.md.
+
+    .venv/bin/python bench/search.py                              # SQLite (fresh file)
+    DATABASE_URL=postgres://... .venv/bin/python bench/search.py  # PostgreSQL (emptied!)
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+RESULTS.mkdir(parents=True, exist_ok=True)
+if "DATABASE_URL" not in os.environ:
+    db = RESULTS / "search.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raak.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from rich.progress import track  # noqa: E402
+
+from raak.knowledge.models import Activity, Theme, normalise  # noqa: E402
+from raak.programmes.models import Programme, Region  # noqa: E402
+
+N = int(os.environ.get("SEARCH_N", "100000"))
+# Words from the seed's vocabulary, so queries hit a realistic share of rows.
+WORDS = (
+    "meldcode scholing signaleren huisartsen kinderopvang onderwijs convenant protocol "
+    "verwijsindex zorgcoördinatie aandachtsfunctionarissen ziekenhuis jeugdgezondheidszorg "
+    "veiligheidshuis preventie voorlichting ouders zwangerschap routekaart netwerk borging "
+    "samenwerking training gespreksvoering kraamzorg politie wijkteam opvoeding"
+).split()
+QUERIES = [
+    "meldcode",
+    "coördinator",
+    "scholing huisartsen",
+    "kinderopvang",
+    "verwijsindex",
+    "zzzgeenresultaat",
+]
+
+
+def generate():
+    programme = Programme.objects.create(
+        slug="bench-zoeken", name="Zoekbenchmark (fictieve gegevens)", period_start=date(2010, 1, 1),
+        period_end=date(2012, 12, 31), source="fictieve gegevens",
+    )  # fmt: skip
+    regions = Region.objects.bulk_create(
+        Region(programme=programme, slug=f"r{i:03d}", name=f"Regio {i:03d}", province_code=f"PV{20 + i % 12}")
+        for i in range(37)
+    )  # fmt: skip
+    rubric = Theme.objects.create(programme=programme, key="rubriek", name="Rubriek")
+    themes = [
+        Theme.objects.create(programme=programme, key=f"t{i}", name=f"Thema {i}", parent=rubric)
+        for i in range(6)
+    ]
+    rng = random.Random(2011)
+    batch = []
+    for i in track(range(N), description="activiteiten maken"):
+        words = rng.choices(WORDS, k=40)
+        title = " ".join(words[:6]).capitalize()
+        description = " ".join(words) + ". Fictieve gegevens."
+        batch.append(Activity(programme=programme, key=f"f{i:06d}", title=title, description=description,
+                              theme=themes[i % 6], search_text=normalise(f"{title} {description}")))  # fmt: skip
+        if len(batch) == 5000:
+            Activity.objects.bulk_create(batch)
+            batch = []
+    Activity.objects.bulk_create(batch)
+    through = Activity.regions.through
+    ids = list(Activity.objects.filter(programme=programme).values_list("id", flat=True))
+    through.objects.bulk_create(
+        (through(activity_id=a, region_id=regions[a % 37].id) for a in ids), batch_size=10000
+    )
+    return programme
+
+
+def main():
+    setup_test_environment()  # lets the test client expose the page's context
+    call_command("migrate", verbosity=0)
+    programme = generate()
+    client = Client(HTTP_HOST="127.0.0.1")
+    url = f"/{programme.slug}/activiteiten/"
+    lines = [
+        f"## Search, {connection.vendor} — {date.today().isoformat()}",
+        "",
+        f"{N:,} generated activities (fictieve gegevens), 37 regions; catalogue page "
+        "`/activiteiten/?q=…` through Django's test client, 20 runs per query.",
+        "",
+        "| query | results | median (ms) | p95 (ms) | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for q in QUERIES:
+        client.get(url, {"q": q})
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            response = client.get(url, {"q": q})
+            times.append((time.perf_counter() - start) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url, {"q": q})
+        times.sort()
+        lines.append(
+            f"| {q} | {response.context['total']:,} | {statistics.median(times):.0f} | "
+            f"{times[int(len(times) * 0.95) - 1]:.0f} | {len(ctx.captured_queries)} |"
+        )
+    section = "\n".join(lines) + "\n"
+    print(section)
+    doc = ROOT / "docs" / "performance.md"
+    text = doc.read_text()
+    marker = f"## Search, {connection.vendor}"
+    kept = [
+        s
+        for s in text.split("\n## ")
+        if not ("## " + s).startswith(marker) and not s.startswith(marker)
+    ]
+    doc.write_text("\n## ".join(kept).rstrip() + "\n\n" + section)
+
+
+if __name__ == "__main__":
+    main()
