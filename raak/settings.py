@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "raak.protocols",
     "raak.training",
     "raak.network",
+    "raak.questionnaires",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ from raak.knowledge import views as knowledge
 from raak.network import views as network
 from raak.picture import editing, views
 from raak.protocols import views as protocols
+from raak.questionnaires import coding_views
+from raak.questionnaires import views as questionnaires
 from raak.training import views as training
 
 urlpatterns = [
@@ -44,6 +46,32 @@ urlpatterns = [
         "<slug:slug>/scholing/bereik/<slug:region_slug>/nieuw/",
         training.add_reach,
         name="training-reach-add",
+    ),
+    path("<slug:slug>/vragenlijsten/", questionnaires.questionnaire_list, name="questionnaires"),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/",
+        questionnaires.response_form,
+        name="response",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk/",
+        questionnaires.comparison,
+        name="compare",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.csv",
+        questionnaires.comparison,
+        {"fmt": "csv"},
+        name="compare-csv",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.xlsx",
+        questionnaires.comparison,
+        {"fmt": "xlsx"},
+        name="compare-xlsx",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/codering/", coding_views.coding_page, name="coding"
     ),
     path("<slug:slug>/netwerk/", network.coverage, name="network"),
     path("<slug:slug>/netwerk/<slug:region_slug>/", network.region_network, name="network-region"),

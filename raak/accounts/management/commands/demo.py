@@ -10,6 +10,8 @@ from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.programmes.models import Programme
 from raak.protocols import loading as protocols
+from raak.questionnaires import exchange as questionnaires
+from raak.questionnaires import synthetic as synthetic_data
 from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
@@ -18,6 +20,7 @@ ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
 ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
 PROTOCOLS_FILE = RAAK / "protocols" / "data" / "protocols-2008-2010.json"
 TRAINING_FILE = RAAK / "training" / "data" / "training-2008-2010.json"
+QUESTIONNAIRES = RAAK / "questionnaires" / "data"
 
 
 class Command(BaseCommand):
@@ -28,9 +31,14 @@ class Command(BaseCommand):
             "--no-serve", action="store_true", help="load only; do not start the server"
         )
         parser.add_argument("--reset", action="store_true", help="delete the demo programme first")
+        parser.add_argument(
+            "--synthetic",
+            action="store_true",
+            help="also load a separate programme with generated questionnaire answers (fictieve gegevens)",
+        )
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
-    def handle(self, no_serve=False, reset=False, port="8000", **options):
+    def handle(self, no_serve=False, reset=False, port="8000", synthetic=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         slug = "raak-2008-2010"
         if reset:
@@ -42,6 +50,8 @@ class Command(BaseCommand):
             points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
             protocols.load(PROTOCOLS_FILE, actor="raak demo")
             training.load(TRAINING_FILE, actor="raak demo")
+            for name in ("eindmeting-zorgcontinuum", "slotrapportage"):
+                questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
             self.stdout.write(
                 f"Demoprogramma geladen: {programme.name}, {activities} aanbevolen activiteiten, "
                 f"{points} actiepunten"
@@ -49,6 +59,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Demoprogramma staat er al: {programme.name} (--reset laadt opnieuw)"
+            )
+        if synthetic:
+            fictional = synthetic_data.load(programme)
+            create_demo_users(fictional)
+            self.stdout.write(
+                f"Fictieve gegevens geladen: {fictional.name} (/{fictional.slug}/vragenlijsten/)"
             )
         made = create_demo_users(programme)
         if made:

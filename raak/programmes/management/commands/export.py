@@ -14,7 +14,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["programme", *KINDS])
+        parser.add_argument("kind", choices=["programme", "questionnaire", "responses", *KINDS])
+        parser.add_argument("slug", nargs="?", help="questionnaire: its slug")
+        parser.add_argument("--questionnaire", help="responses: the questionnaire slug")
+        parser.add_argument("--round", help="responses: the round slug")
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
         parser.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
         parser.add_argument("--output", default=".", help="folder to write to")
@@ -42,6 +45,16 @@ class Command(BaseCommand):
         if found is None:
             names = ", ".join(p.slug for p in qs) or "geen"
             raise CommandError(f"Kies een bestaand programma met --programme (aanwezig: {names}).")
+        if kind in ("questionnaire", "responses"):
+            self._questionnaire(
+                kind,
+                found,
+                options.get("slug") or options.get("questionnaire"),
+                options.get("round"),
+                format,
+                output,
+            )
+            return
         if kind == "programme":
             paths = export_programme(found, format, output)
         else:
@@ -51,5 +64,25 @@ class Command(BaseCommand):
             else:
                 data = spec.tables(found)
             paths = flat.write(data, *spec.spec, found.slug, output, f"{kind}-{found.slug}", format)
+        for path in paths:
+            self.stdout.write(str(path))
+
+    def _questionnaire(self, kind, programme, slug, round_slug, format, output):
+        from raak.questionnaires import exchange, responses
+        from raak.questionnaires.models import Questionnaire
+
+        questionnaire = Questionnaire.objects.filter(programme=programme, slug=slug or "").first()
+        if questionnaire is None:
+            names = ", ".join(programme.questionnaires.values_list("slug", flat=True)) or "geen"
+            raise CommandError(f"Geef een vragenlijst (aanwezig: {names}).")
+        if kind == "responses":
+            rnd = programme.rounds.filter(slug=round_slug or "").first()
+            if rnd is None or format != "csv":
+                raise CommandError("Geef --round met een bestaande ronde en --format csv.")
+            responses.write_csv(questionnaire, rnd, self.stdout)
+            return
+        version = questionnaire.versions.order_by("-number").first()
+        paths = flat.write(exchange.tables(version), *exchange.SPEC, programme.slug, output,
+                           f"{questionnaire.slug}-v{version.number}", format)  # fmt: skip
         for path in paths:
             self.stdout.write(str(path))

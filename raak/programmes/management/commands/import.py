@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["programme", *KINDS], help="what the file holds")
+        parser.add_argument(
+            "kind", choices=["programme", "questionnaire", *KINDS], help="what the file holds"
+        )
         parser.add_argument(
             "file", help="a .json or .xlsx file, a .csv file, or a folder of .csv files"
         )
@@ -21,10 +23,17 @@ class Command(BaseCommand):
             "--programme", help="slug of the programme, when the file does not name it"
         )
 
-    def handle(self, kind, file, programme=None, **options):
+    def handle(self, kind, file, programme=None, publish=False, **options):
         console = Console(stderr=True)
         with console.status(f"{file} lezen en controleren…"):
             try:
+                if kind == "questionnaire":
+                    from raak.questionnaires.exchange import load
+
+                    version = load(file, programme, publish=publish)
+                    state = "gepubliceerd" if version.published else "concept"
+                    self.stdout.write(f"{version} geïmporteerd ({state}).")
+                    return
                 if kind in KINDS:
                     n = KINDS[kind].load(file, programme, actor=f"import: {file}")
                     self.stdout.write(f"{n} rijen geïmporteerd ({kind}).")

@@ -1,0 +1,117 @@
+"""Checking and converting answers, one question at a time; show-if rules."""
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from raak.programmes.periods import PeriodError, parse_period
+from raak.questionnaires.exchange import parse_show_if
+from raak.questionnaires.models import Question
+
+TEXT_LIMIT = 4000
+
+
+class Form:
+    """A version's questions with their choice lists, loaded once."""
+
+    def __init__(self, version):
+        self.version = version
+        self.questions = list(
+            version.questions.select_related("section").order_by("section__position", "position")
+        )
+        self.choices = {}
+        for c in version.choices.all():
+            self.choices.setdefault(c.list_name, []).append(c)
+
+    def options(self, question):
+        return self.choices.get(question.choice_list, [])
+
+    def visible(self, question, values):
+        if not question.show_if:
+            return True
+        other, wanted = parse_show_if(question.show_if)
+        answer = values.get(other)
+        if isinstance(answer, list):
+            return bool(wanted & set(answer))
+        return answer in wanted
+
+    def clean(self, question, raw):
+        """Return the typed value (None when empty) or raise ValueError with a message."""
+        if question.type == Question.MULTIPLE:
+            keys = [k for k in (raw or []) if k]
+            allowed = {c.key for c in self.options(question)}
+            bad = [k for k in keys if k not in allowed]
+            if bad:
+                raise ValueError(_("“%(v)s” staat niet in de keuzelijst.") % {"v": ", ".join(bad)})
+            return keys or None
+        text = (raw or "").strip() if isinstance(raw, str) else raw
+        if text in ("", None):
+            return None
+        if question.type in (Question.SINGLE, Question.SCALE, Question.YESNO):
+            if text not in {c.key for c in self.options(question)}:
+                raise ValueError(_("“%(v)s” staat niet in de keuzelijst.") % {"v": text})
+            return text
+        if question.type == Question.NUMBER:
+            try:
+                number = float(str(text).replace(",", "."))
+            except ValueError:
+                raise ValueError(_("Vul een getal in.")) from None
+            if question.minimum is not None and number < question.minimum:
+                raise ValueError(
+                    _("Het kleinste toegestane getal is %(n)s.") % {"n": _fmt(question.minimum)}
+                )
+            if question.maximum is not None and number > question.maximum:
+                raise ValueError(
+                    _("Het grootste toegestane getal is %(n)s.") % {"n": _fmt(question.maximum)}
+                )
+            return int(number) if number.is_integer() else number
+        if question.type == Question.DATE:
+            for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+                try:
+                    return datetime.strptime(text, fmt).date().isoformat()
+                except ValueError:
+                    pass
+            raise ValueError(_("Schrijf een datum als dd-mm-jjjj."))
+        if question.type == Question.PERIOD:
+            try:
+                return parse_period(text).text
+            except PeriodError as e:
+                raise ValueError(str(e)) from None
+        limit = question.max_length or TEXT_LIMIT
+        if len(text) > limit:
+            raise ValueError(
+                _("Maximaal %(n)s tekens; dit zijn er %(m)s.") % {"n": limit, "m": len(text)}
+            )
+        return text
+
+    def validate(self, raw_values, submit):
+        """Clean every visible question. Returns (values, errors); required questions are
+        enforced on submit only, so a draft may be incomplete but never wrong."""
+        values, errors = {}, {}
+        for q in self.questions:
+            try:
+                values[q.key] = self.clean(q, raw_values.get(q.key))
+            except ValueError as e:
+                errors[q.key] = str(e)
+                values[q.key] = None
+        for q in self.questions:
+            if not self.visible(q, values):
+                values[q.key] = None
+                errors.pop(q.key, None)
+            elif submit and q.required and values[q.key] in (None, []) and q.key not in errors:
+                errors[q.key] = _("Deze vraag is verplicht.")
+        return {k: v for k, v in values.items() if v is not None}, errors
+
+    def display(self, question, value):
+        if value is None:
+            return ""
+        labels = {c.key: c.label for c in self.options(question)}
+        if isinstance(value, list):
+            return ", ".join(labels.get(v, v) for v in value)
+        if question.type == Question.DATE:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        return labels.get(value, str(value))
+
+
+def _fmt(number):
+    return str(int(number)) if float(number).is_integer() else str(number)

@@ -1,0 +1,191 @@
+"""Questionnaire definitions in and out: JSON, XLSX (sheets questionnaire, sections,
+questions, choices — in the spirit of XLSForm) or a folder of CSV files.
+
+Importing a questionnaire that exists adds a new version when the latest one is
+published (published versions never change), or replaces the draft."""
+
+from django.db import transaction
+
+from raak.programmes import flat
+from raak.programmes.cleaning import SLUG
+from raak.programmes.models import Programme
+from raak.programmes.tables import FormatError, Problem
+from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
+
+SPEC = ("raak-questionnaire/1", {
+    "questionnaire": [("slug", "str"), ("name", "str"), ("description", "str"), ("fictional", "bool")],
+    "sections": [("key", "str"), ("title", "str")],
+    "questions": [
+        ("section", "str"), ("key", "str"), ("type", "str"), ("label", "str"), ("help", "str"),
+        ("required", "bool"), ("choice_list", "str"), ("minimum", "str"), ("maximum", "str"),
+        ("max_length", "int"), ("show_if", "str"), ("maps_to", "str"), ("indicator", "str"),
+    ],
+    "choices": [("list_name", "str"), ("key", "str"), ("label", "str"), ("score", "str")],
+})  # fmt: skip
+CHOICE_TYPES = (Question.SINGLE, Question.MULTIPLE, Question.SCALE, Question.YESNO)
+YESNO = [("yes", "Ja", 1), ("no", "Nee", 0), ("unknown", "Onbekend", None)]
+
+
+def _number(problems, f, w, col, text):
+    if text in ("", None):
+        return None
+    try:
+        return float(str(text).replace(",", "."))
+    except ValueError:
+        problems.append(Problem(f, w, col, f"“{text}” is geen getal"))
+        return None
+
+
+def parse_show_if(text):
+    """ "question=a b c" -> ("question", {"a", "b", "c"})"""
+    key, _sep, values = text.partition("=")
+    return key.strip(), set(values.split())
+
+
+def load(path, programme_slug=None, publish=False):
+    slug, t = flat.read(path, *SPEC, programme_slug)
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    problems = []
+    if len(t["questionnaire"]) != 1:
+        raise FormatError(
+            [Problem(str(path), "questionnaire", "", "precies één rij met slug en naam")]
+        )
+    qf, qw, qd = t["questionnaire"][0]
+    if not SLUG.match(qd["slug"]) or not qd["name"]:
+        problems.append(
+            Problem(qf, qw, "slug", "slug en name zijn verplicht; slug in kleine letters")
+        )
+    questionnaire = Questionnaire.objects.filter(programme=programme, slug=qd["slug"]).first()
+    latest = questionnaire.versions.order_by("-number").first() if questionnaire else None
+    previous = latest if latest and latest.published else (latest.previous if latest else None)
+    previous_keys = set(previous.questions.values_list("key", flat=True)) if previous else set()
+
+    sections = {d["key"] for _f, _w, d in t["sections"]}
+    for f, w, d in t["sections"]:
+        if not SLUG.match(d["key"]) or not d["title"]:
+            problems.append(Problem(f, w, "key", "key en title zijn verplicht"))
+    lists = {}
+    for f, w, d in t["choices"]:
+        if not SLUG.match(d["list_name"]) or not SLUG.match(d["key"]) or not d["label"]:
+            problems.append(Problem(f, w, "key", "list_name, key en label zijn verplicht"))
+        if d["key"] in lists.setdefault(d["list_name"], {}):
+            problems.append(
+                Problem(f, w, "key", f"“{d['key']}” staat al in lijst {d['list_name']}")
+            )
+        d["score"] = _number(problems, f, w, "score", d["score"])
+        lists[d["list_name"]][d["key"]] = d
+    if "yesno" not in lists:
+        lists["yesno"] = {
+            k: {"list_name": "yesno", "key": k, "label": label, "score": s} for k, label, s in YESNO
+        }
+        t["choices"] += [("", "", v) for v in lists["yesno"].values()]
+    indicators = {i.key: i for i in programme.indicators.prefetch_related("categories")}
+    seen, types = {}, dict(Question.TYPES)
+    for f, w, d in t["questions"]:
+        if not SLUG.match(d["key"]) or d["key"] in seen:
+            problems.append(Problem(f, w, "key", "ontbreekt, is ongeldig of staat er dubbel in"))
+        if d["section"] not in sections:
+            problems.append(Problem(f, w, "section", f"onbekende sectie “{d['section']}”"))
+        if d["type"] not in types:
+            problems.append(Problem(f, w, "type", f"kies {', '.join(types)}"))
+        if not d["label"]:
+            problems.append(Problem(f, w, "label", "is verplicht"))
+        if d["type"] == Question.YESNO and not d["choice_list"]:
+            d["choice_list"] = "yesno"
+        if d["type"] in CHOICE_TYPES and d["choice_list"] not in lists:
+            problems.append(
+                Problem(f, w, "choice_list", f"onbekende keuzelijst “{d['choice_list']}”")
+            )
+        if d["type"] not in CHOICE_TYPES and d["choice_list"]:
+            problems.append(Problem(f, w, "choice_list", "alleen bij een keuzevraag"))
+        d["minimum"] = _number(problems, f, w, "minimum", d["minimum"])
+        d["maximum"] = _number(problems, f, w, "maximum", d["maximum"])
+        if d["minimum"] is not None and d["maximum"] is not None and d["minimum"] > d["maximum"]:
+            problems.append(Problem(f, w, "maximum", "ligt onder minimum"))
+        if d["show_if"]:
+            other, values = parse_show_if(d["show_if"])
+            if other not in seen:
+                problems.append(Problem(f, w, "show_if", f"“{other}” is geen eerdere vraag"))
+            elif not values or not values <= set(lists.get(seen[other]["choice_list"], {})):
+                problems.append(
+                    Problem(f, w, "show_if", "schrijf vraag=keuze1 keuze2 met keuzes van die vraag")
+                )
+        if d["maps_to"] and d["maps_to"] not in previous_keys:
+            problems.append(
+                Problem(f, w, "maps_to", f"de vorige versie heeft geen vraag “{d['maps_to']}”")
+            )
+        if d["indicator"]:
+            indicator = indicators.get(d["indicator"])
+            categories = {c.key for c in indicator.categories.all()} if indicator else set()
+            if indicator is None:
+                problems.append(
+                    Problem(f, w, "indicator", f"onbekende indicator “{d['indicator']}”")
+                )
+            elif set(lists.get(d["choice_list"], {})) != categories:
+                problems.append(Problem(f, w, "indicator", "de keuzes moeten de antwoordcategorieën van de indicator zijn: "
+                                        + ", ".join(sorted(categories))))  # fmt: skip
+        seen[d["key"]] = d
+    if not t["questions"]:
+        problems.append(Problem(str(path), "questions", "", "een vragenlijst heeft vragen nodig"))
+    if problems:
+        raise FormatError(problems)
+
+    with transaction.atomic():
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(programme=programme, **qd)
+        else:
+            for k in ("name", "description", "fictional"):
+                setattr(questionnaire, k, qd[k])
+            questionnaire.save()
+        if latest and not latest.published:
+            if latest.responses.exists():  # never happens: drafts take no responses
+                raise FormatError(
+                    [Problem(str(path), "", "", "deze conceptversie heeft al antwoorden")]
+                )
+            latest.delete()
+            number = latest.number
+        else:
+            number = latest.number + 1 if latest else 1
+        version = Version.objects.create(
+            questionnaire=questionnaire, number=number, published=publish, previous=previous
+        )
+        section_objs = {}
+        for i, (_f, _w, d) in enumerate(t["sections"]):
+            section_objs[d["key"]] = Section.objects.create(version=version, position=i, **d)
+        Choice.objects.bulk_create(
+            Choice(version=version, position=i, **d) for i, (_f, _w, d) in enumerate(t["choices"])
+        )
+        Question.objects.bulk_create(
+            Question(version=version, position=i, section=section_objs[d["section"]],
+                     indicator=indicators.get(d["indicator"]),
+                     **{k: v for k, v in d.items() if k not in ("section", "indicator")})
+            for i, (_f, _w, d) in enumerate(t["questions"])
+        )  # fmt: skip
+    return version
+
+
+def tables(version):
+    q = version.questionnaire
+    return {
+        "questionnaire": [{"slug": q.slug, "name": q.name, "description": q.description, "fictional": q.fictional}],
+        "sections": [{"key": s.key, "title": s.title} for s in version.sections.all()],
+        "questions": [
+            {"section": x.section.key, "key": x.key, "type": x.type, "label": x.label, "help": x.help,
+             "required": x.required, "choice_list": x.choice_list,
+             "minimum": _fmt(x.minimum), "maximum": _fmt(x.maximum), "max_length": x.max_length,
+             "show_if": x.show_if, "maps_to": x.maps_to, "indicator": x.indicator.key if x.indicator else ""}
+            for x in version.questions.select_related("section", "indicator").order_by("position")
+        ],
+        "choices": [
+            {"list_name": c.list_name, "key": c.key, "label": c.label, "score": _fmt(c.score)}
+            for c in version.choices.order_by("position")
+        ],
+    }  # fmt: skip
+
+
+def _fmt(number):
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)

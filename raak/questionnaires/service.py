@@ -1,0 +1,88 @@
+"""Saving, submitting and reopening responses: optimistic locking, frozen rounds, and
+the continuation questions feeding the programme's indicators (one truth)."""
+
+from django.db import transaction
+
+from raak.programmes.history import Recorder
+from raak.programmes.models import IndicatorValue, Round
+from raak.programmes.status import Conflict, RoundClosed, save_indicator_value
+from raak.questionnaires.models import Answer, Response
+
+__all__ = ["Conflict", "RoundClosed", "save", "reopen"]
+
+
+def save(response, form, values, *, user, lock, submit):
+    with transaction.atomic():
+        if not Round.objects.select_for_update().get(pk=response.round_id).is_open:
+            raise RoundClosed
+        if response.pk:
+            current = Response.objects.select_for_update().get(pk=response.pk)
+            if current.lock != lock:
+                raise Conflict(current)
+            if current.state == Response.SUBMITTED:
+                raise RoundClosed  # a submitted response changes only after a reopen
+        response.state = Response.SUBMITTED if submit else Response.DRAFT
+        response.lock += 1 if response.pk else 0
+        response.updated_by = user
+        response.save()
+        old = {a.question_id: a for a in response.answers.all()}
+        recorder = Recorder(user, programme=response.round.programme)
+        subject = f"vragenlijst {response.version.questionnaire.slug}"
+        for q in form.questions:
+            new, existing = values.get(q.key), old.get(q.id)
+            if existing and new is None:
+                recorder.record(
+                    subject=subject,
+                    field=q.key,
+                    old=existing.value,
+                    new="",
+                    round=response.round,
+                    region=response.region,
+                )
+                existing.delete()
+            elif new is not None and (existing is None or existing.value != new):
+                recorder.record(subject=subject, field=q.key, old=existing.value if existing else "", new=new,
+                                round=response.round, region=response.region)  # fmt: skip
+                Answer.objects.update_or_create(
+                    response=response, question=q, defaults={"value": new}
+                )
+        if submit:
+            recorder.record(
+                subject=subject,
+                field="status",
+                new="ingediend",
+                round=response.round,
+                region=response.region,
+            )
+        recorder.flush()
+        if submit:
+            _feed_indicators(response, form, values, user)
+    return response
+
+
+def _feed_indicators(response, form, values, user):
+    for q in form.questions:
+        if q.indicator_id and values.get(q.key):
+            category = q.indicator.categories.get(key=values[q.key])
+            current = IndicatorValue.objects.filter(
+                round=response.round, region=response.region, indicator=q.indicator
+            ).first()
+            save_indicator_value(
+                response.round, response.region, q.indicator, user=user,
+                expected_version=current.version if current else 0, category=category,
+                day=current.date if current and category.takes_date and current.category == category else None,
+                note=current.note if current else "",
+            )  # fmt: skip
+
+
+def reopen(response, *, user):
+    with transaction.atomic():
+        if not Round.objects.get(pk=response.round_id).is_open:
+            raise RoundClosed
+        response.state = Response.DRAFT
+        response.lock += 1
+        response.save()
+        recorder = Recorder(user, programme=response.round.programme)
+        recorder.record(subject=f"vragenlijst {response.version.questionnaire.slug}", field="status",
+                        old="ingediend", new="heropend", round=response.round, region=response.region)  # fmt: skip
+        recorder.flush()

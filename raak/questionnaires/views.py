@@ -1,0 +1,172 @@
+"""Questionnaire pages: the list, a region's response, the comparison of two rounds."""
+
+import csv
+import io
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from raak.accounts.access import get_access, programme_for
+from raak.programmes.models import Region, Round
+from raak.questionnaires import service
+from raak.questionnaires.answers import Form
+from raak.questionnaires.compare import as_rows, compare
+from raak.questionnaires.models import Questionnaire, Response
+
+
+def questionnaire_list(request, slug):
+    programme, access = programme_for(request, slug)
+    questionnaires = programme.questionnaires.prefetch_related("versions")
+    rounds = list(
+        programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+    )
+    my_regions = (
+        [r for r in programme.regions.all() if access.can_read_unpublished(r)]
+        if access.is_member
+        else []
+    )
+    return render(request, "questionnaires/list.html", {
+        "programme": programme, "access": access, "questionnaires": questionnaires, "rounds": rounds,
+        "my_regions": my_regions, "open_rounds": [r for r in programme.rounds.all() if r.is_open],
+    })  # fmt: skip
+
+
+def _response_context(request, slug, q_slug, round_slug, region_slug):
+    programme, access = programme_for(request, slug)
+    questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
+    region = get_object_or_404(Region, programme=programme, slug=region_slug)
+    if not access.can_read_unpublished(region):
+        raise Http404
+    rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
+    response = (
+        Response.objects.filter(version__questionnaire=questionnaire, round=rnd, region=region)
+        .select_related("version").first()
+    )  # fmt: skip
+    if response is None:
+        version = questionnaire.versions.filter(published=True).order_by("-number").first()
+        if version is None:
+            raise Http404
+        response = Response(version=version, round=rnd, region=region)
+    return programme, access, questionnaire, region, rnd, response
+
+
+@login_required
+def response_form(request, slug, q_slug, round_slug, region_slug):
+    programme, access, questionnaire, region, rnd, response = _response_context(
+        request, slug, q_slug, round_slug, region_slug
+    )
+    form = Form(response.version)
+    can_write = access.can_write(region) and rnd.is_open and response.state == Response.DRAFT
+    values = (
+        {a.question.key: a.value for a in response.answers.select_related("question")}
+        if response.pk
+        else {}
+    )
+    errors, conflict = {}, False
+    if request.method == "POST":
+        if request.POST.get("action") == "reopen":
+            if not access.is_national:
+                raise PermissionDenied
+            service.reopen(response, user=request.user)
+            messages.success(request, _("Heropend; de regio kan de antwoorden weer wijzigen."))
+            return redirect(request.path)
+        if not can_write:
+            raise PermissionDenied(_("Deze antwoorden kunt u niet (meer) wijzigen."))
+        if request.POST.get("version_id") != str(response.version_id):
+            errors["__all__"] = _(
+                "Dit formulier hoort bij een andere versie van de vragenlijst. Laad de pagina opnieuw; er is niets opgeslagen."
+            )
+        raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
+               for q in form.questions}  # fmt: skip
+        submit = request.POST.get("action") == "submit"
+        cleaned, field_errors = form.validate(raw, submit)
+        errors.update(field_errors)
+        values = {**raw}
+        if not errors:
+            try:
+                lock = int(request.POST.get("lock", "0"))
+                service.save(response, form, cleaned, user=request.user, lock=lock, submit=submit)
+            except service.Conflict:
+                conflict = True
+            except service.RoundClosed:
+                raise PermissionDenied(
+                    _("Deze ronde is gesloten of de antwoorden zijn al ingediend.")
+                ) from None
+            else:
+                messages.success(request, _("Ingediend.") if submit else _("Concept opgeslagen."))
+                return redirect(request.path)
+    sections = []
+    for q in form.questions:
+        if not sections or sections[-1]["section"] != q.section:
+            sections.append({"section": q.section, "questions": []})
+        sections[-1]["questions"].append({
+            "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
+            "display": form.display(q, values.get(q.key)) if not request.method == "POST" else values.get(q.key),
+            "visible": form.visible(q, values),
+        })  # fmt: skip
+    return render(request, "questionnaires/response.html", {
+        "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,
+        "response": response, "sections": sections, "errors": errors, "can_write": can_write, "conflict": conflict,
+    })  # fmt: skip
+
+
+def _rounds_for_comparison(request, programme, questionnaire):
+    access = get_access(request, programme)
+    rounds = {r.slug: r for r in programme.rounds.all()}
+    start, end = rounds.get(request.GET.get("van", "")), rounds.get(request.GET.get("naar", ""))
+    if start is None or end is None:
+        ordered = sorted(rounds.values(), key=lambda r: r.peildatum)
+        if not access.is_national:
+            ordered = [r for r in ordered if r.is_published]
+        if len(ordered) < 2:
+            raise Http404
+        start, end = start or ordered[0], end or ordered[-1]
+    if not access.is_national and not (start.is_published and end.is_published):
+        raise Http404  # individual regions' answers of unpublished rounds stay inside
+    return start, end
+
+
+def comparison(request, slug, q_slug, fmt="html"):
+    programme, access = programme_for(request, slug)
+    questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
+    start, end = _rounds_for_comparison(request, programme, questionnaire)
+    result = compare(questionnaire, start, end)
+    if fmt in ("csv", "xlsx"):
+        return _export(questionnaire, result, fmt)
+    rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+    return render(request, "questionnaires/compare.html", {
+        "programme": programme, "access": access, "questionnaire": questionnaire, "result": result, "rounds": rounds,
+    })  # fmt: skip
+
+
+def _export(questionnaire, result, fmt):
+    header = ["item", "level", "label", "start", "start_percent", "end", "end_percent"]
+    rows = [[r[h] for h in header] for r in as_rows(result)]
+    if questionnaire.fictional:
+        header = ["fictieve gegevens", *header]
+        rows = [["fictieve gegevens", *r] for r in rows]
+    name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        wb.active.append(header)
+        for r in rows:
+            wb.active.append(r)
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
