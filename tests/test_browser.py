@@ -4,6 +4,7 @@ Screenshots land in test-artifacts/ (kept by CI); look at them after a change.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +49,8 @@ def site(transactional_db, live_server, django_user_model):
     for username, region, kind in [
         ("landelijk", None, Role.NATIONAL),
         ("coord-delft", "delft", Role.COORDINATOR),
+        ("coord-gouda", "gouda", Role.COORDINATOR),
+        ("coord-leiden", "leiden", Role.COORDINATOR),
     ]:
         user = django_user_model.objects.create_user(username, password="geheim-wachtwoord")
         Role.objects.create(user=user, programme=programme, kind=kind,
@@ -72,7 +75,8 @@ def login(browser, site, username):
     page.goto(f"{site}/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
     return page
 
 
@@ -219,3 +223,93 @@ def test_protocols_training_and_network(browser, site):
     assert "100,0" in coordinator.locator("main").inner_text()
     check_a11y(coordinator, "network")
     shot(coordinator, "network")
+
+
+def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tmp_path):
+    from datetime import date
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from raak.programmes.models import Programme, Round
+    from raak.programmes.status import change_round_state, open_round
+    from raak.questionnaires import exchange
+
+    # The questionnaire comes in through the spreadsheet format (XLSX).
+    version = exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
+    call_command(
+        "export",
+        "questionnaire",
+        "test-vragenlijst",
+        "--format",
+        "xlsx",
+        "--output",
+        str(tmp_path),
+        stdout=StringIO(),
+    )
+    call_command(
+        "import", "questionnaire", str(next(tmp_path.iterdir())), "--publish", stdout=StringIO()
+    )
+    programme = Programme.objects.get(slug="raak-2008-2010")
+    national = get_user_model().objects.get(username="landelijk")
+    pages = {u: login(browser, site, u) for u in ("coord-gouda", "coord-leiden")}
+    plan = {  # round -> region -> (voorlichting, calamiteitenplan)
+        "start": {"gouda": ("geen ouders", "Nee"), "leiden": ("een deel van de ouders", "Nee")},
+        "eind": {"gouda": ("alle ouders", "Ja"), "leiden": ("alle ouders", "Nee")},
+    }
+    for slug, peildatum in (("start", date(2011, 3, 1)), ("eind", date(2011, 9, 1))):
+        rnd = open_round(
+            programme, slug=slug, name=slug.capitalize(), peildatum=peildatum, user=national
+        )
+        for region, (level, plan_answer) in plan[slug].items():
+            page = pages[f"coord-{region}"]
+            page.goto(f"{site}{P}/vragenlijsten/test-vragenlijst/ronde/{slug}/regio/{region}/")
+            if slug == "start" and region == "gouda":
+                shot(page, "questionnaire-form")
+                check_a11y(page, "questionnaire-form")
+                page.get_by_label("Hoeveel instellingen doen mee?").fill("veel")
+                page.get_by_role("button", name="Concept opslaan").click()
+                assert "Vul een getal in" in page.locator(".error-summary").inner_text()
+                shot(page, "questionnaire-error")
+                page.get_by_label("Hoeveel instellingen doen mee?").fill("12")
+            page.get_by_label(level, exact=True).check()
+            page.locator("fieldset", has_text="Is er een calamiteitenplan?").get_by_label(
+                plan_answer, exact=True
+            ).check()
+            page.get_by_role("button", name="Indienen").click()
+            assert "Ingediend" in page.locator(".messages").inner_text()
+        change_round_state(rnd, Round.CLOSED, user=national)
+        change_round_state(Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national)
+    shot(pages["coord-gouda"], "questionnaire-submitted")
+
+    public = browser.new_page(viewport={"width": 1280, "height": 900})
+    public.goto(f"{site}{P}/vragenlijsten/test-vragenlijst/vergelijk/?van=start&naar=eind")
+    item = public.locator('section[data-item="voorlichting"] table').inner_text()
+    # By hand: start none 1, some 1; end all 2.
+    assert "alle ouders\t0\t0,0\t2\t5,4" in item
+    assert "geen ouders\t1\t2,7\t0\t0,0" in item
+    assert (
+        "2 omhoog, 0 omlaag, 0 gelijk"
+        in public.locator('section[data-item="voorlichting"]').inner_text()
+    )
+    check_a11y(public, "comparison")
+    shot(public, "comparison")
+    out = StringIO()
+    call_command(
+        "compare",
+        "--questionnaire",
+        "test-vragenlijst",
+        "--from",
+        "start",
+        "--to",
+        "eind",
+        stdout=out,
+    )
+    import json
+
+    levels = {
+        lv["key"]: (lv["from"], lv["to"]) for lv in json.loads(out.getvalue())["items"][0]["levels"]
+    }
+    assert levels == {"all": (0, 2), "some": (1, 0), "none": (1, 0), "unknown": (0, 0)}
+    assert version.responses.count() == 0  # answers went to the re-imported (latest) version

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {"raak_site_name": settings.SITE_NAME}

@@ -137,10 +137,14 @@ def compare(questionnaire, start_round, end_round):
             else:
                 item.unscored += 1
             item.cells[region.id] = (b, _rag(b, top, bottom))
-        item.sentence = _sentence(levels, top, n_start, n_end)
+        item.sentence = _sentence(
+            levels, top, sum(lv.start for lv in levels), sum(lv.end for lv in levels)
+        )
         items.append(item)
+    # The regions x items matrix, row by row, so the template need not search for cells.
+    matrix = [(region, [item.cells[region.id] for item in items]) for region in regions]
     return {"start": start_round, "end": end_round, "regions": regions, "items": items,
-            "n_start": n_start, "n_end": n_end}  # fmt: skip
+            "n_start": n_start, "n_end": n_end, "matrix": matrix}  # fmt: skip
 
 
 def _rag(level, top, bottom):
@@ -154,7 +158,8 @@ def _rag(level, top, bottom):
 
 
 def _sentence(levels, top, n_start, n_end):
-    """The national summary sentence, written from the numbers, cautious when small."""
+    """The national summary sentence, written from the numbers, cautious when small.
+    `n_start` and `n_end` are the regions that answered in each round."""
     if top is None:
         counts = Counter({lv.label: lv.end for lv in levels})
         label, n = counts.most_common(1)[0] if counts else ("", 0)
@@ -176,7 +181,7 @@ def _sentence(levels, top, n_start, n_end):
         text = f"Iets minder regio’s waar het antwoord ‘{best.label}’ is: van {best.start} naar {best.end}."
     else:
         text = f"Even veel regio’s waar het antwoord ‘{best.label}’ is: {best.end}."
-    if min(n_start, n_end) < 10 or abs(delta) < threshold and delta != 0:
+    if min(n_start, n_end) < 10 or (abs(delta) < threshold and delta != 0):
         text += " Het verschil is klein; voorzichtig interpreteren."
     return text
 

@@ -21,6 +21,13 @@ def save(response, form, values, *, user, lock, submit):
                 raise Conflict(current)
             if current.state == Response.SUBMITTED:
                 raise RoundClosed  # a submitted response changes only after a reopen
+        else:
+            # Someone may have started the same response since this form was opened.
+            other = Response.objects.filter(
+                version=response.version, round=response.round, region=response.region
+            ).first()
+            if other is not None:
+                raise Conflict(other)
         response.state = Response.SUBMITTED if submit else Response.DRAFT
         response.lock += 1 if response.pk else 0
         response.updated_by = user

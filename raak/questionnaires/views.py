@@ -78,7 +78,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         if not can_write:
             raise PermissionDenied(_("Deze antwoorden kunt u niet (meer) wijzigen."))
         if request.POST.get("version_id") != str(response.version_id):
-            errors["__all__"] = _(
+            errors["form"] = _(
                 "Dit formulier hoort bij een andere versie van de vragenlijst. Laad de pagina opnieuw; er is niets opgeslagen."
             )
         raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--programme", help="slug of the programme, when the file does not name it"
         )
+        parser.add_argument(
+            "--publish", action="store_true", help="questionnaire: publish the imported version"
+        )
 
     def handle(self, kind, file, programme=None, publish=False, **options):
         console = Console(stderr=True)
