@@ -366,3 +366,107 @@ def test_suggestions_explain_themselves():
     result = coding.suggest({3: "Samenwerking tussen instellingen is beter geworden"}, coded)
     assert result[3]["themes"][0][0] == "samenwerking"
     assert result[3]["nearest"][0][1] == 1
+
+
+def test_a_new_version_maps_its_items_to_the_previous_one(version, rounds, people, demo, tmp_path):
+    # Version 2 renames "voorlichting" to "voorlichting-ouders" and says it continues it.
+    (tmp_path / "q").mkdir()
+    for f in DATA.iterdir():
+        text = f.read_text()
+        if f.name == "questions.csv":
+            text = text.replace("a,voorlichting,scale,Worden ouders voorgelicht?,,yes,ouders,,,,,,",
+                                "a,voorlichting-ouders,scale,Worden alle ouders voorgelicht?,,yes,ouders,,,,,voorlichting,")  # fmt: skip
+        (tmp_path / "q" / f.name).write_text(text)
+    v2 = exchange.load(tmp_path / "q", publish=True)
+    end = open_round(
+        demo, slug="eind", name="Eind", peildatum=date(2011, 9, 1), user=people["national"]
+    )
+    _answer(version, rounds, demo.regions.get(slug="gouda"), {"voorlichting": "none"})
+    _answer(v2, end, demo.regions.get(slug="gouda"), {"voorlichting-ouders": "all"})
+    out = StringIO()
+    call_command(
+        "compare",
+        "--questionnaire",
+        "test-vragenlijst",
+        "--from",
+        "start",
+        "--to",
+        "eind",
+        stdout=out,
+    )
+    item = next(i for i in json.loads(out.getvalue())["items"] if i["key"] == "voorlichting")
+    assert item["label"] == "Worden alle ouders voorgelicht?"
+    assert item["shift"]["up"] == 1
+
+
+def test_coding_page(version, rounds, people, demo, clients, django_user_model):
+    from raak.accounts.models import Role
+    from raak.questionnaires.models import Coding
+
+    second = django_user_model.objects.create_user("analist-2")
+    Role.objects.create(user=second, programme=demo, kind=Role.NATIONAL)
+    for slug, text in (("gouda", "Meer samenwerking tussen partners"), ("leiden", "Samenwerking met scholen verbeterd"),
+                       ("delft", "Te weinig geld voor scholing")):  # fmt: skip
+        _answer(version, rounds, demo.regions.get(slug=slug), {"toelichting": text})
+    page_url = f"{P}/vragenlijsten/test-vragenlijst/codering/?ronde=start"
+    assert {w: clients[w].get(page_url).status_code for w in WHO} == {
+        "anonymous": 302,
+        "coord_a": 403,
+        "coord_b": 403,
+        "viewer_a": 403,
+        "national": 200,
+    }
+    c = clients["national"]
+    c.post(page_url, {"action": "theme", "key": "samenwerking", "name": "Samenwerking"})
+    bad = c.post(page_url, {"action": "theme", "key": "Samen Werking", "name": ""}, follow=True)
+    assert "Thema niet toegevoegd" in bad.content.decode()
+    theme = version.questionnaire.themes.get()
+    answers_by_region = {
+        a.response.region.slug: a for a in Answer.objects.select_related("response__region")
+    }
+    c.post(
+        page_url, {"action": "code", "answer": answers_by_region["gouda"].id, "themes": [theme.id]}
+    )
+    refused = c.post(page_url, {"action": "code", "answer": answers_by_region["leiden"].id, "themes": [theme.id],
+                                "fragment": "niet in het antwoord"}, follow=True)  # fmt: skip
+    assert "letterlijk" in refused.content.decode()
+    c.post(page_url, {"action": "code", "answer": answers_by_region["leiden"].id, "themes": [theme.id],
+                      "fragment": "Samenwerking met scholen"})  # fmt: skip
+    other = Client()
+    other.force_login(second)
+    other.post(
+        page_url, {"action": "code", "answer": answers_by_region["gouda"].id, "themes": [theme.id]}
+    )
+    assert Coding.objects.count() == 3
+    page = c.get(page_url)
+    summary = next(s for s in page.context["summary"] if s["theme"] == theme)
+    assert (
+        summary["regions"] == ["Gouda", "Leiden"]
+        and "Samenwerking met scholen" in summary["quotes"]
+    )
+    # Units: the two answers anyone coded; both coded Gouda, only one coded Leiden: 1 of 2 agree.
+    row = page.context["agreement"][0]
+    assert row["percent"] == 50.0
+    # The uncoded Delft answer gets an explained suggestion, not a coding.
+    delft = next(it for it in page.context["items"] if it["answer"].response.region.slug == "delft")
+    assert delft["suggestion"] is not None and not delft["mine"]
+
+
+def test_synthetic_demo_is_marked_fictional(db, tmp_path):
+    call_command("demo", "--no-serve", "--synthetic", stdout=StringIO())
+    c = Client()
+    page = c.get("/fictief-2008-2010/vragenlijsten/eindmeting-zorgcontinuum/vergelijk/")
+    assert page.status_code == 200 and "Fictieve gegevens" in page.content.decode()
+    csv_text = c.get(
+        "/fictief-2008-2010/vragenlijsten/eindmeting-zorgcontinuum/vergelijk.csv"
+    ).content.decode()
+    assert csv_text.splitlines()[0].startswith("fictieve gegevens,")
+    assert "fictieve gegevens" in c.get("/fictief-2008-2010/vragenlijsten/").content.decode()
+    # The demo programme itself has the templates, unanswered.
+    assert not Response.objects.filter(round__programme__slug="raak-2008-2010").exists()
+    assert (
+        Version.objects.filter(
+            questionnaire__programme__slug="raak-2008-2010", published=True
+        ).count()
+        == 2
+    )
