@@ -313,3 +313,13 @@ def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tm
     }
     assert levels == {"all": (0, 2), "some": (1, 0), "none": (1, 0), "unknown": (0, 0)}
     assert version.responses.count() == 0  # answers went to the re-imported (latest) version
+    analyst = login(browser, site, "landelijk")
+    analyst.goto(f"{site}{P}/vragenlijsten/")
+    check_a11y(analyst, "questionnaires")
+    analyst.goto(f"{site}{P}/vragenlijsten/test-vragenlijst/codering/?ronde=eind")
+    analyst.get_by_label("Sleutel").fill("samenwerking")
+    analyst.get_by_label("Naam", exact=True).fill("Samenwerking")
+    analyst.get_by_role("button", name="Thema toevoegen").click()
+    assert "Thema toegevoegd" in analyst.locator(".messages").inner_text()
+    check_a11y(analyst, "coding")
+    shot(analyst, "coding")
