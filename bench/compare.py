@@ -6,7 +6,6 @@ or items. Appends to docs/performance.md.
     DATABASE_URL=postgres://... .venv/bin/python bench/compare.py   # the database is emptied!
 """
 
-import os
 import random
 import statistics
 import sys
@@ -14,20 +13,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-if "DATABASE_URL" not in os.environ:
-    db = RESULTS / "compare.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raak.settings")
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from common import ROOT, analyse, setup  # noqa: E402
 
-django.setup()
+setup("compare")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -95,13 +85,6 @@ def make(regions, items):
             batch_size=5000,
         )
     return f"/{slug}/vragenlijsten/q/vergelijk/?van=start&naar=eind"
-
-
-def analyse():
-    """Fresh planner statistics after a bulk load, as a running database has them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def main():

@@ -13,20 +13,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-RESULTS.mkdir(parents=True, exist_ok=True)
-if "DATABASE_URL" not in os.environ:
-    db = RESULTS / "search.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raak.settings")
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from common import ROOT, analyse, setup  # noqa: E402
 
-django.setup()
+setup("search")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -87,13 +78,6 @@ def generate():
         (through(activity_id=a, region_id=regions[a % 37].id) for a in ids), batch_size=10000
     )
     return programme
-
-
-def analyse():
-    """Fresh planner statistics after a bulk load, as a running database has them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def main():

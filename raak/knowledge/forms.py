@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from raak.knowledge.models import ActionPoint, Activity
-from raak.programmes.periods import ACCEPTED_FORMS, PeriodError, parse_period
+from raak.programmes.fields import PeriodField
+from raak.programmes.periods import ACCEPTED_FORMS
 
 OBSTACLE_TAGS = [
     ("budget", _("budget")), ("capaciteit", _("capaciteit")), ("tijd", _("tijd")),
@@ -69,7 +70,7 @@ class ActionPointForm(forms.Form):
         label=_("Actiepunt"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
-    planned_start = forms.CharField(label=_("Geplande start"), required=False, max_length=100,
+    planned_start = PeriodField(label=_("Geplande start"), required=False,
                                     help_text=_("Bijvoorbeeld: ") + "; ".join(ACCEPTED_FORMS[:5]))  # fmt: skip
     status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.STATUSES)
     obstacles = forms.CharField(
@@ -81,12 +82,3 @@ class ActionPointForm(forms.Form):
     tags = forms.MultipleChoiceField(label=_("Soort belemmering"), required=False, choices=OBSTACLE_TAGS,
                                      widget=forms.CheckboxSelectMultiple)  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean_planned_start(self):
-        text = self.cleaned_data["planned_start"].strip()
-        if not text:
-            return None
-        try:
-            return parse_period(text)
-        except PeriodError as e:
-            raise forms.ValidationError(str(e)) from None

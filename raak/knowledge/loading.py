@@ -8,7 +8,6 @@ from raak.knowledge.models import ActionPoint, Activity, Theme
 from raak.programmes import flat
 from raak.programmes.cleaning import PV_CODE, SLUG
 from raak.programmes.history import Recorder
-from raak.programmes.models import Programme
 from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 
@@ -30,16 +29,9 @@ ACTION_POINTS = ("raak-action-points/1", {
 })  # fmt: skip
 
 
-def _programme(slug, path):
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
-    return programme
-
-
 def load_activities(path, programme_slug=None, actor="import"):
     slug, tables = flat.read(path, *ACTIVITIES, programme_slug)
-    programme = _programme(slug, path)
+    programme = flat.programme_for(slug, path)
     problems = []
     regions = {r.slug: r for r in programme.regions.all()}
     theme_keys = {d["key"] for _f, _w, d in tables["themes"]}
@@ -97,7 +89,7 @@ def load_activities(path, programme_slug=None, actor="import"):
 
 def load_action_points(path, programme_slug=None, actor="import"):
     slug, tables = flat.read(path, *ACTION_POINTS, programme_slug)
-    programme = _programme(slug, path)
+    programme = flat.programme_for(slug, path)
     regions = {r.slug: r for r in programme.regions.all()}
     problems, objects, seen = [], [], set()
     for file, where, d in tables["action_points"]:

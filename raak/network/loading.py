@@ -9,7 +9,6 @@ from django.db import transaction
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes import flat
 from raak.programmes.history import Recorder
-from raak.programmes.models import Programme
 from raak.programmes.tables import FormatError, Problem
 
 SPEC = ("raak-network/1", {
@@ -22,9 +21,7 @@ SPEC = ("raak-network/1", {
 
 def load(path, programme_slug=None, actor="import"):
     slug, t = flat.read(path, *SPEC, programme_slug)
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    programme = flat.programme_for(slug, path)
     regions = {r.slug: r for r in programme.regions.all()}
     names = {(d["region"], d["name"]) for _f, _w, d in t["institutions"]}
     problems, seen = [], set()

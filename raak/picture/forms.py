@@ -5,16 +5,16 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
 from raak.programmes import evidence
+from raak.programmes.fields import PeriodField
 from raak.programmes.models import MilestoneStatus
-from raak.programmes.periods import ACCEPTED_FORMS, PeriodError, parse_period
+from raak.programmes.periods import ACCEPTED_FORMS
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.STATUSES)
-    expected = forms.CharField(
+    expected = PeriodField(
         label=_("Verwachte periode"),
         required=False,
-        max_length=100,
         help_text=_("Bijvoorbeeld: ") + "; ".join(ACCEPTED_FORMS[:6]),
     )
     note = forms.CharField(
@@ -25,15 +25,6 @@ class StatusForm(forms.Form):
     )
     document = forms.FileField(label=_("Bewijsstuk (PDF, DOCX of ODT)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean_expected(self):
-        text = self.cleaned_data["expected"].strip()
-        if not text:
-            return None
-        try:
-            return parse_period(text)
-        except PeriodError as e:
-            raise forms.ValidationError(str(e)) from None
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")

@@ -147,6 +147,16 @@ def read(path, fmt, schema, programme_slug=None):
     return slug, out
 
 
+def programme_for(slug, path):
+    """The programme a file names, or a FormatError saying it does not exist."""
+    from raak.programmes.models import Programme
+
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    return programme
+
+
 def _cell(kind, value):
     if value is None:
         return ""

@@ -8,7 +8,6 @@ from django.db import transaction
 
 from raak.programmes import flat
 from raak.programmes.cleaning import SLUG
-from raak.programmes.models import Programme
 from raak.programmes.tables import FormatError, Problem
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
@@ -44,9 +43,7 @@ def parse_show_if(text):
 
 def load(path, programme_slug=None, publish=False):
     slug, t = flat.read(path, *SPEC, programme_slug)
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    programme = flat.programme_for(slug, path)
     problems = []
     if len(t["questionnaire"]) != 1:
         raise FormatError(

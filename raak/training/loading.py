@@ -5,7 +5,6 @@ from django.db import transaction
 from raak.programmes import flat
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
-from raak.programmes.models import Programme
 from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 from raak.training.models import Assessment, Criterion, Offer, Reach
@@ -24,9 +23,7 @@ SPEC = ("raak-training/1", {
 
 def load(path, programme_slug=None, actor="import"):
     slug, t = flat.read(path, *SPEC, programme_slug)
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise FormatError([Problem(str(path), "", "programme", f"programma “{slug}” bestaat niet")])
+    programme = flat.programme_for(slug, path)
     regions = {r.slug: r for r in programme.regions.all()}
     criteria = {d["key"] for _f, _w, d in t["criteria"]}
     offers = {d["key"] for _f, _w, d in t["offers"]}

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
+from raak.programmes.fields import PeriodField
 from raak.programmes.history import Recorder
-from raak.programmes.periods import PeriodError, parse_period
 from raak.training.models import Offer, Reach
 
 
@@ -45,10 +45,9 @@ class ReachForm(forms.Form):
     )
     qualifier = forms.ChoiceField(label=gettext_lazy("Nauwkeurigheid"), choices=[
         (Reach.EXACT, gettext_lazy("precies")), (Reach.ABOUT, gettext_lazy("ongeveer")), (Reach.MORE_THAN, gettext_lazy("ruim"))])  # fmt: skip
-    period = forms.CharField(
+    period = PeriodField(
         label=gettext_lazy("Periode"),
         required=False,
-        max_length=100,
         help_text=gettext_lazy("Bijvoorbeeld: november 2010"),
     )
     description = forms.CharField(
@@ -57,15 +56,6 @@ class ReachForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-
-    def clean_period(self):
-        text = self.cleaned_data["period"].strip()
-        if not text:
-            return None
-        try:
-            return parse_period(text)
-        except PeriodError as e:
-            raise forms.ValidationError(str(e)) from None
 
 
 @login_required
