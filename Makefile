@@ -33,6 +33,8 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/compare.py
+	$(VENV)/bin/python bench/search.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts
