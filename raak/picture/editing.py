@@ -112,7 +112,6 @@ def _rebase(form, current):
     data = form.data.copy()
     data["version"] = current.version if current else 0
     form.data = data
-    return form
 
 
 def _attach(status, upload, user, rnd, region):

@@ -66,7 +66,7 @@ class Summary:
             "round": self.round.slug,
             "peildatum": self.round.peildatum.isoformat(),
             "regions": self.regions,
-            "items": [{k: v for k, v in asdict(item).items()} for item in self.items],
+            "items": [asdict(item) for item in self.items],
         }
 
 
