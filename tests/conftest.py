@@ -113,3 +113,50 @@ def practice(demo):
     protocols.load(root / "protocols" / "data" / "protocols-2008-2010.json")
     training.load(root / "training" / "data" / "training-2008-2010.json")
     return demo
+
+
+def sign_in(client, user):
+    """Log `user` in on a test Client the way a finished login would: with a verified
+    second factor for anyone who has (or must have) one. Use this instead of
+    `client.force_login` so tests keep working now that the national office needs 2FA."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and _needs_second_factor(user):
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _needs_second_factor(user):
+    from raak.accounts.models import Role
+
+    return user.is_staff or Role.objects.filter(user=user, kind=Role.NATIONAL).exists()
+
+
+def browser_sign_in(context, base_url, user):
+    """Give a Playwright browser context the session of a signed-in `user` (second
+    factor verified), for browser tests that are not about the login itself."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.test import Client
+
+    client = sign_in(Client(), user)
+    host = urlparse(base_url).hostname
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+    return context

@@ -38,3 +38,32 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.region or self.programme}"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log (BIO 12.4): who did what, when, from where.
+
+    Never holds a password, a code or the personal data itself: `details` names
+    what was read or changed (an id, a count, a region), not its content.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event = models.CharField(max_length=40, db_index=True)
+    # Kept as text as well, so the log survives the user's deletion and names
+    # attempts on usernames that do not exist.
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    programme = models.ForeignKey(
+        Programme, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username}"
