@@ -9,11 +9,15 @@ from raak.programmes.models import Programme, Region
 
 class Role(models.Model):
     NATIONAL, COORDINATOR, OFFICER, VIEWER = "national", "coordinator", "officer", "viewer"
+    # An implementation advisor follows a set of regions (one Role per region): reads
+    # their unpublished data, writes advisor notes, never changes the region's data.
+    ADVISOR = "advisor"
     KINDS = [
         (NATIONAL, _("landelijk bureau")),
         (COORDINATOR, _("regiocoördinator")),
         (OFFICER, _("gemeentelijk beleidsmedewerker")),
         (VIEWER, _("meelezer")),
+        (ADVISOR, _("implementatieadviseur")),
     ]
     # Kinds that may change a region's data; a viewer only reads.
     WRITERS = (NATIONAL, COORDINATOR, OFFICER)
