@@ -201,7 +201,7 @@ if SESSION_COOKIE_SECURE:
     # Behind HTTPS (the reverse proxy terminates TLS and says so in X-Forwarded-Proto).
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "1")
-    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "0")
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "1")
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The load balancer's health check speaks plain HTTP to the app server.
