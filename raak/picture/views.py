@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from raak.accounts.access import programme_for, round_for_reading
+from raak.accounts.security import log_event
 from raak.picture import exports
 from raak.picture.maps import build_map
 from raak.picture.national import NationalPicture, reference_day
@@ -164,6 +165,8 @@ def document(request, slug, doc_id):
     )
     if not (doc.status.round.is_published or access.can_read_unpublished(doc.status.region)):
         raise Http404
+    log_event("download", request, programme=programme, what="evidence", document=doc.id,
+              region=doc.status.region.slug, round=doc.status.round.slug)  # fmt: skip
     return FileResponse(
         doc.file.open("rb"),
         as_attachment=True,
@@ -188,6 +191,9 @@ def forecast(request, slug, fmt="html"):
     )
     items = [{"status": s, "overdue": s.is_overdue(today)} for s in rows]
     if fmt in ("csv", "xlsx"):
+        log_event(
+            "export", request, programme=programme, what="forecast", format=fmt, round=rnd.slug
+        )
         return exports.forecast(programme, rnd, items, fmt)
     return render(
         request,
