@@ -16,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 
+from raak.programmes import spreadsheets
+
 FORMAT = "raak-programme/1"
 
 # table -> [(column, type)]; types: str, date, bool, list (of slugs)
@@ -172,7 +174,10 @@ def _read_csv(path, tables):
     reader = csv.DictReader(io.StringIO(text))
     _check_header(path.name, table, reader.fieldnames or [])
     # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
-    tables.rows[table] = [Row(path.name, str(i), dict(r)) for i, r in enumerate(reader, start=2)]
+    tables.rows[table] = [
+        Row(path.name, str(i), {k: spreadsheets.from_csv(v) for k, v in r.items()})
+        for i, r in enumerate(reader, start=2)
+    ]
 
 
 def _read_csv_dir(path):
@@ -187,26 +192,21 @@ def _read_csv_dir(path):
 
 def _read_xlsx(path):
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+        sheets = spreadsheets.read_xlsx(path)
+    except spreadsheets.SheetError as e:
         raise FormatError(
-            [Problem(path.name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+            [Problem(f"{path.name}:{s}" if s else path.name, r, c, m) for s, r, c, m in e.problems]
         ) from None
     tables = Tables()
-    for ws in wb.worksheets:
-        if ws.title not in TABLES:
-            raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{ws.title}”")])
-        rows = ws.iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(rows, [])]
-        _check_header(f"{path.name}:{ws.title}", ws.title, header)
-        out = tables.rows[ws.title] = []
-        for i, values in enumerate(rows, start=2):
+    for title, header, rows in sheets:
+        if title not in TABLES:
+            raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{title}”")])
+        _check_header(f"{path.name}:{title}", title, header)
+        out = tables.rows[title] = []
+        for i, values in rows:
             if all(v is None or v == "" for v in values):
                 continue
-            out.append(
-                Row(f"{path.name}:{ws.title}", str(i), dict(zip(header, values, strict=False)))
-            )
-    wb.close()
+            out.append(Row(f"{path.name}:{title}", str(i), dict(zip(header, values, strict=False))))
     return tables
 
 
@@ -257,7 +257,7 @@ def write_csv_dir(tables, directory):
     directory.mkdir(parents=True, exist_ok=True)
     for table, columns in TABLES.items():
         with open(directory / f"{table}.csv", "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
+            w = spreadsheets.csv_writer(f)
             w.writerow([c for c, _t in columns])
             for r in tables[table]:
                 w.writerow([_csv_value(kind, r.get(c)) for c, kind in columns])
@@ -270,7 +270,7 @@ def write_xlsx(tables, path):
         ws = wb.create_sheet(table)
         ws.append([c for c, _t in columns])
         for r in tables[table]:
-            ws.append([_csv_value(kind, r.get(c)) for c, kind in columns])
+            spreadsheets.xlsx_append(ws, [_csv_value(kind, r.get(c)) for c, kind in columns])
     buf = io.BytesIO()
     wb.save(buf)
     Path(path).write_bytes(_stable_zip(buf.getvalue()))

@@ -1,6 +1,5 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
-import csv
 import io
 
 import openpyxl
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import get_access, programme_for
+from raak.programmes import spreadsheets
 from raak.programmes.models import Region, Round
 from raak.questionnaires import service
 from raak.questionnaires.answers import Form
@@ -153,7 +153,7 @@ def _export(questionnaire, result, fmt):
     name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = spreadsheets.csv_writer(buf)
         w.writerow(header)
         w.writerows(rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -161,7 +161,7 @@ def _export(questionnaire, result, fmt):
         wb = openpyxl.Workbook()
         wb.active.append(header)
         for r in rows:
-            wb.active.append(r)
+            spreadsheets.xlsx_append(wb.active, r)
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

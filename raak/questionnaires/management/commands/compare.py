@@ -1,8 +1,8 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from raak.programmes import spreadsheets
 from raak.programmes.models import Round
 from raak.questionnaires.compare import as_rows, compare
 from raak.questionnaires.models import Questionnaire
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Ronde “{slug}” bestaat niet in {q.programme.slug}.")
         result = compare(q, rounds[start], rounds[end])
         if format == "csv":
-            w = csv.writer(self.stdout, lineterminator="\n")
+            w = spreadsheets.csv_writer(self.stdout)
             header = ["item", "level", "label", "start", "start_percent", "end", "end_percent"]
             w.writerow((["fictieve gegevens"] if q.fictional else []) + header)
             for row in as_rows(result):
