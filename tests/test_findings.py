@@ -1,11 +1,22 @@
 """Regression tests for the findings of the hostile test (issue #8): each failed on
 the code before its fix."""
 
+import csv
+import io
+import json
+import struct
+import tempfile
+import zipfile
 from datetime import date
+from io import StringIO
+from pathlib import Path
 
+import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
+from raak.training import loading as training
 from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
@@ -41,3 +52,283 @@ def test_change_since_previous_round_skips_unpublished_rounds(hidden_round, peop
     for who in ("coord_a", "viewer_a", "coord_b"):
         body = sign_in(Client(), people[who]).get(url).content.decode()
         assert "Geheime tussenronde" not in body, who
+
+
+# --- 3 and 4. evidence documents: damaged, odd or bombed ZIPs are refused ---------
+
+ODT = b"application/vnd.oasis.opendocument.text"
+STATUS_URL = f"{P}/ronde/voorjaar-2011/regio/gouda/mijlpaal/handelingsprotocol/"
+
+
+def _zip(members, method=zipfile.ZIP_DEFLATED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members:
+            z.writestr(zipfile.ZipInfo(name), data, compress_type=method)
+    return bytearray(buf.getvalue())
+
+
+def _patch_first_member(data, *, flags=None, method=None):
+    """Change the flags or compression method of the first member, in its local
+    header and in the central directory (as a hostile tool would)."""
+    central = data.index(b"PK\x01\x02")
+    if flags is not None:
+        data[6:8] = struct.pack("<H", flags)
+        data[central + 8 : central + 10] = struct.pack("<H", flags)
+    if method is not None:
+        data[8:10] = struct.pack("<H", method)
+        data[central + 10 : central + 12] = struct.pack("<H", method)
+    return bytes(data)
+
+
+def _corrupt_deflate():
+    data = _zip([("mimetype", ODT * 50)])
+    start = 30 + len("mimetype")
+    data[start : start + 8] = b"\xff" * 8  # an invalid deflate block
+    return bytes(data)
+
+
+def _odt_bomb():
+    # The attack from the issue: a small file whose `mimetype` inflates enormously.
+    return bytes(_zip([("mimetype", ODT + b" " * (60 * 1024 * 1024))]))
+
+
+BAD_DOCUMENTS = {
+    "encrypted": lambda: _patch_first_member(_zip([("mimetype", ODT)]), flags=1),
+    "implode": lambda: _patch_first_member(_zip([("mimetype", ODT)]), method=6),
+    "corrupt-deflate": _corrupt_deflate,
+    "zip-bomb": _odt_bomb,
+}
+
+
+@pytest.mark.parametrize("case", BAD_DOCUMENTS)
+def test_damaged_or_bombed_odt_is_refused_with_a_message(people, open_round, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from raak.programmes.models import EvidenceDocument
+
+    c = sign_in(Client(), people["coord_a"])
+    upload = SimpleUploadedFile("plan.odt", BAD_DOCUMENTS[case]())
+    response = c.post(STATUS_URL, {"status": "done", "expected": "", "note": "", "version": 1,
+                                   "document": upload})  # fmt: skip
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["document"])
+    assert "plan.odt" in errors and "veilig" in errors, errors
+    assert EvidenceDocument.objects.count() == 0
+
+
+def test_a_real_odt_is_still_accepted():
+    from raak.programmes import evidence
+
+    data = bytes(_zip([("mimetype", ODT), ("content.xml", b"<office/>")]))
+    assert evidence.sniff(data[:8], data) == "odt"
+
+
+# --- 4. XLSX imports: zip bombs and entity expansion are refused --------------------
+
+
+def _rewrite_xlsx(path, change):
+    """Rewrite the workbook at `path`, member by member, through change(name, data)."""
+    src = zipfile.ZipFile(path)
+    members = [(i.filename, change(i.filename, src.read(i.filename))) for i in src.infolist()]
+    src.close()
+    path.write_bytes(bytes(_zip(members)))
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>"""
+
+
+def _bomb(name, data):
+    if name == "xl/worksheets/sheet1.xml":
+        head, tail = data.split(b">", 2)[:2], data.split(b">", 2)[2]
+        return b">".join(head) + b">" + b" " * (60 * 1024 * 1024) + tail
+    return data
+
+
+def _laughs(name, data):
+    return BILLION_LAUGHS if name == "xl/worksheets/sheet1.xml" else data
+
+
+@pytest.mark.parametrize("change,message", [(_bomb, "zip-bom"), (_laughs, "DTD")])
+def test_programme_xlsx_bombs_are_refused(demo, tmp_path, change, message):
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.tables import FormatError, read
+
+    (path,) = export_programme(demo, "xlsx", tmp_path)
+    _rewrite_xlsx(path, change)
+    with pytest.raises(FormatError, match=message):
+        read(path)
+
+
+@pytest.mark.parametrize("change,message", [(_bomb, "zip-bom"), (_laughs, "DTD")])
+def test_flat_xlsx_bombs_are_refused(practice, tmp_path, change, message):
+    from raak.programmes.tables import FormatError
+
+    call_command("export", "training", "--format", "xlsx", "--output", str(tmp_path),
+                 stdout=StringIO())  # fmt: skip
+    (path,) = tmp_path.glob("*.xlsx")
+    _rewrite_xlsx(path, change)
+    with pytest.raises(FormatError, match=message):
+        training.load(path)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "training", str(path), stdout=StringIO(), stderr=err)
+
+
+# --- 5. formula injection: user text is written as text and round-trips ------------
+
+DANGEROUS = ['=HYPERLINK("https://evil.example.org","klik")', "+31 6 1234", "-min", "@SUM(A1)",
+             "'apostrof", "=1+2"]  # fmt: skip
+FREE_TEXT = {"note", "description", "text", "context", "obstacles", "sentence", "help"}
+
+
+def _csv_cells(directory):
+    return [cell for f in directory.glob("*.csv")
+            for row in csv.reader(f.open(encoding="utf-8")) for cell in row]  # fmt: skip
+
+
+def _check_xlsx_is_text(path):
+    wb = openpyxl.load_workbook(path, data_only=False)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    return [c.value for c in cells]
+
+
+def _inject(doc, schema):
+    """Put dangerous text into the free-text columns of a JSON export."""
+    n, used = 0, set()
+    for table, columns in schema.items():
+        rows = doc.get(table)
+        if not isinstance(rows, list):
+            continue
+        for row in rows[:3]:
+            for col, kind in columns:
+                if col in FREE_TEXT and kind == "str":
+                    row[col] = DANGEROUS[n % len(DANGEROUS)]
+                    used.add(row[col])
+                    n += 1
+    return used
+
+
+@pytest.fixture
+def everything(knowledge, practice, people):
+    from raak.network.models import Institution, Meeting
+
+    gouda = knowledge.regions.get(slug="gouda")
+    Institution.objects.create(region=gouda, name="Basisschool De Linde", sector="onderwijs")
+    Meeting.objects.create(region=gouda, date=date(2011, 2, 1), attendance=14, note="x")
+    return knowledge
+
+
+@pytest.mark.parametrize(
+    "kind", ["activities", "action-points", "training", "network", "protocols"]
+)
+def test_flat_exports_write_formulas_as_text_and_round_trip(everything, tmp_path, kind):
+    from raak.exchange import KINDS
+
+    def export(fmt, out):
+        call_command("export", kind, "--format", fmt, "--output", str(out), stdout=StringIO())
+        return out
+
+    (path,) = export("json", tmp_path / "a").glob("*.json")
+    doc = json.loads(path.read_text())
+    used = _inject(doc, KINDS[kind].spec[1])
+    assert used
+    path.write_text(json.dumps(doc))
+    call_command("import", kind, str(path), stdout=StringIO())
+    wanted = json.loads(next(export("json", tmp_path / "b").glob("*.json")).read_text())
+    for fmt in ("csv", "xlsx"):
+        out = export(fmt, tmp_path / fmt)
+        if fmt == "csv":
+            cells = _csv_cells(out)
+            assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+            assert {"'" + v for v in used} <= set(cells)
+            source = out
+        else:
+            (source,) = out.glob("*.xlsx")
+            assert used <= set(_check_xlsx_is_text(source))
+        call_command("import", kind, str(source), stdout=StringIO())
+        again = json.loads(
+            next(export("json", tmp_path / f"{fmt}-again").glob("*.json")).read_text()
+        )
+        assert again == wanted, fmt
+
+
+def test_programme_export_writes_formulas_as_text_and_round_trips(demo, tmp_path):
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.importing import import_programme
+    from raak.programmes.models import MilestoneStatus, RegionNote
+    from raak.programmes.tables import read
+
+    status = MilestoneStatus.objects.filter(round__slug="eindrapportage-2011").first()
+    # The published round is frozen; a fresh import of the file is what round-trips.
+    (path,) = export_programme(demo, "json", tmp_path / "json")
+    doc = json.loads(path.read_text())
+    doc["programme"]["description"] = DANGEROUS[0]
+    doc["regions"][0]["notes"] = [{"date_text": "2010", "text": "=1+2", "source": "'apostrof"}]
+    doc["rounds"][0]["milestone_statuses"][0]["note"] = "@SUM(A1)"
+    path.write_text(json.dumps(doc))
+    demo.delete()
+    import_programme(read(path), actor="test")
+    from raak.programmes.models import Programme
+
+    demo = Programme.objects.get()
+    first = export_programme(demo, "json", tmp_path / "first")[0].read_text()
+    for fmt in ("csv", "xlsx"):
+        paths = export_programme(demo, fmt, tmp_path / fmt)
+        if fmt == "csv":
+            cells = _csv_cells(tmp_path / fmt)
+            assert "'=1+2" in cells and "''apostrof" in cells and "'@SUM(A1)" in cells
+            source = tmp_path / fmt
+        else:
+            source = paths[0]
+            assert DANGEROUS[0] in _check_xlsx_is_text(source)
+        Programme.objects.all().delete()
+        import_programme(read(source), actor="test")
+        demo = Programme.objects.get()
+        again = export_programme(demo, "json", tmp_path / f"again-{fmt}")[0].read_text()
+        assert again == first, fmt
+    assert RegionNote.objects.filter(text="=1+2", source="'apostrof").exists()
+    assert status is not None
+
+
+def test_forecast_download_writes_formulas_as_text(people, open_round):
+    from raak.programmes.models import MilestoneStatus
+
+    s = MilestoneStatus.objects.filter(
+        round=open_round, status__in=MilestoneStatus.WITH_PERIOD
+    ).first()
+    s.note = DANGEROUS[0]
+    s.save()
+    c = sign_in(Client(), people["national"])
+    body = c.get(f"{P}/verwacht.csv?ronde={open_round.slug}").content.decode()
+    assert "'=HYPERLINK" in body and ',"=HYPERLINK' not in body and ",=HYPERLINK" not in body
+    response = c.get(f"{P}/verwacht.xlsx?ronde={open_round.slug}")
+    path = Path(tempfile.mkdtemp()) / "verwacht.xlsx"
+    path.write_bytes(response.content)
+    assert DANGEROUS[0] in _check_xlsx_is_text(path)
+
+
+def test_formula_cells_in_an_import_are_refused_by_place(demo, tmp_path):
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.tables import FormatError, read
+
+    (path,) = export_programme(demo, "xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["region_notes"]["C2"] = "=1+2"
+    wb.save(path)
+    with pytest.raises(FormatError) as e:
+        read(path)
+    assert "region_notes, rij 2, kolom text" in str(e.value) and "formule" in str(e.value)
+
+
+def test_spreadsheet_escape_is_exactly_undone():
+    from raak.programmes.spreadsheets import csv_cell, from_csv
+
+    for text in [*DANGEROUS, "gewoon", "", "''twee", "\tTab", "\rCR"]:
+        assert from_csv(csv_cell(text)) == text
+    assert csv_cell("\tTab") == "'\tTab"
