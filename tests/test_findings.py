@@ -3,9 +3,13 @@ the code before its fix."""
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import json
 import struct
 import tempfile
+import threading
 import zipfile
 from datetime import date
 from io import StringIO
@@ -332,3 +336,145 @@ def test_spreadsheet_escape_is_exactly_undone():
     for text in [*DANGEROUS, "gewoon", "", "''twee", "\tTab", "\rCR"]:
         assert from_csv(csv_cell(text)) == text
     assert csv_cell("\tTab") == "'\tTab"
+
+
+# --- 3. tampered numbers in forms give a message or a 404, never a 500 -------------
+
+QDATA = Path(__file__).resolve().parent / "data" / "test-questionnaire"
+
+
+@pytest.fixture
+def questionnaire_round(people, demo):
+    from raak.programmes.status import open_round
+    from raak.questionnaires import exchange
+
+    version = exchange.load(QDATA, publish=True)
+    rnd = open_round(demo, slug="start", name="Start", peildatum=date(2011, 3, 1),
+                     user=people["national"])  # fmt: skip
+    return version, rnd
+
+
+@pytest.mark.parametrize("lock", ["abc", "", "1e3", "²", "9" * 40, "-1"])
+def test_a_tampered_lock_on_a_response_is_refused(questionnaire_round, people, lock):
+    from raak.questionnaires.models import Response
+
+    version, _rnd = questionnaire_round
+    c = sign_in(Client(), people["coord_a"])
+    url = f"{P}/vragenlijsten/test-vragenlijst/ronde/start/regio/gouda/"
+    response = c.post(url, {"version_id": version.id, "lock": lock, "action": "save"})
+    assert response.status_code == 200
+    assert "niet compleet" in response.content.decode()
+    assert not Response.objects.filter(answers__isnull=False).exists()
+
+
+@pytest.mark.parametrize("answer", ["abc", "", "9" * 40, "1.5"])
+def test_a_tampered_answer_on_the_coding_page_is_a_404(questionnaire_round, people, answer):
+    from raak.questionnaires.models import Coding
+
+    c = sign_in(Client(), people["national"])
+    url = f"{P}/vragenlijsten/test-vragenlijst/codering/?ronde=start"
+    response = c.post(url, {"action": "code", "answer": answer, "themes": ["abc", "1"]})
+    assert response.status_code == 404
+    assert not Coding.objects.exists()
+
+
+# --- 3. ten simultaneous creates: distinct keys, or a clear message; never a 500 -----
+
+
+def _at_once(clients, url, data_for):
+    """POST from every client at the same moment, each in its own thread with its own
+    database connection; return the status codes (or the exceptions)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(len(clients))
+    results = [None] * len(clients)
+
+    def run(n):
+        try:
+            barrier.wait()
+            results[n] = clients[n].post(url, data_for(n)).status_code
+        except Exception as e:  # noqa: BLE001 - the test reports it
+            results[n] = repr(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _in_memory_sqlite():
+    from django.db import connection
+
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+@pytest.fixture
+def ten(transactional_db, knowledge, practice, people):
+    if _in_memory_sqlite():
+        pytest.skip("runs in test_simultaneous_creates_on_a_sqlite_file")
+    return [sign_in(Client(), people["coord_a"]) for _ in range(10)]
+
+
+def test_simultaneous_creates_on_a_sqlite_file(db, tmp_path):
+    """Threads cannot share pytest's in-memory SQLite database (its shared cache
+    answers "table is locked" at once, unlike a real file), so on SQLite the tests
+    below run again in a pytest of their own on a database file, as RAAK runs."""
+    if not _in_memory_sqlite():
+        pytest.skip("the database is a real server or file; the tests below ran directly")
+    env = {**os.environ, "TEST_SQLITE_NAME": str(tmp_path / "threads.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
+         "-k", "ten_simultaneous"],
+        env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "4 passed" in result.stdout, result.stdout[-2000:]
+
+
+def test_ten_simultaneous_new_activities(ten, knowledge):
+    from raak.knowledge.models import Activity
+
+    theme = knowledge.themes.filter(parent__isnull=False).first().key
+    before = Activity.objects.count()
+    got = _at_once(ten, f"{P}/activiteiten/nieuw/", lambda n: {
+        "title": f"Activiteit {n}", "description": "Samen", "theme": theme, "regions": ["gouda"],
+        "status": "planned", "version": 1})  # fmt: skip
+    assert got == [302] * 10, got
+    keys = list(Activity.objects.values_list("key", flat=True))
+    assert len(keys) == before + 10 == len(set(keys))
+
+
+def test_ten_simultaneous_new_action_points(ten):
+    from raak.knowledge.models import ActionPoint
+
+    got = _at_once(ten, f"{P}/actiepunten/gouda/nieuw/", lambda n: {
+        "text": f"Actiepunt {n}", "year": 2012, "planned_start": "", "status": "planned",
+        "obstacles": "", "version": 1})  # fmt: skip
+    assert got == [302] * 10, got
+    numbers = sorted(ActionPoint.objects.filter(region__slug="gouda", year=2012)
+                     .values_list("number", flat=True))  # fmt: skip
+    assert numbers == list(range(1, 11))
+
+
+def test_ten_simultaneous_same_institution(ten):
+    from raak.network.models import Institution
+
+    got = _at_once(ten, f"{P}/netwerk/gouda/instelling/nieuw/",
+                   lambda n: {"name": "Basisschool De Linde", "sector": "onderwijs"})  # fmt: skip
+    assert sorted(got) == [200] * 9 + [302], got  # nine see "staat er al"
+    assert Institution.objects.filter(region__slug="gouda").count() == 1
+
+
+def test_ten_simultaneous_first_protocol_checks(ten):
+    from raak.protocols.models import Check, Component
+
+    key = Component.objects.first().key
+    Check.objects.filter(region__slug="gouda").delete()
+    got = _at_once(ten, f"{P}/protocollen/gouda/wijzigen/",
+                   lambda n: {f"answer-{key}": "yes", f"version-{key}": "0", f"note-{key}": f"{n}"})  # fmt: skip
+    assert sorted(got) == [200] * 9 + [302], got  # nine are told someone saved first
+    assert Check.objects.filter(region__slug="gouda").count() == 1

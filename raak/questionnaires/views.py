@@ -1,6 +1,7 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
 import io
+import re
 
 import openpyxl
 from django.contrib import messages
@@ -84,13 +85,19 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
                for q in form.questions}  # fmt: skip
         submit = request.POST.get("action") == "submit"
+        lock = request.POST.get("lock", "0")
+        if not re.fullmatch(r"[0-9]{1,18}", lock):  # a tampered form, not a person's typo
+            errors["form"] = _(
+                "Dit formulier is niet compleet. Laad de pagina opnieuw; er is niets opgeslagen."
+            )
         cleaned, field_errors = form.validate(raw, submit)
         errors.update(field_errors)
         values = {**raw}
         if not errors:
             try:
-                lock = int(request.POST.get("lock", "0"))
-                service.save(response, form, cleaned, user=request.user, lock=lock, submit=submit)
+                service.save(
+                    response, form, cleaned, user=request.user, lock=int(lock), submit=submit
+                )
             except service.Conflict:
                 conflict = True
             except service.RoundClosed:
