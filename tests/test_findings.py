@@ -3,11 +3,11 @@ the code before its fix."""
 
 import csv
 import io
+import json
 import os
+import struct
 import subprocess
 import sys
-import json
-import struct
 import tempfile
 import threading
 import zipfile
