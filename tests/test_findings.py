@@ -478,3 +478,97 @@ def test_ten_simultaneous_first_protocol_checks(ten):
                    lambda n: {f"answer-{key}": "yes", f"version-{key}": "0", f"note-{key}": f"{n}"})  # fmt: skip
     assert sorted(got) == [200] * 9 + [302], got  # nine are told someone saved first
     assert Check.objects.filter(region__slug="gouda").count() == 1
+
+
+# --- 6. import strictness: every text has a maximum, named by row, on both databases --
+
+
+def _programme_json(demo, tmp_path):
+    from raak.programmes.exporting import export_programme
+
+    (path,) = export_programme(demo, "json", tmp_path)
+    return path, json.loads(path.read_text())
+
+
+@pytest.mark.parametrize(
+    "change,where",
+    [
+        (lambda d: d["regions"][0].update(name="x" * 1_000_000), "regions[0], kolom name"),
+        (lambda d: d["rounds"][0]["milestone_statuses"][0].update(note="n" * 20_000_000),
+         "rounds[0].milestone_statuses[0], kolom note"),
+        (lambda d: d["regions"][1].update(predecessors="gouda"), "regions[1], kolom predecessors"),
+        (lambda d: d["milestones"][0].update(key="k" * 51), "milestones[0], kolom key"),
+        (lambda d: d.update(programme="tekst"), "programme"),
+    ],
+)  # fmt: skip
+def test_programme_import_refuses_overlong_text_by_row(demo, tmp_path, change, where):
+    from raak.programmes.importing import import_programme
+    from raak.programmes.models import ChangeRecord, Region
+    from raak.programmes.tables import FormatError, read
+
+    path, doc = _programme_json(demo, tmp_path)
+    change(doc)
+    path.write_text(json.dumps(doc))
+    before = (ChangeRecord.objects.count(), list(Region.objects.values_list("name", flat=True)))
+    with pytest.raises(FormatError) as e:
+        import_programme(read(path), actor="test")
+    assert where in str(e.value)
+    assert (
+        ChangeRecord.objects.count(),
+        list(Region.objects.values_list("name", flat=True)),
+    ) == before
+
+
+def test_a_huge_csv_field_is_refused_by_row(demo, tmp_path):
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.tables import FormatError, read
+
+    export_programme(demo, "csv", tmp_path)
+    path = tmp_path / "region_notes.csv"
+    path.write_text(path.read_text() + 'gouda,2011,"' + "n" * 20_000_000 + '",bron\n')
+    with pytest.raises(FormatError, match="region_notes.csv, rij"):
+        read(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "table,column,value,message",
+    [
+        ("institutions", "name", "x" * 201, "te lang"),
+        ("institutions", "sector", "s" * 20_000, "te lang"),
+        ("meetings", "attendance", 10**30, "te groot"),
+        ("meetings", "note", ["een", "lijst"], "verwacht tekst"),
+    ],
+)
+def test_flat_import_refuses_overlong_values_by_row(
+    everything, tmp_path, table, column, value, message
+):
+    from raak.network import loading as network
+    from raak.network.models import Institution
+    from raak.programmes.tables import FormatError
+
+    call_command("export", "network", "--output", str(tmp_path), stdout=StringIO())
+    (path,) = tmp_path.glob("*.json")
+    doc = json.loads(path.read_text())
+    doc[table][0][column] = value
+    path.write_text(json.dumps(doc))
+    before = list(Institution.objects.values_list("name", "sector"))
+    with pytest.raises(FormatError) as e:
+        network.load(path)
+    assert f"{table}[0], kolom {column}" in str(e.value) and message in str(e.value)
+    assert list(Institution.objects.values_list("name", "sector")) == before
+
+
+def test_every_column_maximum_is_documented():
+    """docs/import-format.md lists every column with its own maximum."""
+    from raak.exchange import KINDS
+    from raak.programmes.tables import TABLES
+    from raak.questionnaires.exchange import SPEC
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "import-format.md").read_text()
+    schemas = [TABLES, SPEC[1], *(k.spec[1] for k in KINDS.values())]
+    for schema in schemas:
+        for table, columns in schema.items():
+            for column, kind in columns:
+                if kind.startswith("str:"):
+                    line = f"| {table} | {column} | {kind[4:]} |"
+                    assert line in doc, line

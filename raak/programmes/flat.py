@@ -27,13 +27,24 @@ def clean_int(value):
     if isinstance(value, bool):
         raise ValueError("verwacht een geheel getal")
     if isinstance(value, int):
-        return value
+        return _in_range(value)
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return _in_range(int(value))
+    text = cleaning.clean_str(value)
     try:
-        return int(cleaning.clean_str(value))
+        if len(text) > 20:
+            raise ValueError
+        number = int(text)
     except ValueError:
-        raise ValueError(f"“{value}” is geen geheel getal") from None
+        raise ValueError(f"“{str(value)[:40]}” is geen geheel getal") from None
+    return _in_range(number)
+
+
+def _in_range(number):
+    # The database's integer columns hold 32 bits; PostgreSQL fails unnamed beyond.
+    if not -(2**31) < number < 2**31:
+        raise ValueError(f"{number} is te groot")
+    return number
 
 
 def clean_labels(value):
@@ -69,10 +80,13 @@ def read(path, fmt, schema, programme_slug=None):
                 text = f.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError:
                 raise FormatError([Problem(f.name, "", "", "bestand is geen UTF-8")]) from None
-            rows = [
-                {k: spreadsheets.from_csv(v) for k, v in r.items()}
-                for r in csv.DictReader(io.StringIO(text))
-            ]
+            reader = csv.DictReader(io.StringIO(text))
+            try:
+                rows = [{k: spreadsheets.from_csv(v) for k, v in r.items()} for r in reader]
+            except csv.Error as e:  # e.g. a field over the csv module's limit
+                raise FormatError(
+                    [Problem(f.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
+                ) from None
             if f.stem == "programme":
                 slug = slug or (rows[0].get("slug") if rows else None)
             elif f.stem in schema:
@@ -141,7 +155,12 @@ def read(path, fmt, schema, programme_slug=None):
             data = {}
             for col, kind in columns:
                 try:
-                    data[col] = CLEANERS[kind](row.get(col))
+                    if kind in ("list", "labels") and file.endswith(".json"):
+                        if row.get(col) not in (None, "", []) and not isinstance(
+                            row.get(col), list
+                        ):
+                            raise ValueError('verwacht een JSON-lijst, bijvoorbeeld ["a", "b"]')
+                    data[col] = cleaning.cleaner(kind, CLEANERS)(row.get(col))
                 except ValueError as e:
                     found.append(Problem(file, where, col, str(e)))
             problems += found
