@@ -428,11 +428,11 @@ def test_simultaneous_creates_on_a_sqlite_file(db, tmp_path):
     env = {**os.environ, "TEST_SQLITE_NAME": str(tmp_path / "threads.sqlite3")}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-         "-k", "ten_simultaneous"],
+         "-k", "ten_simultaneous or busy_sqlite"],
         env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "4 passed" in result.stdout, result.stdout[-2000:]
+    assert "5 passed" in result.stdout, result.stdout[-2000:]
 
 
 def test_ten_simultaneous_new_activities(ten, knowledge):
@@ -572,3 +572,36 @@ def test_every_column_maximum_is_documented():
                 if kind.startswith("str:"):
                     line = f"| {table} | {column} | {kind[4:]} |"
                     assert line in doc, line
+
+
+def test_a_save_during_a_long_import_says_try_again_on_busy_sqlite(
+    transactional_db, people, open_round
+):
+    """A long import holds SQLite's write lock past the busy timeout: the web save is
+    told to try again (503), nothing is saved, no server error."""
+    import sqlite3
+
+    from django.db import connection
+
+    from raak.programmes.models import MilestoneStatus
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite has a single writer")
+    if _in_memory_sqlite():
+        pytest.skip("runs in test_simultaneous_creates_on_a_sqlite_file")
+    c = sign_in(Client(), people["coord_a"])
+    options = connection.settings_dict["OPTIONS"]
+    old_timeout, options["timeout"] = options.get("timeout"), 0.5
+    importer = sqlite3.connect(connection.settings_dict["NAME"])
+    importer.execute("BEGIN IMMEDIATE")  # what `raak import` holds while it writes
+    try:
+        got = _at_once([c], STATUS_URL, lambda n: {"status": "done", "expected": "", "note": "x",
+                                                   "version": 1})  # fmt: skip
+    finally:
+        importer.rollback()
+        importer.close()
+        options["timeout"] = old_timeout
+    assert got == [503], got
+    status = MilestoneStatus.objects.get(round=open_round, region__slug="gouda",
+                                         milestone__key="handelingsprotocol")  # fmt: skip
+    assert status.note != "x"
