@@ -605,3 +605,56 @@ def test_a_save_during_a_long_import_says_try_again_on_busy_sqlite(
     status = MilestoneStatus.objects.get(round=open_round, region__slug="gouda",
                                          milestone__key="handelingsprotocol")  # fmt: skip
     assert status.note != "x"
+
+
+def test_questionnaire_exports_write_formulas_as_text(questionnaire_round, people, demo, tmp_path):
+    """The questionnaire definition (`raak export questionnaire`), the individual
+    responses (`raak export responses`) and the comparison CSV/XLSX."""
+    from raak.questionnaires.models import Answer, Choice, Question, Response
+
+    version, start = questionnaire_round
+    start.state = "published"
+    start.save()
+    end = demo.rounds.create(
+        slug="eind", name="Eind", peildatum=date(2011, 9, 1), state="published"
+    )
+    Question.objects.filter(version=version, key="voorlichting").update(label="=1+2")
+    Choice.objects.filter(version=version, key="none").update(label="-geen ouders")
+    for rnd in (start, end):
+        response = Response.objects.create(version=version, round=rnd, state=Response.SUBMITTED,
+                                           region=demo.regions.get(slug="gouda"))  # fmt: skip
+        Answer.objects.create(response=response, question=version.questions.get(key="toelichting"),
+                              value="@SUM(A1)")  # fmt: skip
+    out = StringIO()
+    call_command("export", "responses", "--questionnaire", "test-vragenlijst", "--round", "start",
+                 "--format", "csv", stdout=out)  # fmt: skip
+    cells = [c for row in csv.reader(StringIO(out.getvalue())) for c in row]
+    assert "'@SUM(A1)" in cells and "@SUM(A1)" not in cells
+
+    for fmt in ("csv", "xlsx"):
+        target = tmp_path / fmt
+        call_command("export", "questionnaire", "test-vragenlijst", "--format", fmt,
+                     "--output", str(target), stdout=StringIO())  # fmt: skip
+        if fmt == "csv":
+            assert "'=1+2" in _csv_cells(target)
+            source = target
+        else:
+            (source,) = target.glob("*.xlsx")
+            assert "=1+2" in _check_xlsx_is_text(source)
+        tables = flat_read(source)
+        assert any(d["label"] == "=1+2" for _f, _w, d in tables["questions"]), fmt
+
+    c = Client()  # both rounds are published: the comparison is public
+    url = f"{P}/vragenlijsten/test-vragenlijst/vergelijk"
+    body = c.get(f"{url}.csv?van=start&naar=eind").content.decode()
+    assert "'-geen ouders" in body and ",-geen" not in body
+    path = tmp_path / "vergelijk.xlsx"
+    path.write_bytes(c.get(f"{url}.xlsx?van=start&naar=eind").content)
+    assert "-geen ouders" in _check_xlsx_is_text(path)
+
+
+def flat_read(source):
+    from raak.programmes import flat
+    from raak.questionnaires import exchange
+
+    return flat.read(source, *exchange.SPEC)[1]
