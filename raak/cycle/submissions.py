@@ -154,7 +154,7 @@ def overview(rnd, *, today=None, regions=None):
     notes = {}
     for note in notes_of_period(rnd).select_related("author"):
         notes.setdefault(note.region_id, []).append(note)
-    labels = dict(Submission.STATES)
+    labels = {k: str(v) for k, v in Submission.STATES}
     rows = []
     for region in regions:
         sub = subs.get(region.id)
