@@ -283,7 +283,9 @@ def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tm
             page.get_by_role("button", name="Indienen").click()
             assert "Ingediend" in page.locator(".messages").inner_text()
         change_round_state(rnd, Round.CLOSED, user=national)
-        change_round_state(Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national)
+        change_round_state(
+            Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national, confirmed=True
+        )
     shot(pages["coord-gouda"], "questionnaire-submitted")
 
     public = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -212,6 +212,10 @@ def rounds(request, slug):
     for r in rounds:
         r.dates_form = RoundDatesForm(round=r, prefix=r.slug, initial={"closes_on": r.closes_on})
         r.withdraw_form = WithdrawForm(prefix=r.slug)
+        # Every round's form is on one page: labels must say which round they are for.
+        r.withdraw_form.fields["reason"].label = _("Reden van intrekken van “%(n)s”") % {
+            "n": r.name
+        }
     return render(
         request,
         "picture/rounds.html",
