@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('programmes', '0002_round_calendar'),
+        ('programmes', '0003_round_calendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

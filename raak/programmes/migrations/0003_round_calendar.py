@@ -6,7 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0001_initial'),
+        ('programmes', '0002_change_newest_index'),
+        ('programmes', '0002_require_2fa'),
     ]
 
     operations = [
