@@ -298,3 +298,21 @@ def test_advisor_notes(cycle):
     # Never public.
     for url in (f"{P}/regio/gouda/", f"{P}/", f"{P}/verwacht/"):
         assert "Geen budget" not in Client().get(url, follow=True).content.decode()
+
+
+def test_a_withdrawn_round_survives_export_and_import(people, demo, tmp_path):
+    from raak.programmes import tables
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.importing import import_programme
+
+    rnd = demo.rounds.get()
+    status_service.change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="fout")
+    export_programme(demo, "json", tmp_path)
+    path = next(tmp_path.iterdir())
+    import_programme(tables.read(path), actor="test")
+    assert demo.rounds.get().state == Round.WITHDRAWN
+    # An import cannot re-publish it: that needs the confirmation page.
+    path.write_text(path.read_text().replace('"withdrawn"', '"published"'))
+    with pytest.raises(tables.FormatError, match="terugzetten kan niet"):
+        import_programme(tables.read(path), actor="test")
+    assert demo.rounds.get().state == Round.WITHDRAWN
