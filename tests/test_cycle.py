@@ -241,6 +241,10 @@ def test_round_calendar_and_deadline_extension(cycle):
                        "outsider": 404}  # fmt: skip
     rnd.refresh_from_db()
     assert rnd.state == Round.OPEN
+    status_service.change_round_state(rnd, Round.CLOSED, user=users["national"])
+    got = {who: clients[who].get(f"{P}/rondes/{R2}/publiceren/").status_code for who in clients}
+    assert got == {"anonymous": 302, "coord_a": 403, "coord_b": 403, "viewer_a": 403,
+                   "national": 200, "advisor": 403, "outsider": 404}  # fmt: skip
 
 
 def test_start_page(cycle):

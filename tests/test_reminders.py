@@ -14,6 +14,7 @@ from django.utils import timezone
 from raak.accounts.models import Role
 from raak.cycle import reminders, submissions
 from raak.cycle.models import Reminder, ReminderPlan
+from raak.programmes.models import ChangeRecord
 from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
@@ -177,5 +178,7 @@ def test_plan_form_validates(due_in_three_days, people):
     assert ok.status_code == 302
     plan = ReminderPlan.objects.get()
     assert plan.days_before == [7, 3] and plan.every_days_after == 2
+    assert ChangeRecord.objects.filter(subject="herinneringsregels", field="subject",
+                                       old=reminders.DEFAULT_SUBJECT, new="Let op {ronde}").exists()  # fmt: skip
     keys = [k for _d, k, _l in reminders.occurrences(plan, due_in_three_days.closes_on)]
     assert keys == ["voor-7", "voor-3", "deadline", "na-1", "na-2", "na-3"]

@@ -8,6 +8,7 @@ import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from raak.cycle import reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
+from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
 from raak.questionnaires.models import Questionnaire, Response
 
@@ -211,9 +213,18 @@ def reminder_plan(request, slug, round_slug):
     rnd = _round(programme, round_slug)
     plan = reminders.plan_for(rnd)
     if request.method == "POST":
+        before = {f: getattr(plan, f) for f in ReminderPlanForm.Meta.fields} if plan.pk else {}
         form = ReminderPlanForm(request.POST, instance=plan)
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
+                recorder = Recorder(request.user, programme=programme)
+                for name in ReminderPlanForm.Meta.fields:
+                    old, new = before.get(name, ""), getattr(plan, name)
+                    if old != new:
+                        recorder.record(subject="herinneringsregels", field=name, old=old,
+                                        new=new, round=rnd)  # fmt: skip
+                recorder.flush()
             messages.success(request, _("Herinneringsregels opgeslagen."))
             return redirect("reminder-plan", programme.slug, rnd.slug)
     else:
