@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.cycle",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,13 @@ TASKS = {
     }
 }
 
+# E-mail (reminders, invitations): the SMTP settings are further down. `make demo`
+# writes messages to files in var/mail instead (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The address of the site as people reach it, for links in e-mail.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -133,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 # Axes first: it refuses a locked account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
