@@ -183,7 +183,30 @@ QUESTIONNAIRES = [
         post=who(302, 403, 403, 403, 302)),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES]
+RR = {"slug": P, "round_slug": R2}
+CYCLE = [
+    # The start page: members see their work; the national office is sent to the
+    # submissions overview of the open round.
+    Row("start", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    # An empty POST names no action: refused without a change.
+    Row("submission", {**RR, "region_slug": "gouda"}, get=who(302, 200, 404, 200, 200),
+        post=who(302, 403, 404, 403, 403)),
+    Row("submissions", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-csv", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-xlsx", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("reminder-plan", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("remind-now", RR, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
+    Row("advisor-notes", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Only an advisor of the region writes notes; the national office reads them.
+    Row("advisor-note-new", {"slug": P, "region_slug": "gouda"},
+        get=who(302, 403, 404, 403, 403), post=who(302, 403, 404, 403, 403)),
+    # The open round cannot be published yet: the office is sent back to the rounds.
+    Row("round-publish", RR, get=who(302, 403, 403, 403, 302), post=who(302, 403, 403, 403, 302)),
+    Row("round-withdraw", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    Row("round-dates", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE]
 ROWS = [row for area in AREAS for row in area]
 
 
