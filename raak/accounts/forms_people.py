@@ -21,7 +21,7 @@ class InviteForm(forms.Form):
         label=_("Regio"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
         help_text=_(
             "Eén regio voor een coördinator, beleidsmedewerker of meelezer; een "
             "implementatieadviseur volgt een of meer regio's; het landelijk bureau geen."

@@ -129,11 +129,8 @@ def invite(programme, *, email, name, kind, regions, actor, base_url=""):
     check_role(kind, regions)
     if any(r.programme_id != programme.id for r in regions):
         raise PeopleError(_("Die regio hoort niet bij dit programma."))
-    existing = get_user_model().objects.filter(email__iexact=email).first()
-    if existing is not None and _has_roles(existing, programme, kind, regions):
-        raise PeopleError(
-            _("%(u)s heeft deze rol al in dit programma.") % {"u": existing.get_username()}
-        )
+    if already_has(programme, email, kind, regions):
+        raise PeopleError(_("Dit adres heeft deze rol al in dit programma."))
     try:
         with transaction.atomic():
             inv = Invitation.objects.create(
@@ -156,14 +153,15 @@ def invite(programme, *, email, name, kind, regions, actor, base_url=""):
     return inv
 
 
-def _has_roles(user, programme, kind, regions):
+def already_has(programme, email, kind, regions):
+    """Whether an account with this address holds this role (in all these regions)."""
     held = set(
-        Role.objects.filter(user=user, programme=programme, kind=kind).values_list(
+        Role.objects.filter(user__email__iexact=email, programme=programme, kind=kind).values_list(
             "region_id", flat=True
         )
     )
     wanted = {r.id for r in regions} or {None}
-    return wanted <= held
+    return bool(held) and wanted <= held
 
 
 def resend(inv, *, actor, base_url=""):
