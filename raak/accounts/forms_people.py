@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from raak.accounts.models import Role
 from raak.accounts.people import PeopleError, check_role
@@ -14,11 +15,13 @@ class RegionChoices(forms.ModelMultipleChoiceField):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mailadres"))
-    name = forms.CharField(label=_("Naam"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Rol"), choices=Role.KINDS, widget=forms.RadioSelect)
+    email = forms.EmailField(label=pgettext_lazy("mensen", "E-mailadres"))
+    name = forms.CharField(label=pgettext_lazy("mensen", "Naam"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("mensen", "Rol"), choices=Role.KINDS, widget=forms.RadioSelect
+    )
     regions = RegionChoices(
-        label=_("Regio"),
+        label=pgettext_lazy("mensen", "Regio"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
@@ -48,9 +51,9 @@ class InviteForm(forms.Form):
 class RoleForm(forms.Form):
     """A role's kind and region; used to change a role and to add one."""
 
-    kind = forms.ChoiceField(label=_("Rol"), choices=Role.KINDS)
+    kind = forms.ChoiceField(label=pgettext_lazy("mensen", "Rol"), choices=Role.KINDS)
     region = forms.ModelChoiceField(
-        label=_("Regio"),
+        label=pgettext_lazy("mensen", "Regio"),
         queryset=None,
         required=False,
         empty_label=_("— geen (landelijk bureau) —"),
@@ -78,19 +81,19 @@ class NewAccountForm(forms.Form):
     """The invitee's own account: username, name and password (Django's validators)."""
 
     username = forms.CharField(
-        label=_("Gebruikersnaam"),
+        label=pgettext_lazy("mensen", "Gebruikersnaam"),
         max_length=150,
         help_text=_("Hiermee logt u in. Letters, cijfers en . @ + - _"),
     )
-    name = forms.CharField(label=_("Uw naam"), max_length=150)
+    name = forms.CharField(label=pgettext_lazy("mensen", "Uw naam"), max_length=150)
     password1 = forms.CharField(
-        label=_("Wachtwoord"),
+        label=pgettext_lazy("mensen", "Wachtwoord"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html,
     )
     password2 = forms.CharField(
-        label=_("Wachtwoord nog een keer"),
+        label=pgettext_lazy("mensen", "Wachtwoord nog een keer"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import django_otp
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from raak.accounts.invitation_mail import send_invitation
 from raak.accounts.invitations import Invitation, describe_role, valid_for
@@ -67,8 +68,14 @@ def check_role(kind, regions):
         raise PeopleError(_("Kies een of meer regio's voor de implementatieadviseur."))
 
 
+# The change history is stored text: always Dutch, whatever language the page was in.
+def _role_text(kind, regions):
+    with translation.override("nl"):
+        return describe_role(kind, regions)
+
+
 def _who(user):
-    return _("persoon %(u)s") % {"u": user.get_username()}
+    return f"persoon {user.get_username()}"
 
 
 # --- the list ------------------------------------------------------------------------
@@ -144,7 +151,7 @@ def invite(programme, *, email, name, kind, regions, actor, base_url=""):
         ) from None
     recorder = actor.recorder(programme)
     for region in regions or [None]:
-        recorder.record(subject=str(inv), field=_("rol"), new=describe_role(kind, regions),
+        recorder.record(subject=f"uitnodiging {inv.id}", field="rol", new=_role_text(kind, regions),
                         region=region)  # fmt: skip
     recorder.flush()
     actor.log("user-invited", programme, invitation=inv.id, role=kind,
@@ -170,7 +177,11 @@ def resend(inv, *, actor, base_url=""):
     # The task makes a new token; the old link stops working when it runs.
     Invitation.objects.filter(id=inv.id).update(token_hash="", send_error="")
     recorder = actor.recorder(inv.programme)
-    recorder.record(subject=str(inv), field=_("opnieuw verstuurd"), new=inv.describe())
+    recorder.record(
+        subject=f"uitnodiging {inv.id}",
+        field="opnieuw verstuurd",
+        new=_role_text(inv.kind, inv.region_list()),
+    )
     recorder.flush()
     actor.log("user-invited", inv.programme, invitation=inv.id, resent=True)
     send_invitation.enqueue(inv.id, base_url)
@@ -181,7 +192,11 @@ def withdraw(inv, *, actor):
         raise PeopleError(_("Deze uitnodiging is al gebruikt of ingetrokken."))
     Invitation.objects.filter(id=inv.id).update(withdrawn_at=timezone.now())
     recorder = actor.recorder(inv.programme)
-    recorder.record(subject=str(inv), field=_("ingetrokken"), old=inv.describe())
+    recorder.record(
+        subject=f"uitnodiging {inv.id}",
+        field="ingetrokken",
+        old=_role_text(inv.kind, inv.region_list()),
+    )
     recorder.flush()
     actor.log("user-invited", inv.programme, invitation=inv.id, withdrawn=True)
 
@@ -220,17 +235,17 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
     if inv.kind == Role.NATIONAL:
         if not Role.objects.filter(user=user, programme=programme, kind=Role.NATIONAL).exists():
             Role.objects.create(user=user, programme=programme, kind=Role.NATIONAL)
-            recorder.record(subject=_who(user), field=_("rol"), new=describe_role(inv.kind, []))
+            recorder.record(subject=_who(user), field="rol", new=_role_text(inv.kind, []))
     for region in regions:
         role, created = Role.objects.get_or_create(
             user=user, programme=programme, region=region, defaults={"kind": inv.kind}
         )
-        old = "" if created else describe_role(role.kind, [region])
+        old = "" if created else _role_text(role.kind, [region])
         if not created and role.kind != inv.kind:
             role.kind = inv.kind
             role.save(update_fields=["kind"])
-        recorder.record(subject=_who(user), field=_("rol"), old=old,
-                        new=describe_role(inv.kind, [region]), region=region)  # fmt: skip
+        recorder.record(subject=_who(user), field="rol", old=old,
+                        new=_role_text(inv.kind, [region]), region=region)  # fmt: skip
     inv.accepted_at = timezone.now()
     inv.accepted_by = user
     # The hash stays, so the link, used again, says it was used (accepted_at: single use).
@@ -277,9 +292,9 @@ def change_role(role, *, kind, region, expected, actor):
     two people changing one role at once do not overwrite each other silently."""
     check_role(kind, [region] if region else [])
     if kind == Role.ADVISOR and region is None:
-        raise PeopleError(_("Kies een regio."))
+        raise PeopleError(pgettext("mensen", "Kies een regio."))
     _guard_last_national(role, kind)
-    old = describe_role(role.kind, [role.region] if role.region else [])
+    old = _role_text(role.kind, [role.region] if role.region else [])
     try:
         with transaction.atomic():
             updated = Role.objects.filter(
@@ -291,9 +306,9 @@ def change_role(role, *, kind, region, expected, actor):
         raise PeopleError(
             _("Iemand anders heeft deze rol intussen gewijzigd; bekijk de nieuwe stand.")
         )
-    new = describe_role(kind, [region] if region else [])
+    new = _role_text(kind, [region] if region else [])
     recorder = actor.recorder(role.programme)
-    recorder.record(subject=_who(role.user), field=_("rol"), old=old, new=new,
+    recorder.record(subject=_who(role.user), field="rol", old=old, new=new,
                     region=region or role.region)  # fmt: skip
     recorder.flush()
     actor.log("role-changed", role.programme, target=role.user.get_username(), action="changed",
@@ -314,8 +329,8 @@ def add_role(programme, user, *, kind, region, actor):
     except IntegrityError:
         raise PeopleError(_("Deze persoon heeft in die regio al een rol.")) from None
     recorder = actor.recorder(programme)
-    recorder.record(subject=_who(user), field=_("rol"),
-                    new=describe_role(kind, [region] if region else []), region=region)  # fmt: skip
+    recorder.record(subject=_who(user), field="rol",
+                    new=_role_text(kind, [region] if region else []), region=region)  # fmt: skip
     recorder.flush()
     actor.log("role-changed", programme, target=user.get_username(), action="added", role=kind,
               region=region.slug if region else None)  # fmt: skip
@@ -330,8 +345,8 @@ def remove_role(role, *, expected, actor):
             _("Iemand anders heeft deze rol intussen gewijzigd; bekijk de nieuwe stand.")
         )
     recorder = actor.recorder(role.programme)
-    recorder.record(subject=_who(role.user), field=_("rol"),
-                    old=describe_role(role.kind, [role.region] if role.region else []),
+    recorder.record(subject=_who(role.user), field="rol",
+                    old=_role_text(role.kind, [role.region] if role.region else []),
                     region=role.region)  # fmt: skip
     recorder.flush()
     actor.log("role-changed", role.programme, target=role.user.get_username(), action="removed",
@@ -360,8 +375,8 @@ def deactivate(programme, user, *, actor):
     if elsewhere:
         Role.objects.filter(id__in=[r.id for r in roles]).delete()
         for r in roles:
-            recorder.record(subject=_who(user), field=_("rol"),
-                            old=describe_role(r.kind, [r.region] if r.region else []),
+            recorder.record(subject=_who(user), field="rol",
+                            old=_role_text(r.kind, [r.region] if r.region else []),
                             region=r.region)  # fmt: skip
         recorder.flush()
         actor.log("role-changed", programme, target=user.get_username(), action="removed-all",
@@ -369,7 +384,7 @@ def deactivate(programme, user, *, actor):
         return "roles-removed"
     user.is_active = False
     user.save(update_fields=["is_active"])
-    recorder.record(subject=_who(user), field=_("actief"), old=True, new=False)
+    recorder.record(subject=_who(user), field="actief", old=True, new=False)
     recorder.flush()
     actor.log("user-deactivated", programme, target=user.get_username())
     return "deactivated"
@@ -387,7 +402,7 @@ def reactivate(programme, user, *, actor):
     user.is_active = True
     user.save(update_fields=["is_active"])
     recorder = actor.recorder(programme)
-    recorder.record(subject=_who(user), field=_("actief"), old=False, new=True)
+    recorder.record(subject=_who(user), field="actief", old=False, new=True)
     recorder.flush()
     actor.log("role-changed", programme, target=user.get_username(), action="reactivated")
 
