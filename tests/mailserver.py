@@ -60,7 +60,16 @@ def smtp(settings):
 
 
 def run_worker():
-    """Work off the task queue the way `raak worker --batch` does."""
+    """Work off the task queue with `raak worker --batch`.
+
+    The worker drops stale database connections between tasks; inside a test that runs
+    in one transaction (pytest-django's `db`) that would close the test's own
+    connection on PostgreSQL, so that one call is switched off here."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("worker", batch=True, startup_delay=False, verbosity=0)
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("worker", batch=True, startup_delay=False, verbosity=0)

@@ -382,3 +382,34 @@ def test_people_pages_in_english(national, people):
     assert "People and roles" in page and "Second factor" in page and "Invite someone" in page
     invite_page = national.get(f"{P}/mensen/uitnodigen/").content.decode()
     assert "valid for 7 days" in invite_page and "E-mail address" in invite_page
+
+
+def test_a_switched_off_account_invited_again_is_reactivated(national, people, smtp):
+    coord = people["coord_a"]
+    coord.email = "anna@example.org"
+    coord.save()
+    national.post(f"{P}/mensen/{coord.id}/", {"action": "deactivate"})
+    invite(national, "anna@example.org", "coordinator", region("delft"))
+    run_worker()
+    link = invitation_link(smtp.to("anna@example.org")[0])
+    page = Client().get(link).content.decode()
+    assert "was uitgeschakeld" in page and 'name="username"' not in page
+    response = Client().post(link, {"name": "Anna", "password1": "Lang-en-uniek-42",
+                                    "password2": "Lang-en-uniek-42"})  # fmt: skip
+    assert response.status_code == 302
+    coord.refresh_from_db()
+    assert coord.is_active and coord.check_password("Lang-en-uniek-42")
+    assert set(coord.roles.values_list("region__slug", flat=True)) == {"gouda", "delft"}
+
+
+def test_region_page_links_to_its_people(people):
+    link = f'href="{P}/mensen/'
+    assert link in sign_in(Client(), people["coord_a"]).get(f"{P}/regio/gouda/").content.decode()
+    assert (
+        link not in sign_in(Client(), people["viewer_a"]).get(f"{P}/regio/gouda/").content.decode()
+    )
+    assert (
+        link not in sign_in(Client(), people["coord_b"]).get(f"{P}/regio/gouda/").content.decode()
+    )
+    national_page = sign_in(Client(), people["national"]).get(f"{P}/regio/gouda/").content.decode()
+    assert f"{link}?regio=gouda" in national_page

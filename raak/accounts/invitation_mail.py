@@ -21,7 +21,7 @@ def send_invitation(invitation_id, base_url=""):
     token = new_token()
     with transaction.atomic():
         inv = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("programme", "invited_by")
             .filter(id=invitation_id)
             .first()

@@ -215,7 +215,11 @@ def existing_account(inv):
 def accept(inv_id, *, user=None, new_account=None, request=None):
     """Give the invitation's role to `user` (an existing account) or to a new account
     made from `new_account` ({username, name, password}); return the user."""
-    inv = Invitation.objects.select_for_update().select_related("programme").get(id=inv_id)
+    inv = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .get(id=inv_id)
+    )
     if inv.state != Invitation.VALID:
         raise PeopleError(_("Deze uitnodiging is niet meer geldig."))
     User = get_user_model()
@@ -228,7 +232,15 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
         user.first_name = new_account["name"]
         user.is_active = True
         user.set_password(new_account["password"])
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the username was taken a moment ago
+            raise PeopleError(
+                _(
+                    "Deze gebruikersnaam is zojuist door iemand anders gekozen; open de link opnieuw."
+                )
+            ) from None
     programme = inv.programme
     recorder = Recorder(user, programme=programme)
     regions = inv.region_list()
