@@ -413,3 +413,31 @@ def test_region_page_links_to_its_people(people):
     )
     national_page = sign_in(Client(), people["national"]).get(f"{P}/regio/gouda/").content.decode()
     assert f"{link}?regio=gouda" in national_page
+
+
+def test_unknown_invitation_links_are_404_for_everyone(people):
+    clients = {"anonymous": Client()} | {w: sign_in(Client(), people[w]) for w in WHO[1:]}
+    for who, client in clients.items():
+        for response in (client.get("/uitnodiging/onzin/"), client.post("/uitnodiging/onzin/")):
+            assert response.status_code == 404, who
+            assert "onbekend of vervangen" in response.content.decode()
+
+
+def test_people_list_takes_a_fixed_number_of_queries(
+    national, people, demo, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert national.get(f"{P}/mensen/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for i, r in enumerate(demo.regions.all()):
+        user = User.objects.create_user(f"extra-{i}", email=f"extra{i}@example.org")
+        Role.objects.create(user=user, programme=demo, region=r, kind=Role.OFFICER)
+        Invitation.objects.create(programme=demo, email=f"nieuw{i}@example.org", kind=Role.VIEWER,
+                                  expires=timezone.now() + timedelta(days=7))  # fmt: skip
+    assert count() == few + 1  # + the invitations' regions, fetched once

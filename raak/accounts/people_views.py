@@ -36,7 +36,8 @@ def people(request, slug):
     if access.is_national:
         regions = None
     else:
-        regions = [r.region for r in access.roles if r.kind == Role.COORDINATOR]
+        coordinated = [r.region_id for r in access.roles if r.kind == Role.COORDINATOR]
+        regions = list(programme.regions.filter(id__in=coordinated))
         if not regions:
             if access.is_member:
                 raise PermissionDenied
