@@ -197,3 +197,28 @@ def test_demo_accounts_have_example_org_addresses(demo):
     rows = json.loads(users("list", "--programme", P, "--format", "json"))
     assert len(rows) == 39  # landelijk, 37 coordinators, meelezer-alkmaar
     assert all(r["email"] == f"{r['username']}@example.org" for r in rows)
+
+
+def test_import_refuses_entity_expansion(team, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["email", "name", "role", "region"])
+    wb.save(tmp_path / "plain.xlsx")
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">'
+            for i in range(1, 10)
+        )
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
+    with (
+        zipfile.ZipFile(tmp_path / "plain.xlsx") as src,
+        zipfile.ZipFile(tmp_path / "lol.xlsx", "w") as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, laughs if item.filename == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(CommandError, match="lol.xlsx: geen leesbaar XLSX-bestand"):
+        users("import", "--programme", P, str(tmp_path / "lol.xlsx"))
+    assert not Invitation.objects.exists()

@@ -109,7 +109,9 @@ def _read_xlsx(path):
     if unpacked > MAX_UNPACKED_BYTES:
         raise FormatError([Problem(path.name, "", "", "XLSX-bestand is uitgepakt te groot")])
     try:
-        # openpyxl parses with defusedxml (installed), so no entity expansion.
+        # openpyxl reads the workbook's parts with defusedxml and the sheets with the
+        # standard library's expat, whose amplification limits (expat >= 2.4) stop
+        # entity expansion; the size check above caps the rest.
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise FormatError(
@@ -117,15 +119,20 @@ def _read_xlsx(path):
         ) from None
     ws = wb.worksheets[0]
     name = f"{path.name}:{ws.title}"
-    values = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(values, [])]
+    try:
+        # read_only parses the sheet lazily: broken or hostile XML shows up here.
+        lines = list(ws.iter_rows(values_only=True))
+    except Exception as e:
+        raise FormatError([Problem(name, "", "", f"werkblad niet leesbaar: {e}")]) from None
+    finally:
+        wb.close()
+    header = [str(h).strip() if h is not None else "" for h in (lines[0] if lines else [])]
     _check_header(name, header)
     rows = []
-    for i, line in enumerate(values, start=2):
+    for i, line in enumerate(lines[1:], start=2):
         if all(v in (None, "") for v in line):
             continue
         rows.append((name, str(i), dict(zip(header, line, strict=False))))
-    wb.close()
     return rows
 
 
