@@ -231,6 +231,12 @@ def test_national_of_one_programme_has_no_power_over_another(people):
     assert post.status_code == 404
     stranger.refresh_from_db()
     assert stranger.is_active
+    theirs = Invitation.objects.create(programme=other, email="y@example.org", kind=Role.NATIONAL,
+                                       expires=timezone.now() + timedelta(days=7))  # fmt: skip
+    for path in (f"{P}/uitnodigingen/{theirs.id}/", f"/tweede/uitnodigingen/{theirs.id}/"):
+        assert national.post(path, {"action": "withdraw"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.withdrawn_at is None
 
 
 URLS = ["/mensen/", "/mensen/uitnodigen/", "/mensen/{coord_b}/", "/uitnodigingen/{inv}/"]
