@@ -206,7 +206,39 @@ CYCLE = [
     Row("round-dates", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE]
+
+def _invitation(world):
+    """An open invitation of the programme, made on first use."""
+    if "invitation" not in world:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from raak.accounts.invitations import Invitation
+        from raak.programmes.models import Programme
+
+        world["invitation"] = Invitation.objects.create(
+            programme=Programme.objects.get(slug=P), email="nieuw@example.org", kind="viewer",
+            expires=timezone.now() + timedelta(days=7),
+        )  # fmt: skip
+    return world["invitation"].id
+
+
+PEOPLE = [
+    # Coordinators see their own region's people (read-only); viewers do not.
+    Row("people", {"slug": P}, get=who(302, 403, 200, 200, 200), post=who(302, 403, 200, 200, 200)),
+    Row("people-invite", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # An empty POST is an unknown action: a message, nothing changed.
+    Row("person", {"slug": P, "user_id": lambda w: w["people"]["coord_b"].id}, get=NATIONAL_ONLY,
+        post=who(302, 403, 403, 403, 302)),
+    Row("person", {"slug": P, "user_id": 999999}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
+    Row("invitation-action", {"slug": P, "invitation_id": _invitation},
+        get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    Row("invitation-accept", {"token": "onzin"}, get=404, post=404),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE]
 ROWS = [row for area in AREAS for row in area]
 
 
