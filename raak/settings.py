@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.reports",
 ]
 
 MIDDLEWARE = [
