@@ -299,3 +299,88 @@ def test_template_errors_name_the_chapter():
     with pytest.raises(templates.TemplateError, match="dubbel"):
         templates.clean_chapters([{"title": "A", "text": True}, {"title": "A", "text": True}])
     assert re.match(r"70,3\s%", pct(70.3))
+
+
+WHO = ["anonymous", "coord_a", "coord_b", "viewer_a", "national"]
+R2 = "voorjaar-2011"  # open
+
+
+def _all(code):
+    return dict.fromkeys(WHO, code)
+
+
+def _national(anon, member, national):
+    return {"anonymous": anon, "coord_a": member, "coord_b": member, "viewer_a": member,
+            "national": national}  # fmt: skip
+
+
+# (method, url, {who: status}); a draft report on the published round R, none on R2.
+ACCESS = [
+    ("get", f"{P}/rapporten/", _all(200)),
+    ("get", f"{P}/rapporten/{R}/", _national(404, 403, 200)),
+    ("get", f"{P}/rapporten/{R2}/", _national(404, 403, 200)),
+    ("get", f"{P}/rapporten/bestaat-niet/", _all(404)),
+    ("get", f"{P}/rapporten/{R}/tekst/conclusies/", _national(302, 403, 200)),
+    ("post", f"{P}/rapporten/{R}/tekst/conclusies/", _national(302, 403, 302)),
+    ("get", f"{P}/rapporten/{R}/tekst/bijlage-1/", _national(302, 403, 404)),  # no text there
+    ("get", f"{P}/rapporten/{R}/nieuw/", _national(302, 405, 405)),
+    ("post", f"{P}/rapporten/{R2}/nieuw/", _national(302, 403, 302)),
+    ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 405, 405)),
+    ("post", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 302)),
+    ("get", f"{P}/rapporten/{R}/maken/html/", _all(405)),
+    ("post", f"{P}/rapporten/{R}/maken/html/", _national(404, 403, 302)),
+    ("post", f"{P}/rapporten/{R}/maken/exe/", _all(404)),
+    ("get", f"{P}/rapporten/{R}/regio/gouda/", _all(200)),
+    ("get", f"{P}/rapporten/{R2}/regio/gouda/",
+     {"anonymous": 404, "coord_a": 200, "coord_b": 404, "viewer_a": 200, "national": 200}),
+    ("post", f"{P}/rapporten/{R2}/regio/gouda/maken/html/",
+     {"anonymous": 404, "coord_a": 302, "coord_b": 404, "viewer_a": 302, "national": 302}),
+    ("post", f"{P}/rapporten/{R}/regio/gouda/maken/html/", _all(302)),
+    ("get", f"{P}/rapportbestand/999999/", _all(404)),
+    ("get", f"{P}/rapportbestand/999999/download/", _all(404)),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method,url,expected", ACCESS, ids=[f"{m} {u}" for m, u, _e in ACCESS])
+def test_access_matrix(report_demo, people, open_round, method, url, expected):
+    from django.test import Client
+
+    rnd = Round.objects.get(programme=report_demo, slug=R)
+    tpl = report_demo.report_templates.get()
+    got = {}
+    for who in WHO:
+        # A fresh draft per person, so one person's POST does not change the next's answer.
+        Report.objects.filter(programme=report_demo).delete()
+        Report.objects.create(programme=report_demo, round=rnd, template=tpl,
+                              chapters=tpl.chapters, title="Concept")  # fmt: skip
+        client = Client()
+        if who != "anonymous":
+            sign_in(client, people[who])
+        call = client.post if method == "post" else client.get
+        got[who] = call(url, {"text": "x", "version": 0}).status_code
+    assert got == expected
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=IMMEDIATE)
+def test_file_pages_follow_the_report(report_demo, people, open_round, client,
+                                      django_capture_on_commit_callbacks):  # fmt: skip
+    """An open round's regional file stays with the region; a draft's file with the
+    national office; downloads of unpublished files are in the security log."""
+    from django.test import Client
+
+    from raak.accounts.models import SecurityEvent
+
+    sign_in(client, people["coord_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"{P}/rapporten/{R2}/regio/gouda/maken/html/")
+    rf = ReportFile.objects.get()
+    assert rf.unpublished and rf.state == ReportFile.DONE
+    assert client.get(f"{P}/rapportbestand/{rf.pk}/download/").status_code == 200
+    assert SecurityEvent.objects.filter(event="download").count() == 1
+    assert client.get(r["Location"]).status_code == 200
+    for who, code in (("coord_b", 404), ("viewer_a", 200), ("national", 200)):
+        other = sign_in(Client(), people[who])
+        assert other.get(f"{P}/rapportbestand/{rf.pk}/download/").status_code == code, who
+    assert Client().get(f"{P}/rapportbestand/{rf.pk}/").status_code == 404

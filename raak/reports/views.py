@@ -216,8 +216,9 @@ def region_page(request, slug, round_slug, region_slug):
     })  # fmt: skip
 
 
+@require_POST
 def file_request(request, slug, round_slug, fmt, region_slug=None):
-    """POST: make (or reuse) the file; GET: its progress, refreshing until done."""
+    """Make (or reuse) the file, then show its progress page."""
     programme, access = programme_for(request, slug)
     if fmt not in ("pdf", "html"):
         raise Http404
@@ -228,14 +229,12 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
         unpublished = _region_access(request, programme, access, rnd, region)
     else:
         _report_for_reading(request, programme, access, round_slug)
-    if request.method == "POST":
-        try:
-            rf = service.request_file(rnd, fmt, user=request.user if request.user.is_authenticated
-                                      else None, region=region, unpublished=unpublished)  # fmt: skip
-        except service.NoTemplate as e:
-            raise Http404 from e
-        return redirect("report-file-status", programme.slug, rf.pk)
-    raise Http404
+    try:
+        rf = service.request_file(rnd, fmt, user=request.user if request.user.is_authenticated
+                                  else None, region=region, unpublished=unpublished)  # fmt: skip
+    except service.NoTemplate as e:
+        raise Http404 from e
+    return redirect("report-file-status", programme.slug, rf.pk)
 
 
 def file_status(request, slug, file_id):
