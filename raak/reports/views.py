@@ -42,8 +42,14 @@ def report_list(request, slug):
     if access.is_national:
         have = {r.round_id for r in reports}
         rounds = [r for r in programme.rounds.all() if r.id not in have]
+    # Region reports: the latest round this user may read region data of.
+    region_round = access.visible_rounds().order_by("-peildatum").first()
+    regions = list(programme.regions.active_on(region_round.peildatum)) if region_round else []
+    if region_round and not region_round.is_published and not access.is_national:
+        regions = [r for r in regions if access.can_read_unpublished(r)]
     return render(request, "reports/list.html", {
         "programme": programme, "access": access, "reports": reports, "rounds": rounds,
+        "region_round": region_round, "regions": regions,
         "has_template": ReportTemplate.objects.filter(programme=programme).exists(),
     })  # fmt: skip
 
