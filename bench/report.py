@@ -51,13 +51,17 @@ def one(regions):
         templates.load(programme)
         rnd = programme.rounds.order_by("-peildatum").first()
     geo.load()  # decoded once per process, as in a running worker
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     content, _name = service.make(rnd, "pdf")
-    seconds = time.perf_counter() - start
-    pages = content.count(b"/Type /Page\n") or content.count(b"/Type/Page")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(BytesIO(content)).pages)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"regions": regions, "seconds": seconds, "peak_mb": peak_mb,
-                      "bytes": len(content), "pages": pages}))  # fmt: skip
+    print(json.dumps({"regions": regions, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb,
+                      "bytes": len(content), "pages": pages, "load": os.getloadavg()[0]}))  # fmt: skip
 
 
 def main():
@@ -68,9 +72,10 @@ def main():
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(results[-1], flush=True)
     by = {r["regions"]: r for r in results}
-    fast = by[37]["seconds"] < 10
+    # CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
+    fast = by[37]["cpu"] < 10
     # Linear: 4x the regions (250 -> 1,000) may take at most 4x the time, with 50 % slack.
-    linear = by[1000]["seconds"] <= by[250]["seconds"] * 4 * 1.5
+    linear = by[1000]["cpu"] <= by[250]["cpu"] * 4 * 1.5
     lines = [
         "",
         f"## Report, {date.today().isoformat()}",
@@ -88,7 +93,7 @@ def main():
             for r in results
         ],  # fmt: skip
         "",
-        ("37 regions under 10 s. " if fast else "**37 regions took 10 s or more.** ")
+        ("37 regions under 10 s CPU. " if fast else "**37 regions took 10 s CPU or more.** ")
         + (
             "Time grows no faster than linearly (250 → 1,000 regions)."
             if linear

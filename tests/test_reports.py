@@ -384,3 +384,35 @@ def test_file_pages_follow_the_report(report_demo, people, open_round, client,
         other = sign_in(Client(), people[who])
         assert other.get(f"{P}/rapportbestand/{rf.pk}/download/").status_code == code, who
     assert Client().get(f"{P}/rapportbestand/{rf.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_questionnaire_comparison_only_between_published_rounds(demo):
+    """The synthetic programme (fictieve gegevens) has answers in two published rounds."""
+    from raak.questionnaires import synthetic
+    from raak.questionnaires.models import Answer, Question
+
+    fictional = synthetic.load(demo)
+    templates.load(fictional)
+    end = fictional.rounds.get(slug="eindfoto")
+    html = flat(service.make(end, "html")[0].decode())
+    assert "Startfoto (fictief) en Eindfoto (fictief)" in html and "(fictieve gegevens)" in html
+    assert "Hoger:" in html and "regio’s waar het antwoord" in html  # the summary sentences
+    region = fictional.regions.get(slug="amsterdam")
+    own = flat(service.make(end, "html", region=region)[0].decode())
+    assert "naast de verdeling over alle regio's" in own
+    # The start round taken off the public pages: no comparison, nothing of it shown.
+    start = fictional.rounds.get(slug="startfoto")
+    Round.objects.filter(pk=start.pk).update(state=Round.CLOSED)
+    end.refresh_from_db()
+    html = flat(service.make(end, "html")[0].decode())
+    assert "Startfoto (fictief)" not in html
+    assert "Een vergelijking verschijnt zodra twee gepubliceerde rondes" in html
+    # And a report of an unpublished round shows no questionnaire answers at all.
+    Round.objects.filter(pk=end.pk).update(state=Round.CLOSED)
+    end.refresh_from_db()
+    text_answer = Answer.objects.filter(response__round=end, question__type=Question.TEXT).first()
+    html = flat(service.make(end, "html")[0].decode())
+    assert "Hoger:" not in html
+    if text_answer is not None:
+        assert flat(str(text_answer.value)) not in html

@@ -153,7 +153,7 @@ def _comparisons(programme, rnd):
     if not rnd.is_published:
         return []
     out = []
-    for q in Questionnaire.objects.filter(programme=programme, fictional=False):
+    for q in Questionnaire.objects.filter(programme=programme):
         answered = (
             Round.objects.filter(
                 state=Round.PUBLISHED,
@@ -175,7 +175,7 @@ def _coded(programme, rnd):
     if not rnd.is_published:
         return []
     out = []
-    for q in Questionnaire.objects.filter(programme=programme, fictional=False):
+    for q in Questionnaire.objects.filter(programme=programme):
         codings = list(
             Coding.objects.filter(
                 theme__questionnaire=q,
