@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "raak.network",
     "raak.questionnaires",
     "raak.cycle",
+    "raak.reports",
 ]
 
 MIDDLEWARE = [

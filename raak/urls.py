@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("raak.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("raak.cycle.urls")),
+    path("", include("raak.reports.urls")),
     path("", include("raak.picture.urls")),
 ]

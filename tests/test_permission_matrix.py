@@ -26,6 +26,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from raak.programmes.models import EvidenceDocument, MilestoneStatus
+from raak.reports import templates as report_templates
+from raak.reports.models import Report, ReportFile
 from tests.conftest import sign_in
 
 WHO = ["anonymous", "viewer_a", "coord_b", "coord_a", "national"]
@@ -238,7 +240,43 @@ PEOPLE = [
     Row("invitation-accept", {"token": "onzin"}, get=404, post=404),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE]
+# A draft report on the open round R2 (it cannot be published), none on R1; a finished
+# regional file of Gouda for R2 (unpublished: Gouda and the national office only).
+REPORT_NATIONAL = who(404, 403, 403, 403, 200)
+REPORT_GOUDA = who(404, 200, 404, 200, 200)
+REPORTS = [
+    Row("reports", {"slug": P}, get=200, post=200),
+    Row("report", {"slug": P, "round_slug": R2}, get=REPORT_NATIONAL, post=REPORT_NATIONAL,
+        note="draft"),
+    Row("report", {"slug": P, "round_slug": R1}, get=REPORT_NATIONAL, post=REPORT_NATIONAL,
+        note="none-yet"),
+    Row("report", {"slug": P, "round_slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
+    Row("report-create", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+        post=NATIONAL_ONLY | {"national": 302}),
+    # An empty POST lacks the version: the form is shown again, nothing saved.
+    Row("report-text", {"slug": P, "round_slug": R2, "key": "conclusies"}, get=NATIONAL_ONLY,
+        post=NATIONAL_ONLY),
+    Row("report-text", {"slug": P, "round_slug": R2, "key": "bijlage-1"},
+        get=who(302, 403, 403, 403, 404), post=who(302, 403, 403, 403, 404), note="no-text"),
+    # Publishing a report of an open round is refused with a message (a redirect).
+    Row("report-publish", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+        post=NATIONAL_ONLY | {"national": 302}),
+    Row("report-file", {"slug": P, "round_slug": R2, "fmt": "html"}, get=405,
+        post=who(404, 403, 403, 403, 302)),
+    Row("region-report", {"slug": P, "round_slug": R2, "region_slug": "gouda"},
+        get=REPORT_GOUDA, post=REPORT_GOUDA, note="open"),
+    Row("region-report", {"slug": P, "round_slug": R1, "region_slug": "gouda"}, get=200,
+        post=200, note="published"),
+    Row("region-report-file", {"slug": P, "round_slug": R2, "region_slug": "gouda", "fmt": "html"},
+        get=405, post=who(404, 302, 404, 302, 302)),
+    Row("report-file-status", {"slug": P, "file_id": lambda w: w["report_file"].id},
+        get=REPORT_GOUDA, post=REPORT_GOUDA),
+    Row("report-file-status", {"slug": P, "file_id": 999999}, get=404, post=404, note="unknown"),
+    Row("report-file-download", {"slug": P, "file_id": lambda w: w["report_file"].id},
+        get=REPORT_GOUDA, post=REPORT_GOUDA),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS]
 ROWS = [row for area in AREAS for row in area]
 
 
@@ -291,8 +329,15 @@ def world(knowledge, practice, people, open_round):
     gouda = knowledge.regions.get(slug="gouda")
     point = ActionPoint.objects.create(programme=knowledge, region=gouda, year=2011, number=99,
                                        text="Een actiepunt", version=1)  # fmt: skip
+    template = report_templates.load(knowledge)
+    Report.objects.create(programme=knowledge, round=open_round, template=template,
+                          chapters=template.chapters, title="Concept")  # fmt: skip
+    report_file = ReportFile.objects.create(
+        programme=knowledge, round=open_round, region=gouda, format="html", unpublished=True,
+        fingerprint="f" * 64, state=ReportFile.DONE)  # fmt: skip
+    report_file.file.save("x.html", ContentFile(b"<p>regiorapport</p>"))
     return {"clients": _clients(people), "people": people, "doc": doc, "point": point,
-            "round": open_round}  # fmt: skip
+            "round": open_round, "report_file": report_file}  # fmt: skip
 
 
 def _clients(people):
