@@ -107,7 +107,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         sections[-1]["questions"].append({
             "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
             "display": form.display(q, values.get(q.key)) if not request.method == "POST" else values.get(q.key),
-            "visible": form.visible(q, values),
+            "visible": form.visible(q, values), "rule": form.rule_json(q),
         })  # fmt: skip
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,

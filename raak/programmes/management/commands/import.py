@@ -25,17 +25,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="questionnaire: publish the imported version"
         )
+        parser.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="questionnaire (XLSForm): import what RAAK supports and list the rows left out",
+        )
 
-    def handle(self, kind, file, programme=None, publish=False, **options):
+    def handle(self, kind, file, programme=None, publish=False, skip_unsupported=False, **options):
         console = Console(stderr=True)
         with console.status(f"{file} lezen en controleren…"):
             try:
                 if kind == "questionnaire":
-                    from raak.questionnaires.exchange import load
+                    from raak.questionnaires import exchange, xlsform
 
-                    version = load(file, programme, publish=publish)
-                    state = "gepubliceerd" if version.published else "concept"
-                    self.stdout.write(f"{version} geïmporteerd ({state}).")
+                    if xlsform.is_xlsform(file):
+                        result = xlsform.load(file, programme, publish, skip_unsupported)
+                    else:
+                        result = xlsform.Result(exchange.load(file, programme, publish=publish))
+                    state = "gepubliceerd" if result.version.published else "concept"
+                    self.stdout.write(f"{result.version} geïmporteerd ({state}).")
+                    for p in result.skipped:
+                        self.stdout.write(f"  overgeslagen: {p}")
+                    for note in result.notes:
+                        self.stdout.write(f"  let op: {note}")
                     return
                 if kind in KINDS:
                     n = KINDS[kind].load(file, programme, actor=f"import: {file}")
