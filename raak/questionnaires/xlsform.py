@@ -126,8 +126,9 @@ def _column(name):
     return f"{base}::{lang.strip()}" if sep else base
 
 
-def read_sheets(path):
-    """{sheet: (header, [(row number, {column: text})])} for survey, choices, settings."""
+def read_sheets(path, any_sheet=False):
+    """{sheet: (header, [(row number, {column: text})])} for survey, choices, settings
+    (or for every sheet, with `any_sheet`)."""
     _check_size(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -139,7 +140,7 @@ def read_sheets(path):
     try:
         for ws in wb.worksheets:
             sheet = ws.title.strip().lower()
-            if sheet not in ("survey", "choices", "settings"):
+            if sheet not in ("survey", "choices", "settings") and not any_sheet:
                 continue
             header, rows = None, []
             for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -147,7 +148,7 @@ def read_sheets(path):
                 if not any(texts):
                     continue  # empty rows anywhere, also before the header
                 if header is None:
-                    header = [_column(t) for t in texts]
+                    header = texts if any_sheet else [_column(t) for t in texts]
                     continue
                 rows.append((i, {h: t for h, t in zip(header, texts, strict=False) if h}))
             out[sheet] = (header or [], rows)

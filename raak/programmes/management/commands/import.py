@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "kind", choices=["programme", "questionnaire", *KINDS], help="what the file holds"
+            "kind",
+            choices=["programme", "questionnaire", "responses", *KINDS],
+            help="what the file holds",
         )
         parser.add_argument(
             "file", help="a .json or .xlsx file, a .csv file, or a folder of .csv files"
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             action="store_true",
             help="questionnaire (XLSForm): import what RAAK supports and list the rows left out",
         )
+        parser.add_argument("--questionnaire", help="responses: the questionnaire's slug")
+        parser.add_argument("--round", help="responses: the round's slug")
 
     def handle(self, kind, file, programme=None, publish=False, skip_unsupported=False, **options):
         console = Console(stderr=True)
@@ -48,6 +52,12 @@ class Command(BaseCommand):
                         self.stdout.write(f"  overgeslagen: {p}")
                     for note in result.notes:
                         self.stdout.write(f"  let op: {note}")
+                    return
+                if kind == "responses":
+                    from raak.questionnaires.response_import import load_file
+
+                    n = load_file(file, programme, options["questionnaire"], options["round"])
+                    self.stdout.write(f"Antwoorden van {n} regio's geïmporteerd (ingediend).")
                     return
                 if kind in KINDS:
                     n = KINDS[kind].load(file, programme, actor=f"import: {file}")
