@@ -1,0 +1,23 @@
+"""URLs of the questionnaire pages added for XLSForm, response uploads and coding."""
+
+from django.urls import path
+
+from raak.questionnaires import import_views
+
+urlpatterns = [
+    path(
+        "<slug:slug>/vragenlijsten/importeren/",
+        import_views.import_questionnaire,
+        name="questionnaire-import",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/antwoorden-importeren/",
+        import_views.import_responses,
+        name="responses-import",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/xlsform.xlsx",
+        import_views.download_xlsform,
+        name="questionnaire-xlsform",
+    ),
+]
