@@ -176,3 +176,39 @@ def test_unknown_columns_closed_rounds_and_submitted_regions_are_refused(
     with pytest.raises(CommandError, match="ronde “a” is niet open"):
         call_command("import", "responses", "--questionnaire", version.questionnaire.slug,
                      "--round", "a", str(path), stdout=StringIO())  # fmt: skip
+
+
+def test_the_comparison_says_plainly_when_there_are_no_or_few_answers(
+    eindmeting, demo, people, tmp_path
+):
+    from django.test import Client
+
+    from raak.programmes.models import Round
+    from tests.conftest import sign_in
+
+    version, a, b = eindmeting
+    c = Client()
+    sign_in(c, people["national"])
+    url = f"/{demo.slug}/vragenlijsten/{version.questionnaire.slug}/vergelijk/"
+    page = c.get(url, {"van": "a", "naar": "b"}).content.decode()
+    assert "Nog niets te vergelijken" in page and "Ingediende antwoorden: 0 in A, 0 in B." in page
+    assert "Even veel" not in page
+    form = Form(version)
+    regions = list(demo.regions.order_by("position", "name"))
+    call_command("import", "responses", "--questionnaire", version.questionnaire.slug, "--round", "a",
+                 str(write_csv(tmp_path / "a.csv", form, regions)), stdout=StringIO())  # fmt: skip
+    call_command("import", "responses", "--questionnaire", version.questionnaire.slug, "--round", "b",
+                 str(write_csv(tmp_path / "b.csv", form, regions[:3])), stdout=StringIO())  # fmt: skip
+    page = c.get(url, {"van": "a", "naar": "b"}).content.decode()
+    assert "Weinig antwoorden: 37 regio’s in A en 3 in B." in page
+    # The public list links to what the public may see, or says why there is nothing.
+    public = Client()
+    text = public.get(f"/{demo.slug}/vragenlijsten/").content.decode()
+    assert "De gepubliceerde rondes hebben nog geen antwoorden op deze vragenlijst." in text
+    Round.objects.filter(pk=a.pk).update(state=Round.PUBLISHED)
+    text = public.get(f"/{demo.slug}/vragenlijsten/").content.decode()
+    assert "Alleen A heeft antwoorden; een vergelijking heeft twee rondes nodig." in text
+    Round.objects.filter(pk=b.pk).update(state=Round.PUBLISHED)
+    text = public.get(f"/{demo.slug}/vragenlijsten/").content.decode()
+    assert f"{url}?van=a&amp;naar=b" in text
+    assert public.get(url, {"van": "a", "naar": "b"}).status_code == 200
