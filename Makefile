@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/compare.py
 	$(VENV)/bin/python bench/search.py
+	$(VENV)/bin/python bench/questionnaires.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -203,7 +203,11 @@ def test_a_genuine_xlsform_is_imported_with_every_mapped_feature(demo, tmp_path)
     assert questions["budget"].show_if == "${aantal} > 2"
     assert questions["toelichting"].max_length == 500
     assert questions["tweede_other"].show_if == "selected(${tweede}, 'other')"
-    assert version.choices.filter(list_name="soort", key="other").exists()
+    assert not version.choices.filter(list_name="soort", key="other").exists()
+    assert questions["tweede"].choice_list == "soort_or_other"
+    assert list(version.choices.filter(list_name="soort_or_other").values_list("key", flat=True)) == [
+        "eigen", "landelijk", "other"
+    ]  # fmt: skip
     assert version.choices.get(list_name="partners", key="politie").translations == {
         "English (en)": {"label": "Police"}
     }

@@ -205,7 +205,7 @@ class _Survey:
         self.file, self.header, self.main, self.langs = file, header, main, langs
         self.skip = skip_unsupported
         self.unsupported, self.problems, self.notes = [], [], []
-        self.sections, self.questions, self.extra_choices = [], [], []
+        self.sections, self.questions = [], []
         self.stack = []  # open groups: (name, title, translations, relevant)
         self.current = None
         self.skipped_names = set()
@@ -390,11 +390,10 @@ class _Survey:
         return True
 
     def or_other(self, row, name, d):
-        """XLSForm's or_other: an 'other' choice and a text question for it, as ODK does."""
-        if d["choice_list"] not in self.or_other_lists:
-            self.or_other_lists.add(d["choice_list"])
-            self.extra_choices.append({"list_name": d["choice_list"], "key": "other", "label": "Anders",
-                                       "score": None, "translations": {"English (en)": {"label": "Other"}}})  # fmt: skip
+        """XLSForm's or_other: an 'other' choice and a text question for it, as ODK does.
+        The choice goes into a copy of the list, so questions sharing it stay as they are."""
+        self.or_other_lists.add(d["choice_list"])
+        d["choice_list"] = f"{d['choice_list']}_or_other"
         self.pending_other = {
             "key": f"{name}_other", "type": Question.TEXT, "label": "Anders, namelijk:", "help": "",
             "required": False, "choice_list": "", "minimum": None, "maximum": None,
@@ -463,11 +462,16 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
             "list_name": r.get("list_name", ""), "key": r.get("name", ""), "label": label,
             "score": r.get("score", "") or None, "translations": translations,
         }))  # fmt: skip
-    present = {(d["list_name"], d["key"]) for _f, _w, d in choices}
-    for extra in survey.extra_choices:
-        if (extra["list_name"], extra["key"]) not in present:
-            choices.append((f"{file}:survey", "", extra))
-
+    for name in sorted(survey.or_other_lists):
+        copies = [
+            (f, w, {**d, "list_name": f"{name}_or_other"})
+            for f, w, d in choices
+            if d["list_name"] == name
+        ]
+        if not any(d["key"] == "other" for _f, _w, d in copies):
+            copies.append((f"{file}:choices", "", {"list_name": f"{name}_or_other", "key": "other",
+                           "label": "Anders", "score": None, "translations": {"English (en)": {"label": "Other"}}}))  # fmt: skip
+        choices += copies
     if survey.unsupported and not skip_unsupported:
         raise FormatError(survey.unsupported + survey.problems)
     slug = settings.get("form_id", "") or path.stem
