@@ -12,6 +12,7 @@ from django.db import transaction
 
 from raak.programmes import flat
 from raak.programmes.cleaning import SLUG
+from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
 from raak.questionnaires import expressions
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
@@ -82,7 +83,7 @@ def load(path, programme_slug=None, publish=False):
     return save(t, programme, path, publish)
 
 
-def save(t, programme, path, publish=False):
+def save(t, programme, path, publish=False, user=None, actor=""):
     """Check tables ({table: [(file, row, dict)]}) and store them as a new version or
     as the replacement of the draft; FormatError naming every problem, nothing stored."""
     problems = []
@@ -206,6 +207,10 @@ def save(t, programme, path, publish=False):
                      **{k: v for k, v in d.items() if k not in ("section", "indicator")})
             for i, (_f, _w, d) in enumerate(t["questions"])
         )  # fmt: skip
+        recorder = Recorder(user, actor=actor or f"import: {path}", programme=programme)
+        recorder.record(subject=f"vragenlijst {questionnaire.slug}", field="versie",
+                        new=f"{number} ({'gepubliceerd' if publish else 'concept'})")  # fmt: skip
+        recorder.flush()
     return version
 
 

@@ -2,9 +2,21 @@
 
 from django.urls import path
 
-from raak.questionnaires import import_views
+from raak.questionnaires import builder, import_views
 
 urlpatterns = [
+    path("<slug:slug>/vragenlijsten/nieuw/", builder.new_questionnaire, name="questionnaire-new"),
+    path("<slug:slug>/vragenlijsten/<slug:q_slug>/bouwen/", builder.builder, name="builder"),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/bouwen/voorbeeld/",
+        builder.preview,
+        name="builder-preview",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/bouwen/toon-als.json",
+        builder.check_show_if,
+        name="builder-check",
+    ),
     path(
         "<slug:slug>/vragenlijsten/importeren/",
         import_views.import_questionnaire,

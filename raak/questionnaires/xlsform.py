@@ -593,7 +593,8 @@ def workbook(version):
         ws = wb.create_sheet(title)
         for r in rows:
             ws.append(r)
-            for cell in ws[ws.max_row]:
+        for row in ws.iter_rows():
+            for cell in row:
                 # User text starting with = + - @ stays text, never a formula.
                 if isinstance(cell.value, str) and cell.value[:1] in "=+-@" and cell.value:
                     cell.data_type = "s"
