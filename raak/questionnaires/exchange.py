@@ -18,16 +18,16 @@ from raak.questionnaires import expressions
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
 SPEC = ("raak-questionnaire/1", {
-    "questionnaire": [("slug", "str"), ("name", "str"), ("description", "str"), ("fictional", "bool")],
-    "sections": [("key", "str"), ("title", "str"), ("translations", "str")],
+    "questionnaire": [("slug", "str:50"), ("name", "str:200"), ("description", "str"), ("fictional", "bool")],
+    "sections": [("key", "str:50"), ("title", "str:300"), ("translations", "str")],
     "questions": [
-        ("section", "str"), ("key", "str"), ("type", "str"), ("label", "str"), ("help", "str"),
-        ("required", "bool"), ("choice_list", "str"), ("minimum", "str"), ("maximum", "str"),
-        ("max_length", "int"), ("show_if", "str"), ("maps_to", "str"), ("indicator", "str"),
-        ("constraint_message", "str"), ("translations", "str"),
+        ("section", "str:50"), ("key", "str:50"), ("type", "str:10"), ("label", "str"), ("help", "str"),
+        ("required", "bool"), ("choice_list", "str:50"), ("minimum", "str:30"), ("maximum", "str:30"),
+        ("max_length", "int"), ("show_if", "str:1000"), ("maps_to", "str:50"), ("indicator", "str:50"),
+        ("constraint_message", "str:300"), ("translations", "str"),
     ],
     "choices": [
-        ("list_name", "str"), ("key", "str"), ("label", "str"), ("score", "str"),
+        ("list_name", "str:50"), ("key", "str:50"), ("label", "str:300"), ("score", "str:30"),
         ("translations", "str"),
     ],
 })  # fmt: skip

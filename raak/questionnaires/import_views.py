@@ -74,7 +74,8 @@ def import_questionnaire(request, slug):
     national_only(request, programme)
     result, problems = None, []
     form = QuestionnaireUploadForm(
-        request.POST or None, request.FILES or None, suffixes=(".xlsx", ".json")
+        *((request.POST, request.FILES) if request.method == "POST" else (None, None)),
+        suffixes=(".xlsx", ".json"),
     )
     if request.method == "POST" and form.is_valid():
         name = Path(form.cleaned_data["file"].name).name
@@ -106,7 +107,9 @@ def import_responses(request, slug, q_slug):
     questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
     rounds = [r for r in programme.rounds.all() if r.is_open]
     form = ResponsesUploadForm(
-        request.POST or None, request.FILES or None, suffixes=(".csv", ".xlsx"), rounds=rounds
+        *((request.POST, request.FILES) if request.method == "POST" else (None, None)),
+        suffixes=(".csv", ".xlsx"),
+        rounds=rounds,
     )
     count, problems = None, []
     if request.method == "POST" and form.is_valid():

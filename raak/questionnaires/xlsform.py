@@ -24,14 +24,11 @@ from pathlib import Path
 import openpyxl
 from django.utils.text import slugify
 
-from raak.programmes import flat
+from raak.programmes import flat, safezip, spreadsheets
 from raak.programmes.tables import FormatError, Problem, _stable_zip
 from raak.questionnaires import exchange, expressions
 from raak.questionnaires.models import Question
 
-# An XLSForm is a few hundred kB even with thousands of questions; anything that
-# unpacks to more is refused before openpyxl parses it (ZIP bombs).
-MAX_UNCOMPRESSED = 64 * 1024 * 1024
 DUTCH = "Nederlands (nl)"
 LANG_CODE = re.compile(r"\(([a-zA-Z-]+)\)\s*$")
 SIMPLE = {"text": Question.TEXT, "integer": Question.INTEGER, "decimal": Question.NUMBER,
@@ -76,16 +73,17 @@ class Result:
 
 
 def _check_size(path):
+    """The shared ZIP gate (uncompressed size, ratio, no DTD) before openpyxl reads."""
     try:
-        with zipfile.ZipFile(path) as z:
-            total = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError) as e:
+        safezip.open_checked(path).close()
+    except safezip.UnsafeZip as e:
         raise FormatError(
             [Problem(Path(path).name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
         ) from None
-    if total > MAX_UNCOMPRESSED:
-        raise FormatError([Problem(Path(path).name, "", "", "uitgepakt groter dan "
-                                   f"{MAX_UNCOMPRESSED // 2**20} MB; niet gelezen")])  # fmt: skip
+    except (OSError, zipfile.BadZipFile) as e:
+        raise FormatError(
+            [Problem(Path(path).name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+        ) from None
 
 
 def is_xlsform(path):
@@ -128,32 +126,28 @@ def _column(name):
 
 def read_sheets(path, any_sheet=False):
     """{sheet: (header, [(row number, {column: text})])} for survey, choices, settings
-    (or for every sheet, with `any_sheet`)."""
-    _check_size(path)
+    (or for every sheet, with `any_sheet`). Read through the shared reader: ZIP gate,
+    formula cells refused with the cell named."""
+    name = Path(path).name
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a broken file
+        sheets = spreadsheets.read_xlsx(path)
+    except spreadsheets.SheetError as e:
         raise FormatError(
-            [Problem(Path(path).name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+            [Problem(f"{name}:{s}" if s else name, r, c, m) for s, r, c, m in e.problems]
         ) from None
     out = {}
-    try:
-        for ws in wb.worksheets:
-            sheet = ws.title.strip().lower()
-            if sheet not in ("survey", "choices", "settings") and not any_sheet:
-                continue
-            header, rows = None, []
-            for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                texts = [_cell(v) for v in values]
-                if not any(texts):
-                    continue  # empty rows anywhere, also before the header
-                if header is None:
-                    header = texts if any_sheet else [_column(t) for t in texts]
-                    continue
-                rows.append((i, {h: t for h, t in zip(header, texts, strict=False) if h}))
-            out[sheet] = (header or [], rows)
-    finally:
-        wb.close()
+    for title, header, data in sheets:
+        sheet = title.strip().lower()
+        if sheet not in ("survey", "choices", "settings") and not any_sheet:
+            continue
+        texts = [_cell(h) for h in header]
+        header = texts if any_sheet else [_column(t) for t in texts]
+        rows = []
+        for i, values in data:
+            cells = [_cell(v) for v in values]
+            if any(cells):  # empty rows anywhere are left out
+                rows.append((i, {h: t for h, t in zip(header, cells, strict=False) if h}))
+        out[sheet] = (header, rows)
     return out
 
 
@@ -598,6 +592,7 @@ def workbook(version):
                 # User text starting with = + - @ stays text, never a formula.
                 if isinstance(cell.value, str) and cell.value[:1] in "=+-@" and cell.value:
                     cell.data_type = "s"
+                    cell.quotePrefix = True
     buf = io.BytesIO()
     wb.save(buf)
     return _stable_zip(buf.getvalue())
