@@ -1,6 +1,7 @@
 """The analysts' page: codebook, a work list of open answers (filtered, paginated, coded
 several at a time, with suggestions to accept), themes with quotes, agreement."""
 
+import re
 from collections import defaultdict
 from urllib.parse import urlencode
 
@@ -129,11 +130,14 @@ def _matches(answer, f, by_answer):
     return not f["vraag"] or answer.question.key == f["vraag"]
 
 
+ID = re.compile(r"[0-9]{1,18}")  # a database id as a form sends it
+
+
 def _ids(values):
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
+    """Ids from a form, or None when any is not one (a tampered form)."""
+    if not all(isinstance(v, str) and ID.fullmatch(v) for v in values):
         return None
+    return [int(v) for v in values]
 
 
 def _post(request, questionnaire):
