@@ -351,3 +351,12 @@ def test_export_of_each_feature_converts_without_warnings(demo, tmp_path):
     assert rows["voorlichting"]["raak_type"] == "scale"
     assert rows["calamiteitenplan"]["type"] == "select_one yesno"
     assert definition(xlsform.load(path).version) == definition(version)
+
+
+def test_overlong_cells_are_named_not_a_database_error(demo, tmp_path):
+    choices = [*CHOICES, ["soort", "lang", "x" * 301, ""]]
+    with pytest.raises(FormatError) as e:
+        xlsform.load(workbook(tmp_path / "form.xlsx", choices=choices))
+    assert [str(p) for p in e.value.problems] == [
+        "form.xlsx:choices, rij 6, kolom label: langer dan 300 tekens"
+    ]

@@ -87,6 +87,16 @@ def save(t, programme, path, publish=False, user=None, actor=""):
     """Check tables ({table: [(file, row, dict)]}) and store them as a new version or
     as the replacement of the draft; FormatError naming every problem, nothing stored."""
     problems = []
+    # The same length limits as the columns (SPEC's str:N), also for XLSForm and the
+    # builder, which do not pass through flat.read.
+    for table, columns in SPEC[1].items():
+        limits = {c: int(k.split(":")[1]) for c, k in columns if k.startswith("str:")}
+        for f, w, d in t[table]:
+            for col, limit in limits.items():
+                if isinstance(d.get(col), str) and len(d[col]) > limit:
+                    problems.append(Problem(f, w, col, f"langer dan {limit} tekens"))
+    if problems:  # once each (an or_other list repeats its source list's rows)
+        raise FormatError(list({str(p): p for p in problems}.values()))
     if len(t["questionnaire"]) != 1:
         raise FormatError(
             [Problem(str(path), "questionnaire", "", "precies één rij met slug en naam")]
