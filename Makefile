@@ -37,6 +37,7 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/compare.py
 	$(VENV)/bin/python bench/search.py
 	$(VENV)/bin/python bench/cycle.py
+	$(VENV)/bin/python bench/questionnaires.py
 	$(VENV)/bin/python bench/load.py
 	$(VENV)/bin/python bench/report.py
 

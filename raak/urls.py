@@ -5,5 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("raak.cycle.urls")),
     path("", include("raak.reports.urls")),
+    path("", include("raak.questionnaires.urls")),
     path("", include("raak.picture.urls")),
 ]

@@ -181,8 +181,19 @@ QUESTIONNAIRES = [
     Row("compare", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
     Row("compare-csv", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
     Row("compare-xlsx", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
+    # A post without an action is a malformed request: 400, nothing changes.
     Row("coding", {"slug": P, "q_slug": Q}, query=f"?ronde={R2}", get=NATIONAL_ONLY,
-        post=who(302, 403, 403, 403, 302)),
+        post=who(302, 403, 403, 403, 400)),
+    # Uploads and the builder: national office only; an empty post is refused (400).
+    Row("questionnaire-import", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 400)),
+    Row("responses-import", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY,
+        post=who(302, 403, 403, 403, 400)),
+    Row("questionnaire-xlsform", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("questionnaire-new", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 400)),
+    # The test questionnaire is published: no draft to change until one is made.
+    Row("builder", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 404)),
+    Row("builder-preview", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("builder-check", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]  # fmt: skip
 
 RR = {"slug": P, "round_slug": R2}

@@ -20,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--questionnaire", help="responses: the questionnaire slug")
         parser.add_argument("--round", help="responses: the round slug")
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
-        parser.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
+        parser.add_argument(
+            "--format",
+            choices=["json", "xlsx", "csv", "xlsform"],
+            default="json",
+            help="xlsform: questionnaire as a genuine XLSForm (ODK, KoboToolbox)",
+        )
         parser.add_argument("--output", default=".", help="folder to write to")
         parser.add_argument(
             "--include-personal-data",
@@ -87,6 +92,11 @@ class Command(BaseCommand):
             responses.write_csv(questionnaire, rnd, self.stdout)
             return
         version = questionnaire.versions.order_by("-number").first()
+        if format == "xlsform":
+            from raak.questionnaires import xlsform
+
+            self.stdout.write(str(xlsform.write(version, output)))
+            return
         paths = flat.write(exchange.tables(version), *exchange.SPEC, programme.slug, output,
                            f"{questionnaire.slug}-v{version.number}", format)  # fmt: skip
         for path in paths:
