@@ -65,7 +65,8 @@ def read(path, fmt, schema, programme_slug=None):
     slug = programme_slug
     if path.is_dir():
         for f in sorted(path.glob("*.csv")):
-            rows = list(csv.DictReader(io.StringIO(f.read_text(encoding="utf-8-sig"))))
+            rows = [{k: _uncsv_text(v) for k, v in r.items()}
+                    for r in csv.DictReader(io.StringIO(f.read_text(encoding="utf-8-sig")))]  # fmt: skip
             if f.stem == "programme":
                 slug = slug or (rows[0].get("slug") if rows else None)
             elif f.stem in schema:
@@ -157,6 +158,24 @@ def programme_for(slug, path):
     return programme
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value):
+    """CSV has no types: a leading apostrophe keeps user text from running as a formula
+    (`read` takes it off again)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _uncsv_text(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def _cell(kind, value):
     if value is None:
         return ""
@@ -187,7 +206,7 @@ def write(tables, fmt, schema, programme_slug, out_dir, name, file_format):
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow([c for c, _t in columns])
                 for r in tables[table]:
-                    w.writerow([_cell(k, r.get(c)) for c, k in columns])
+                    w.writerow([_csv_text(_cell(k, r.get(c))) for c, k in columns])
             paths.append(path)
         return paths
     wb = openpyxl.Workbook()
@@ -199,6 +218,9 @@ def write(tables, fmt, schema, programme_slug, out_dir, name, file_format):
         ws.append([c for c, _t in columns])
         for r in tables[table]:
             ws.append([_cell(k, r.get(c)) for c, k in columns])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, not a formula
     buf = io.BytesIO()
     wb.save(buf)
     path = out / f"{name}.xlsx"

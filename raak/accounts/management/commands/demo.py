@@ -12,6 +12,7 @@ from raak.programmes.models import Programme
 from raak.protocols import loading as protocols
 from raak.questionnaires import exchange as questionnaires
 from raak.questionnaires import synthetic as synthetic_data
+from raak.routes import loading as routes
 from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
@@ -20,6 +21,7 @@ ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
 ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
 PROTOCOLS_FILE = RAAK / "protocols" / "data" / "protocols-2008-2010.json"
 TRAINING_FILE = RAAK / "training" / "data" / "training-2008-2010.json"
+ROUTES_FILE = RAAK / "routes" / "data" / "route-map-2008-2010.json"
 QUESTIONNAIRES = RAAK / "questionnaires" / "data"
 
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
             protocols.load(PROTOCOLS_FILE, actor="raak demo")
             training.load(TRAINING_FILE, actor="raak demo")
+            routes.load(ROUTES_FILE, actor="raak demo")
             for name in ("eindmeting-zorgcontinuum", "slotrapportage"):
                 questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
             self.stdout.write(
