@@ -36,7 +36,7 @@ def find(request, slug):
         return redirect(
             f"/{programme.slug}/routekaart/regio/{match.region.slug}/?gemeente={match.municipality.code}"
         )
-    published = {p.region_id for p in completeness.overview(programme, today)[1] if p.publication}
+    published = {r.region.id for r in completeness.overview(programme, today)[1] if r.publication}
     return render(request, "routes/find.html", {
         "programme": programme, "access": access, "query": query, "found": found, "match": match,
         "municipalities": finder.municipalities(), "regions": regions, "published": published,
