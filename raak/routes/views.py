@@ -10,6 +10,7 @@ from django.utils import timezone
 from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
 from raak.knowledge.models import Activity
+from raak.programmes import evidence
 from raak.programmes.models import Region, RegionMunicipality
 from raak.routes import completeness, finder
 from raak.routes.models import ProtocolDocument, RegionRoute
@@ -81,9 +82,7 @@ def document(request, slug, region_slug, doc_id):
         raise Http404
     log_event("download", request, programme=programme, region=region.slug,
               route_document=doc.id, published=public)  # fmt: skip
-    ext = {"application/pdf": "pdf"}.get(doc.content_type) or doc.original_name.rsplit(".", 1)[-1][
-        :4
-    ]
+    ext = {v: k for k, v in evidence.TYPES.items()}.get(doc.content_type, "bin")
     return FileResponse(doc.file.open("rb"), as_attachment=True, content_type=doc.content_type,
                         filename=f"routekaart-{region.slug}.{ext}")  # fmt: skip
 
