@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from raak.programmes.models import EvidenceDocument, MilestoneStatus
+from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
 R1 = "eindrapportage-2011"  # published
@@ -29,7 +30,7 @@ def world(people, open_round):
     clients = {"anonymous": Client()}
     for name in WHO[1:]:
         c = Client()
-        c.force_login(people[name])
+        sign_in(c, people[name])
         clients[name] = c
     return clients, doc
 
