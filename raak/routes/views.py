@@ -11,6 +11,7 @@ from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
 from raak.knowledge.models import Activity
 from raak.programmes import evidence
+from raak.programmes.caching import public_page
 from raak.programmes.models import Region, RegionMunicipality
 from raak.routes import completeness, finder
 from raak.routes.models import ProtocolDocument, RegionRoute
@@ -18,6 +19,7 @@ from raak.routes.service import current_publication
 from raak.training.models import Offer
 
 
+@public_page
 def find(request, slug):
     """A municipality by name or CBS code leads to its region's route map. Works as a
     plain GET form; the datalist only helps typing."""
@@ -45,6 +47,7 @@ def find(request, slug):
     })  # fmt: skip
 
 
+@public_page
 def region_page(request, slug, region_slug):
     programme, access = programme_for(request, slug)
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
