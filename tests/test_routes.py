@@ -401,3 +401,26 @@ def test_service_refuses_a_name_without_consent_in_the_database(routes):
     with pytest.raises(IntegrityError), transaction.atomic():
         Contact.objects.create(region=region, step=step, organisation="X", person_name="Jan")
     assert service.current_publication(region) is None
+
+
+def test_synthetic_demo_fills_one_fictional_region(db):
+    call_command("demo", "--no-serve", "--synthetic", stdout=io.StringIO())
+    fictional = Publication.objects.get()
+    assert fictional.region.programme.slug == "fictief-2008-2010"
+    assert not Publication.objects.filter(region__programme__slug="raak-2008-2010").exists()
+    page = (
+        Client()
+        .get(f"/fictief-2008-2010/routekaart/regio/{fictional.region.slug}/")
+        .content.decode()
+    )
+    assert page.count("(fictieve gegevens)") >= 7 and "Fictieve gegevens" in page
+    assert "Contacten: nog niet ingevuld." not in page
+
+
+def test_reading_names_in_the_editor_is_logged(clients):
+    from raak.accounts.models import SecurityEvent
+
+    add(clients["coord_a"], person_name="Anna de Vries", consent_on="01-03-2026")
+    clients["coord_a"].get(f"{R}/wijzigen/")
+    event = SecurityEvent.objects.get(event="personal-data-read")
+    assert event.details["region"] == "gouda" and "Anna" not in json.dumps(event.details)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
+from raak.accounts.security import log_event
 from raak.programmes import evidence
 from raak.programmes.models import ChangeRecord
 from raak.routes import service
@@ -20,6 +21,9 @@ def _editor_context(request, programme, access, region, **extra):
     contacts = {}
     for c in Contact.objects.for_editor(region):
         contacts.setdefault(c.step_id, []).append(c)
+    if any(c.person_name for group in contacts.values() for c in group):
+        log_event("personal-data-read", request, programme=programme, region=region.slug,
+                  what="route-contact-names")  # fmt: skip
     publication = service.current_publication(region)
     changes = ChangeRecord.objects.filter(region=region, subject__startswith="routekaart")
     if publication:

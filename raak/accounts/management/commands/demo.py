@@ -13,6 +13,7 @@ from raak.protocols import loading as protocols
 from raak.questionnaires import exchange as questionnaires
 from raak.questionnaires import synthetic as synthetic_data
 from raak.routes import loading as routes
+from raak.routes import synthetic as route_synthetic
 from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             )
         if synthetic:
             fictional = synthetic_data.load(programme)
+            route_synthetic.load(fictional)
             create_demo_users(fictional)
             self.stdout.write(
                 f"Fictieve gegevens geladen: {fictional.name} (/{fictional.slug}/vragenlijsten/)"
