@@ -424,3 +424,16 @@ def test_reading_names_in_the_editor_is_logged(clients):
     clients["coord_a"].get(f"{R}/wijzigen/")
     event = SecurityEvent.objects.get(event="personal-data-read")
     assert event.details["region"] == "gouda" and "Anna" not in json.dumps(event.details)
+
+
+def test_protocol_upload_refuses_a_zip_bomb(clients, settings, tmp_path):
+    import zipfile
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", b"\0" * 50_000_000)  # 50 MB inflated from ~50 kB
+    bomb = SimpleUploadedFile("protocol.odt", buf.getvalue())
+    r = clients["coord_a"].post(f"{R}/wijzigen/protocol/", {"document": bomb})
+    assert r.status_code == 400 and "geen PDF-, DOCX- of ODT-document" in r.content.decode()
+    assert RegionRoute.objects.get(region__slug="gouda").protocol is None

@@ -28,7 +28,13 @@ def sniff(head, data):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-                if "mimetype" in names and z.read("mimetype").strip() == TYPES["odt"].encode():
+                # Only the tiny `mimetype` member is ever unpacked, and only when it is
+                # tiny: a crafted archive cannot make us inflate gigabytes.
+                if (
+                    "mimetype" in names
+                    and z.getinfo("mimetype").file_size < 100
+                    and z.read("mimetype").strip() == TYPES["odt"].encode()
+                ):
                     return "odt"
                 if "word/document.xml" in names and "[Content_Types].xml" in names:
                     return "docx"
