@@ -4,5 +4,7 @@ urlpatterns = [
     path("", include("raak.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("raak.routes.urls")),
+    path("", include("raak.cycle.urls")),
+    path("", include("raak.reports.urls")),
     path("", include("raak.picture.urls")),
 ]

@@ -12,6 +12,7 @@ from raak.programmes.models import Programme
 from raak.protocols import loading as protocols
 from raak.questionnaires import exchange as questionnaires
 from raak.questionnaires import synthetic as synthetic_data
+from raak.reports import templates as report_templates
 from raak.routes import loading as routes
 from raak.routes import synthetic as route_synthetic
 from raak.training import loading as training
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demoprogramma staat er al: {programme.name} (--reset laadt opnieuw)"
             )
+        # Idempotent, so a demo database loaded before reports existed gets the template.
+        report_templates.load(programme, actor="raak demo")
         if synthetic:
             fictional = synthetic_data.load(programme)
             route_synthetic.load(fictional)
