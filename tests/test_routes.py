@@ -437,3 +437,30 @@ def test_protocol_upload_refuses_a_zip_bomb(clients, settings, tmp_path):
     r = clients["coord_a"].post(f"{R}/wijzigen/protocol/", {"document": bomb})
     assert r.status_code == 400 and "geen PDF-, DOCX- of ODT-document" in r.content.decode()
     assert RegionRoute.objects.get(region__slug="gouda").protocol is None
+
+
+def test_accepting_a_submission_publishes_the_route_map_as_submitted(clients, open_round):
+    from django.contrib.auth import get_user_model
+
+    from raak.cycle.submissions import transition
+
+    coord, national = clients["coord_a"], clients["national"]
+    users = get_user_model().objects
+    add(coord, organisation="Ingediend Meldpunt")
+    region = RegionRoute.objects.get(region__slug="gouda").region
+    transition(open_round, region, "submit", user=users.get(username="coord-a"))
+    transition(open_round, region, "accept", user=users.get(username="national"))
+    assert "Ingediend Meldpunt" in clients["anonymous"].get(f"{R}/").content.decode()
+    assert ChangeRecord.objects.filter(
+        field="gepubliceerd", actor="indiening voorjaar-2011 geaccepteerd"
+    ).exists()
+    # Changed after submitting: accepting does not publish what nobody reviewed.
+    transition(
+        open_round, region, "return", user=users.get(username="national"), comment="nog niet"
+    )
+    transition(open_round, region, "submit", user=users.get(username="coord-a"))
+    add(coord, organisation="Na Indiening")
+    transition(open_round, region, "accept", user=users.get(username="national"))
+    assert "Na Indiening" not in clients["anonymous"].get(f"{R}/").content.decode()
+    assert Publication.objects.count() == 1
+    assert national.get(f"{R}/wijzigen/").status_code == 200

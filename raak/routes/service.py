@@ -172,7 +172,7 @@ def snapshot(region, route):
     }  # fmt: skip
 
 
-def publish(region, *, expected_revision, user, programme):
+def publish(region, *, expected_revision, user, programme, actor=""):
     with transaction.atomic():
         route = _locked_route(region)
         if route.revision != expected_revision:
@@ -181,7 +181,7 @@ def publish(region, *, expected_revision, user, programme):
             region=region, revision=route.revision, published_by=user,
             checked_on=route.checked_on, data=snapshot(region, route),
         )  # fmt: skip
-        recorder = Recorder(user, programme=programme)
+        recorder = Recorder(user, actor=actor, programme=programme)
         recorder.record(subject="routekaart", field="gepubliceerd", new=f"revisie {route.revision}",
                         region=region)  # fmt: skip
         recorder.flush()
