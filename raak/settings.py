@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.routes",
     "raak.cycle",
     "raak.reports",
 ]
@@ -203,6 +204,8 @@ STORAGES = {
 # Evidence documents are never served as static media: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A region's route map counts as stale when it was last checked longer ago than this.
+ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")

@@ -196,6 +196,55 @@ QUESTIONNAIRES = [
     Row("builder-check", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]  # fmt: skip
 
+
+def _route(world):
+    """Route map steps, a draft contact and a draft protocol document of Gouda, made
+    the first time a row needs them."""
+    if "route" not in world:
+        from raak.routes import loading, service
+        from raak.routes.models import ProtocolDocument
+        from tests.test_routes import ROUTES
+
+        loading.load(ROUTES)
+        gouda = world["doc"].status.region
+        step = gouda.programme.route_steps.get(key="melden")
+        contact = service.save_contact(gouda, step, None, {
+            "organisation": "AMK", "role": "", "phone": "0800 2000", "email": "", "website": "",
+            "opening_hours": "", "person_name": "", "consent_on": None,
+        }, expected_version=0, user=None, programme=gouda.programme)  # fmt: skip
+        doc = ProtocolDocument(region=gouda, original_name="p.pdf", content_type="application/pdf",
+                               size=9, sha256="y" * 64)  # fmt: skip
+        doc.file.save("y" * 64, ContentFile(b"%PDF-1.4\n"), save=False)
+        doc.save()
+        world["route"] = {"step": step.key, "contact": contact.id, "doc": doc.id}
+    return world["route"]
+
+
+GOUDA = {"slug": P, "region_slug": "gouda"}
+ROUTES = [
+    Row("route-find", {"slug": P}, get=200, post=200),
+    Row("route-overview", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("route-region", GOUDA, get=200, post=200),
+    Row("route-region", {"slug": P, "region_slug": "atlantis"}, get=404, post=404, note="unknown"),
+    # A draft document: the region and the national office; published ones: everyone.
+    Row("route-document", {**GOUDA, "doc_id": lambda w: _route(w)["doc"]},
+        get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
+    # An empty form is refused with a message (400), nothing saved.
+    Row("route-edit", GOUDA, get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    Row("route-protocol", GOUDA, get=who(302, 403, 404, 405, 405), post=who(302, 403, 404, 400, 400)),
+    # An empty POST names no revision: nothing published, back to the editor.
+    Row("route-publish", GOUDA, get=who(302, 403, 403, 403, 405), post=who(302, 403, 403, 403, 302)),
+    Row("route-contact-new", {**GOUDA, "step_key": lambda w: _route(w)["step"]},
+        get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    Row("route-contact-new", {**GOUDA, "step_key": "bestaat-niet"},
+        get=who(302, 403, 404, 404, 404), post=who(302, 403, 404, 404, 404), note="unknown"),
+    Row("route-contact", {**GOUDA, "contact_id": lambda w: _route(w)["contact"]},
+        get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    # Without the version it was shown at, a delete is refused (a conflict), nothing goes.
+    Row("route-contact-delete", {**GOUDA, "contact_id": lambda w: _route(w)["contact"]},
+        get=who(302, 403, 404, 405, 405), post=who(302, 403, 404, 302, 302)),
+]  # fmt: skip
+
 RR = {"slug": P, "round_slug": R2}
 CYCLE = [
     # The start page: members see their work; the national office is sent to the
@@ -287,7 +336,7 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS]
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS, ROUTES]
 ROWS = [row for area in AREAS for row in area]
 
 

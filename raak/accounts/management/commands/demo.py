@@ -13,6 +13,8 @@ from raak.protocols import loading as protocols
 from raak.questionnaires import exchange as questionnaires
 from raak.questionnaires import synthetic as synthetic_data
 from raak.reports import templates as report_templates
+from raak.routes import loading as routes
+from raak.routes import synthetic as route_synthetic
 from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
@@ -21,6 +23,7 @@ ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
 ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
 PROTOCOLS_FILE = RAAK / "protocols" / "data" / "protocols-2008-2010.json"
 TRAINING_FILE = RAAK / "training" / "data" / "training-2008-2010.json"
+ROUTES_FILE = RAAK / "routes" / "data" / "route-map-2008-2010.json"
 QUESTIONNAIRES = RAAK / "questionnaires" / "data"
 
 
@@ -51,6 +54,7 @@ class Command(BaseCommand):
             points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
             protocols.load(PROTOCOLS_FILE, actor="raak demo")
             training.load(TRAINING_FILE, actor="raak demo")
+            routes.load(ROUTES_FILE, actor="raak demo")
             for name in ("eindmeting-zorgcontinuum", "slotrapportage"):
                 questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
             self.stdout.write(
@@ -65,6 +69,7 @@ class Command(BaseCommand):
         report_templates.load(programme, actor="raak demo")
         if synthetic:
             fictional = synthetic_data.load(programme)
+            route_synthetic.load(fictional)
             create_demo_users(fictional)
             self.stdout.write(
                 f"Fictieve gegevens geladen: {fictional.name} (/{fictional.slug}/vragenlijsten/)"
