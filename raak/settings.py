@@ -114,6 +114,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+# The cache of public pages (raak.programmes.caching). One process: local memory.
+# Several app servers share one: CACHE_URL=db:// (a table in the database, made by
+# `raak migrate`) or redis://host:6379/0 (needs the `redis` package).
+def cache_from_url(url):
+    if url.startswith("db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": url.removeprefix("db://") or "raak_cache"}  # fmt: skip
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000}}  # fmt: skip
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
 # Background work (reminders, reports) goes through Django's tasks framework with a
 # persistent database queue; `raak worker` runs it. TASKS_BACKEND=immediate runs a task
 # inside the request instead (for a single-process demo without a worker).

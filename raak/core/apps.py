@@ -9,6 +9,21 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(create_cache_table, sender=self)
+
+
+def create_cache_table(using="default", **kwargs):
+    """`raak migrate` also makes the table of a database cache (CACHE_URL=db://), which
+    Django's migrations do not."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        call_command("createcachetable", database=using, verbosity=0)
+
+    def ready(self):
         from django.db.models.signals import post_save
 
         from raak.core.route_review import publish_with_accepted_submission
