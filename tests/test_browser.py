@@ -163,7 +163,7 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
 def test_english_interface(browser, site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", name="Milestones", exact=True).is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     check_a11y(page, "national-en")

@@ -319,3 +319,6 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The newest record of a programme is the version of its public pages
+        # (programmes.caching): one step down this index.
+        indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]
