@@ -433,3 +433,14 @@ def test_demo_national_account_has_the_fixed_secret(demo):
     assert c.get(ROUNDS).status_code == 200
     assert get_user_model().objects.get(username="landelijk").is_active
     assert settings.OTP_TOTP_ISSUER
+
+
+def test_client_address_behind_the_proxy(people, settings):
+    settings.PROXY_COUNT = 1
+    Client().post("/inloggen/", {"username": "coord-a", "password": "fout"},
+                  HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")  # fmt: skip
+    assert SecurityEvent.objects.get(event="login-failed").ip == "10.1.2.3"
+    settings.PROXY_COUNT = 0
+    Client().post("/inloggen/", {"username": "coord-b", "password": "fout"},
+                  HTTP_X_FORWARDED_FOR="6.6.6.6")  # fmt: skip
+    assert SecurityEvent.objects.get(username="coord-b").ip == "127.0.0.1"

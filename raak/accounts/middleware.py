@@ -20,6 +20,24 @@ LAST_SEEN = "raak_last_seen"
 TOUCH_EVERY = 60
 
 
+class ProxyAddressMiddleware:
+    """Behind PROXY_COUNT trusted reverse proxies, the client's address is the entry
+    that many places from the end of X-Forwarded-For; anything before it was written
+    by the client and is ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = settings.PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if count and forwarded:
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count]
+        return self.get_response(request)
+
+
 class PrivateResponseMiddleware:
     """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
     unpublished exports, documents), and Permissions-Policy on every response."""
@@ -60,7 +78,14 @@ class IdleTimeoutMiddleware:
 
 
 # Pages a password-only session may open: the steps themselves, leaving, language.
-OPEN_TO_PASSWORD_ONLY = {"otp-verify", "otp-setup", "logout", "set_language", "health"}
+OPEN_TO_PASSWORD_ONLY = {
+    "otp-verify",
+    "otp-setup",
+    "logout",
+    "set_language",
+    "switch-language",
+    "health",
+}
 
 
 class SecondFactorMiddleware:
