@@ -444,3 +444,13 @@ def test_client_address_behind_the_proxy(people, settings):
     Client().post("/inloggen/", {"username": "coord-b", "password": "fout"},
                   HTTP_X_FORWARDED_FOR="6.6.6.6")  # fmt: skip
     assert SecurityEvent.objects.get(username="coord-b").ip == "127.0.0.1"
+
+
+def test_session_ends_after_its_maximum_age_however_busy(people, settings):
+    c = sign_in(Client(), people["coord_a"])
+    assert c.get("/mijn-account/").status_code == 200
+    session = c.session
+    session["raak_started"] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    assert c.get("/mijn-account/").status_code == 302
+    assert "_auth_user_id" not in c.session
