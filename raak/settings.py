@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.cycle",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "raak.picture.middleware.BusyDatabaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Ours (raak/accounts/middleware.py): headers for every response, the idle
@@ -123,6 +125,13 @@ TASKS = {
     }
 }
 
+# E-mail (reminders, invitations): the SMTP settings are further down. `make demo`
+# writes messages to files in var/mail instead (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The address of the site as people reach it, for links in e-mail.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -133,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 # Axes first: it refuses a locked account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
