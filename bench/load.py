@@ -203,7 +203,7 @@ def scenario(port, targets):
     }
 
 
-def write_report(vendor, results):
+def write_report(vendor, results, load_before, load_after):
     today = date.today().isoformat()
     lines = [
         f"<!-- load:{vendor} -->",
@@ -213,7 +213,8 @@ def write_report(vendor, results):
         f"{THINK:g} s (0.5×–1.5×) between requests; `raak serve` with {WORKERS} gunicorn "
         f"workers × {THREADS} threads (gthread); client and server on the same machine "
         f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}). "
-        f"Goal: p95 < {GOAL_P95_MS} ms, 0 errors.",
+        f"Goal: p95 < {GOAL_P95_MS} ms, 0 errors. Machine load average (1 min) before the "
+        f"run {load_before:.1f}, after {load_after:.1f}: other jobs shared the cores.",
         "",
         "| scenario | requests | req/s | p50 (ms) | p95 (ms) | max (ms) | errors | goal met |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -238,6 +239,7 @@ def write_report(vendor, results):
 def main():
     env = environment()
     vendor = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    load_before = os.getloadavg()[0]
     print(f"preparing the demo on {vendor} ...", flush=True)
     coordinators = prepare(env)
     port = free_port()
@@ -259,7 +261,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
-    write_report(vendor, results)
+    write_report(vendor, results, load_before, os.getloadavg()[0])
     failed = False
     for name, r in results.items():
         if r is None:

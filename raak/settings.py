@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "raak.accounts.middleware.ProxyAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,12 +187,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "raak.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind the reverse proxy REMOTE_ADDR is the proxy; it must pass the client's address
-# in X-Forwarded-For (deploy/nginx.conf). Only the proxy's own last hop is trusted.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind the reverse proxy REMOTE_ADDR is the proxy. With PROXY_COUNT=1 the last
+# X-Forwarded-For entry (set by our proxy, deploy/proxy_params_raak) becomes
+# REMOTE_ADDR (raak.accounts.middleware.ProxyAddressMiddleware), for axes and the log.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Two-factor login (django-otp): the issuer named in authenticator apps.
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "RAAK")

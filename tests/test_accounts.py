@@ -433,3 +433,24 @@ def test_demo_national_account_has_the_fixed_secret(demo):
     assert c.get(ROUNDS).status_code == 200
     assert get_user_model().objects.get(username="landelijk").is_active
     assert settings.OTP_TOTP_ISSUER
+
+
+def test_client_address_behind_the_proxy(people, settings):
+    settings.PROXY_COUNT = 1
+    Client().post("/inloggen/", {"username": "coord-a", "password": "fout"},
+                  HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")  # fmt: skip
+    assert SecurityEvent.objects.get(event="login-failed").ip == "10.1.2.3"
+    settings.PROXY_COUNT = 0
+    Client().post("/inloggen/", {"username": "coord-b", "password": "fout"},
+                  HTTP_X_FORWARDED_FOR="6.6.6.6")  # fmt: skip
+    assert SecurityEvent.objects.get(username="coord-b").ip == "127.0.0.1"
+
+
+def test_session_ends_after_its_maximum_age_however_busy(people, settings):
+    c = sign_in(Client(), people["coord_a"])
+    assert c.get("/mijn-account/").status_code == 200
+    session = c.session
+    session["raak_started"] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    assert c.get("/mijn-account/").status_code == 302
+    assert "_auth_user_id" not in c.session

@@ -15,9 +15,29 @@ from raak.accounts.twofactor import is_verified, needs_second_factor, second_ste
 from raak.accounts.twofactor import user_has_device as _has_device
 
 LAST_SEEN = "raak_last_seen"
+# Set at login: a session ends SESSION_COOKIE_AGE after it, however busy.
+STARTED = "raak_started"
 # Writing the session on every request would cost a database write per page; a
 # minute's precision is plenty for a time-out of many minutes.
 TOUCH_EVERY = 60
+
+
+class ProxyAddressMiddleware:
+    """Behind PROXY_COUNT trusted reverse proxies, the client's address is the entry
+    that many places from the end of X-Forwarded-For; anything before it was written
+    by the client and is ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = settings.PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if count and forwarded:
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count]
+        return self.get_response(request)
 
 
 class PrivateResponseMiddleware:
@@ -38,7 +58,8 @@ class PrivateResponseMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Ends a session after SESSION_IDLE_SECONDS without a request."""
+    """Ends a session after SESSION_IDLE_SECONDS without a request, and in any case
+    SESSION_COOKIE_AGE after login (Django alone would extend it on every write)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,8 +68,11 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
-            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
-                log_event("session-expired", request, idle_seconds=now - last)
+            started = request.session.get(STARTED, now)
+            idle = last is not None and now - last > settings.SESSION_IDLE_SECONDS
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                log_event("session-expired", request, idle_seconds=now - (last or now),
+                          age_seconds=now - started)  # fmt: skip
                 logout(request)
                 messages.info(request, _("U was te lang niet actief en bent uitgelogd."))
                 if request.method == "GET":

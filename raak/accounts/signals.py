@@ -9,6 +9,10 @@ from raak.accounts.security import log_event
 
 @receiver(user_logged_in)
 def logged_in(sender, request, user, **kwargs):
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session["raak_started"] = int(time.time())
     log_event("login", request, user=user)
 
 
