@@ -14,7 +14,7 @@ from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.protocols import loading as protocols
 from raak.training import loading as training
-from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE
+from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE, browser_sign_in
 
 pytestmark = pytest.mark.browser
 P = "/raak-2008-2010"
@@ -71,12 +71,14 @@ def check_a11y(page, name):
 
 
 def login(browser, site, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{site}/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Inloggen").click()
+    """A page of a signed-in user (second factor verified for the national office);
+    the login itself is tested in tests/test_browser_security.py."""
+    from django.contrib.auth import get_user_model
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    browser_sign_in(context, site, get_user_model().objects.get(username=username))
+    page = context.new_page()
+    page.goto(f"{site}/")
     return page
 
 
@@ -161,7 +163,7 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
 def test_english_interface(browser, site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", name="Milestones", exact=True).is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     check_a11y(page, "national-en")

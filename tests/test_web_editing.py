@@ -15,6 +15,7 @@ from raak.programmes.models import (
     MilestoneStatus,
     Round,
 )
+from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
 R2 = "voorjaar-2011"
@@ -24,7 +25,7 @@ INDICATOR_URL = f"{P}/ronde/{R2}/regio/gouda/indicator/regiocoordinator-na-2010/
 
 def client_for(user):
     c = Client()
-    c.force_login(user)
+    sign_in(c, user)
     return c
 
 

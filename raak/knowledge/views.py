@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from raak.accounts.access import programme_for
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.programmes.caching import public_page
 
 
 class CappedPaginator(Paginator):
@@ -32,6 +33,7 @@ class CappedPaginator(Paginator):
         return self.counted > self.CAP
 
 
+@public_page
 def catalogue(request, slug):
     programme, access = programme_for(request, slug)
     themes = list(programme.themes.select_related("parent"))
@@ -69,6 +71,7 @@ def catalogue(request, slug):
     )  # fmt: skip
 
 
+@public_page
 def activity(request, slug, key):
     programme, access = programme_for(request, slug)
     item = get_object_or_404(Activity.objects.for_catalogue(), programme=programme, key=key)

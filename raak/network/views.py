@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
+from raak.accounts.security import log_event
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
@@ -48,6 +49,10 @@ def region_network(request, slug, region_slug):
     programme, access = programme_for(request, slug)
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
     insider = access.can_read_unpublished(region)
+    if insider:  # the page shows officers' names
+        log_event(
+            "personal-data-read", request, programme=programme, what="officers", region=region.slug
+        )
     institutions = (
         region.institutions.prefetch_related("officers") if insider else region.institutions.all()
     )

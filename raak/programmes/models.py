@@ -19,6 +19,9 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     # Where the data comes from; shown on every public page of the programme.
     source = models.TextField(blank=True)
+    # The national office may require a second factor of every member, not only of
+    # itself (raak/accounts/twofactor.py); the national office always needs one.
+    require_2fa = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-period_start", "slug"]
@@ -316,3 +319,6 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The newest record of a programme is the version of its public pages
+        # (programmes.caching): one step down this index.
+        indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]

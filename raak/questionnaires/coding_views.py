@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.accounts.security import log_event
 from raak.programmes.cleaning import SLUG
 from raak.questionnaires import coding
 from raak.questionnaires.models import Answer, Coding, Question, Questionnaire, Response, Theme
@@ -30,6 +31,9 @@ def coding_page(request, slug, q_slug):
     if request.method == "POST":
         _post(request, questionnaire)
         return redirect(f"{request.path}?ronde={rnd.slug if rnd else ''}")
+    if rnd is not None and not rnd.is_published:
+        log_event("unpublished-read", request, programme=programme, what="open-answers",
+                  round=rnd.slug, questionnaire=questionnaire.slug)  # fmt: skip
     answers = list(
         Answer.objects.filter(response__version__questionnaire=questionnaire, response__round=rnd,
                               response__state=Response.SUBMITTED, question__type=Question.TEXT)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import get_access, programme_for
+from raak.accounts.security import log_event
 from raak.programmes import spreadsheets
 from raak.programmes.models import Region, Round
 from raak.questionnaires import service
@@ -69,6 +70,9 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         else {}
     )
     errors, conflict = {}, False
+    if request.method == "GET" and response.pk and not rnd.is_published:
+        log_event("unpublished-read", request, programme=programme, what="questionnaire-response",
+                  region=region.slug, round=rnd.slug, questionnaire=questionnaire.slug)  # fmt: skip
     if request.method == "POST":
         if request.POST.get("action") == "reopen":
             if not access.is_national:
@@ -144,6 +148,8 @@ def comparison(request, slug, q_slug, fmt="html"):
     start, end = _rounds_for_comparison(request, programme, questionnaire)
     result = compare(questionnaire, start, end)
     if fmt in ("csv", "xlsx"):
+        log_event("export", request, programme=programme, what="questionnaire-comparison",
+                  format=fmt, start=start.slug, end=end.slug)  # fmt: skip
         return _export(questionnaire, result, fmt)
     rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
     return render(request, "questionnaires/compare.html", {
