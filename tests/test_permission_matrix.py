@@ -77,6 +77,21 @@ ACCOUNTS = [
     Row("login", get=200, post=200),  # an empty login form is shown again
     Row("logout", get=405, post=302),
     Row("set_language", get=302, post=302),
+    Row("switch-language", {"code": "en"}, get=302, post=302),
+    # Everyone here is signed in with a verified second factor already: sent on.
+    Row("otp-verify", get=LOGIN_ONLY, post=LOGIN_ONLY),
+    Row("account", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    # The national user of the fixture has a device already, so set-up sends it on.
+    Row("otp-setup", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    Row("otp-recovery", get=who(302, 302, 302, 302, 200), post=LOGIN_ONLY),
+    Row("password_change", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    Row("password_reset", get=200, post=200),
+    Row("password_reset_done", get=200, post=405),
+    Row("password_reset_confirm", {"uidb64": "MQ", "token": "ongeldig"}, get=200, post=200),
+    Row("password_reset_complete", get=200, post=405),
+    Row("security", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
+    Row("security-log", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("security-log-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]
 
 PICTURE = [
