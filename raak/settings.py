@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.api",
 ]
 
 MIDDLEWARE = [
@@ -52,11 +53,19 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "raak.api.http.ApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "raak.urls"
+
+# Who answers questions about the API (its OpenAPI document's info.contact).
+API_CONTACT = {
+    "name": os.environ.get("API_CONTACT_NAME", SITE_NAME),
+    "email": os.environ.get("API_CONTACT_EMAIL", "api@example.org"),
+    "url": os.environ.get("API_CONTACT_URL", "https://example.org/raak"),
+}
 WSGI_APPLICATION = "raak.wsgi.application"
 
 TEMPLATES = [

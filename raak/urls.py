@@ -7,5 +7,6 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("raak.api.urls")),
     path("", include("raak.picture.urls")),
 ]
