@@ -64,8 +64,8 @@ def _problem_codes(method, op):
     codes = {401, 406, 500}
     if params or writes:
         codes.add(400)
-    if any(p["in"] == "path" for p in params):
-        codes.add(404)
+    # Every operation can 404: a path part that names nothing, or a page past the last.
+    codes.add(404)
     if writes:
         codes |= {403, 412, 428}
     return sorted(codes)
@@ -100,6 +100,7 @@ def finish(schema):
     problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem.pop("$defs", {}))
     schemas["Problem"] = problem
+    # Ours replaces the scheme ninja derives from the write operations' auth class.
     components["securitySchemes"] = {
         "bearerAuth": {
             "type": "http",
@@ -109,8 +110,8 @@ def finish(schema):
     }
     for ops in schema["paths"].values():
         for method, op in ops.items():
-            responses = op.setdefault("responses", {})
-            responses.pop(422, None)
+            responses = {str(code): r for code, r in op.get("responses", {}).items()}
+            op["responses"] = responses
             responses.pop("422", None)
             for code, response in list(responses.items()):
                 if str(code).startswith(("2", "3")):
@@ -192,7 +193,10 @@ def _forbidden(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
-    return http.problem(401, str(exc), slug="token")
+    return http.problem(
+        401, _("Een wijziging vraagt een persoonlijk toegangstoken (Authorization: Bearer …)."),
+        slug="token", headers={"WWW-Authenticate": 'Bearer realm="raak"'},
+    )  # fmt: skip
 
 
 @api.exception_handler(HttpError)

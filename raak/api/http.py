@@ -80,6 +80,12 @@ class ApiMiddleware:
         is_docs = request.path.rstrip("/").endswith("/docs")
         if not is_docs and not (request.accepts("application/json") or request.accepts(PROBLEM)):
             return problem(406, _("Deze API levert alleen application/json."), slug="accept")
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            # PostgreSQL refuses NUL in text; refuse it here for every parameter at once.
+            return problem(
+                400, _("De URL bevat een NUL-teken."), slug="invoer",
+                invalidParams=[{"name": "url", "reason": "contains a NUL character"}],
+            )  # fmt: skip
         request.api_token = None
         header = request.headers.get("Authorization")
         if header is None:

@@ -23,10 +23,7 @@ def paginate(request, items, page, page_size, build):
     count = items.count() if isinstance(items, QuerySet) else len(items)
     last = max(1, math.ceil(count / page_size))
     if page > last:
-        raise ProblemError(
-            400, _("Deze pagina bestaat niet; de laatste is %(n)s.") % {"n": last},
-            slug="invoer", invalidParams=[{"name": "page", "reason": f"at most {last}"}],
-        )  # fmt: skip
+        raise ProblemError(404, _("Deze pagina bestaat niet; de laatste is %(n)s.") % {"n": last})
     start = (page - 1) * page_size
     return {
         "items": [build(obj) for obj in items[start : start + page_size]],

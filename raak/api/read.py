@@ -2,13 +2,13 @@
 them see on the pages (same helpers: raak.accounts.access). Every list is a page with
 links and is built with a fixed number of queries, whatever the number of regions."""
 
-import datetime as dt
+from typing import Literal
 
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from raak.accounts.access import programme_for, round_for_reading
 from raak.api import schemas as s
@@ -27,6 +27,21 @@ from raak.programmes.summary import summarise
 
 router = Router()
 
+# Slugs and keys: nothing else can name a row, and a NUL byte must never reach PostgreSQL.
+SLUG = r"^[-a-zA-Z0-9_]+$"
+FILTER = r"^[-a-zA-Z0-9_]*$"
+PROVINCE = r"^(PV\d\d)?$"
+
+# Examples from the demo programme: the documentation shows them and the fuzzer in CI
+# starts from them, so it reaches real data instead of only 404s.
+PROGRAMME = Path(..., pattern=SLUG, description="programme slug", example="raak-2008-2010")
+ROUND = Path(..., pattern=SLUG, description="round slug", example="eindrapportage-2011")
+# Changes need an open round; the demo has none until the national office opens one.
+OPEN_ROUND = Path(..., pattern=SLUG, description="round slug", example="voorjaar-2011")
+REGION = Path(..., pattern=SLUG, description="region slug", example="gouda")
+MILESTONE = Path(..., pattern=SLUG, description="milestone key", example="handelingsprotocol")
+INDICATOR = Path(..., pattern=SLUG, description="indicator key", example="stuurgroep-na-2010")
+ACTIVITY = Path(..., pattern=SLUG, description="activity key", example="b3-001")
 PAGE = Query(1, ge=1, description="page number, from 1")
 PAGE_SIZE = Query(
     25, ge=1, le=MAX_PAGE_SIZE, description=f"items per page, at most {MAX_PAGE_SIZE}"
@@ -112,7 +127,7 @@ def list_programmes(request, page: int = PAGE, pageSize: int = PAGE_SIZE):
 
 @router.get("/programmes/{programme}", response=s.ProgrammeOut, operation_id="getProgramme",
             summary="One programme", tags=["programmes"])  # fmt: skip
-def get_programme(request, programme: str):
+def get_programme(request, programme: str = PROGRAMME):
     return programme_dict(programme_for(request, programme)[0])
 
 
@@ -120,9 +135,9 @@ def get_programme(request, programme: str):
             summary="Regions with CBS codes, member municipalities and history",
             tags=["regions"])  # fmt: skip
 def list_regions(
-    request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
-    province: str = Query("", max_length=4, description="CBS provinciecode, e.g. PV27"),
-    activeOn: dt.date | None = Query(None, description="only regions that exist on this day"),
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    province: str = Query("", pattern=PROVINCE, description="CBS provinciecode, e.g. PV27"),
+    activeOn: s.IsoDate | None = Query(None, description="only regions that exist on this day"),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
     qs = Region.objects.filter(programme=programme).for_api_regions()
@@ -135,7 +150,7 @@ def list_regions(
 
 @router.get("/programmes/{programme}/regions/{region}", response=s.RegionOut,
             operation_id="getRegion", summary="One region", tags=["regions"])  # fmt: skip
-def get_region(request, programme: str, region: str):
+def get_region(request, programme: str = PROGRAMME, region: str = REGION):
     programme, _access = programme_for(request, programme)
     return region_dict(
         get_object_or_404(Region.objects.for_api_regions(), programme=programme, slug=region)
@@ -144,7 +159,9 @@ def get_region(request, programme: str, region: str):
 
 @router.get("/programmes/{programme}/milestones", response=s.MilestonePage,
             operation_id="listMilestones", summary="Milestones", tags=["milestones"])  # fmt: skip
-def list_milestones(request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE):
+def list_milestones(
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE
+):
     programme, _access = programme_for(request, programme)
     return paginate(request, programme.milestones.all(), page, pageSize,
                     lambda m: {"key": m.key, "name": m.name, "description": m.description,
@@ -154,7 +171,9 @@ def list_milestones(request, programme: str, page: int = PAGE, pageSize: int = P
 @router.get("/programmes/{programme}/indicators", response=s.IndicatorPage,
             operation_id="listIndicators", summary="Indicators with their answer categories",
             tags=["milestones"])  # fmt: skip
-def list_indicators(request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE):
+def list_indicators(
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE
+):
     programme, _access = programme_for(request, programme)
     return paginate(
         request, Indicator.objects.filter(programme=programme).for_api_indicators(), page,
@@ -169,7 +188,7 @@ def list_indicators(request, programme: str, page: int = PAGE, pageSize: int = P
 @router.get("/programmes/{programme}/rounds", response=s.RoundPage, operation_id="listRounds",
             summary="Reporting rounds (published ones; members also see the others)",
             tags=["rounds"])  # fmt: skip
-def list_rounds(request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE):
+def list_rounds(request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE):
     programme, access = programme_for(request, programme)
     return paginate(request, visible_rounds(access).order_by("peildatum", "slug"), page,
                     pageSize, round_dict)  # fmt: skip
@@ -177,7 +196,7 @@ def list_rounds(request, programme: str, page: int = PAGE, pageSize: int = PAGE_
 
 @router.get("/programmes/{programme}/rounds/{round}", response=s.RoundOut,
             operation_id="getRound", summary="One round", tags=["rounds"])  # fmt: skip
-def get_round(request, programme: str, round: str):
+def get_round(request, programme: str = PROGRAMME, round: str = ROUND):
     programme, access = programme_for(request, programme)
     return round_dict(get_object_or_404(visible_rounds(access), slug=round))
 
@@ -187,7 +206,7 @@ def get_round(request, programme: str, round: str):
             summary="Counts and percentages per milestone and indicator (as `raak summary`)",
             description="The denominator is the number of regions active at the peildatum; "
             "a region without a recorded answer counts as unknown.")  # fmt: skip
-def round_summary(request, programme: str, round: str):
+def round_summary(request, programme: str = PROGRAMME, round: str = ROUND):
     programme, _access = programme_for(request, programme)
     data = summarise(round_for_reading(request, programme, round)).as_dict()
     return {**data, "peildatum": data["peildatum"]}
@@ -197,9 +216,9 @@ def round_summary(request, programme: str, round: str):
             operation_id="listRoundStatuses", tags=["rounds"],
             summary="Every region's milestone statuses in a round")  # fmt: skip
 def list_round_statuses(
-    request, programme: str, round: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
-    region: str = Query("", max_length=100, description="region slug"),
-    milestone: str = Query("", max_length=100, description="milestone key"),
+    request, programme: str = PROGRAMME, round: str = ROUND, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    region: str = Query("", max_length=100, pattern=FILTER, description="region slug"),
+    milestone: str = Query("", max_length=100, pattern=FILTER, description="milestone key"),
     status: s.StatusKey | None = Query(None, description="only this status"),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
@@ -218,10 +237,10 @@ def list_round_statuses(
             response=s.IndicatorValuePage, operation_id="listRoundIndicatorValues",
             tags=["rounds"], summary="Every region's indicator answers in a round")  # fmt: skip
 def list_round_values(
-    request, programme: str, round: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
-    region: str = Query("", max_length=100, description="region slug"),
-    indicator: str = Query("", max_length=100, description="indicator key"),
-    category: str = Query("", max_length=100, description="answer category key"),
+    request, programme: str = PROGRAMME, round: str = ROUND, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    region: str = Query("", max_length=100, pattern=FILTER, description="region slug"),
+    indicator: str = Query("", max_length=100, pattern=FILTER, description="indicator key"),
+    category: str = Query("", max_length=100, pattern=FILTER, description="answer category key"),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
     rnd = round_for_reading(request, programme, round)
@@ -239,7 +258,7 @@ def list_round_values(
             response=s.StatusPage, operation_id="listRegionStatuses", tags=["regions"],
             summary="One region's milestone statuses in a round; the region's members "
             "and the national office also in rounds not yet published")  # fmt: skip
-def list_region_statuses(request, programme: str, round: str, region: str,
+def list_region_statuses(request, programme: str = PROGRAMME, round: str = ROUND, region: str = REGION,
                          page: int = PAGE, pageSize: int = PAGE_SIZE):  # fmt: skip
     programme, access = programme_for(request, programme)
     region = get_object_or_404(Region, programme=programme, slug=region)
@@ -255,7 +274,7 @@ def list_region_statuses(request, programme: str, round: str, region: str,
 @router.get("/programmes/{programme}/rounds/{round}/regions/{region}/indicator-values",
             response=s.IndicatorValuePage, operation_id="listRegionIndicatorValues",
             tags=["regions"], summary="One region's indicator answers in a round")  # fmt: skip
-def list_region_values(request, programme: str, round: str, region: str,
+def list_region_values(request, programme: str = PROGRAMME, round: str = ROUND, region: str = REGION,
                        page: int = PAGE, pageSize: int = PAGE_SIZE):  # fmt: skip
     programme, access = programme_for(request, programme)
     region = get_object_or_404(Region, programme=programme, slug=region)
@@ -273,10 +292,10 @@ def list_region_values(request, programme: str, round: str, region: str,
             operation_id="listForecast", tags=["rounds"],
             summary="Statuses still expected or partial, by expected period, overdue first")  # fmt: skip
 def forecast(
-    request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
-    round: str = Query("", max_length=100, description="round slug (default: the latest visible)"),
-    region: str = Query("", max_length=100, description="region slug"),
-    milestone: str = Query("", max_length=100, description="milestone key"),
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    round: str = Query("", max_length=100, pattern=FILTER, description="round slug (default: the latest visible)"),
+    region: str = Query("", max_length=100, pattern=FILTER, description="region slug"),
+    milestone: str = Query("", max_length=100, pattern=FILTER, description="milestone key"),
 ):  # fmt: skip
     programme, access = programme_for(request, programme)
     rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
@@ -317,12 +336,12 @@ def activity_dict(a):
             operation_id="listActivities", tags=["knowledge"],
             summary="Recommended activities: full-text search and filters")  # fmt: skip
 def list_activities(
-    request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE,
     q: str = Query("", max_length=200, description="words in title or description "
                    "(Dutch stemming on PostgreSQL, with or without diacritics)"),
-    theme: str = Query("", max_length=100, description="theme or rubric key"),
-    region: str = Query("", max_length=100, description="region slug"),
-    province: str = Query("", max_length=4, description="CBS provinciecode, e.g. PV27"),
+    theme: str = Query("", max_length=100, pattern=FILTER, description="theme or rubric key"),
+    region: str = Query("", max_length=100, pattern=FILTER, description="region slug"),
+    province: str = Query("", pattern=PROVINCE, description="CBS provinciecode, e.g. PV27"),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
     qs = search(Activity.objects.filter(programme=programme), q.strip())
@@ -341,7 +360,7 @@ def list_activities(
 
 @router.get("/programmes/{programme}/activities/{activity}", response=s.ActivityOut,
             operation_id="getActivity", tags=["knowledge"], summary="One activity")  # fmt: skip
-def get_activity(request, programme: str, activity: str):
+def get_activity(request, programme: str = PROGRAMME, activity: str = ACTIVITY):
     programme, _access = programme_for(request, programme)
     return activity_dict(
         get_object_or_404(Activity.objects.for_catalogue(), programme=programme, key=activity)
@@ -352,10 +371,12 @@ def get_activity(request, programme: str, activity: str):
             operation_id="listActionPoints", tags=["knowledge"],
             summary="The regions' action points, overdue marked")  # fmt: skip
 def list_action_points(
-    request, programme: str, page: int = PAGE, pageSize: int = PAGE_SIZE,
-    region: str = Query("", max_length=100, description="region slug"),
+    request, programme: str = PROGRAMME, page: int = PAGE, pageSize: int = PAGE_SIZE,
+    region: str = Query("", max_length=100, pattern=FILTER, description="region slug"),
     year: int | None = Query(None, ge=1900, le=2200, description="year of the plan"),
-    status: str = Query("", max_length=10, description="planned, running, done or dropped"),
+    status: Literal["planned", "running", "done", "dropped"] | None = Query(
+        None, description="only this status"
+    ),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
     qs = ActionPoint.objects.filter(programme=programme).select_related("region")

@@ -3,10 +3,36 @@ the views build plain dicts with these names and ninja checks them against these
 schemas, which are also what the OpenAPI document says."""
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+
+# Exactly the real days from 1800 to 2999 (leap days included), so that the document
+# and the check agree on every string: a fuzzer finds no "valid" date we refuse.
+_YEAR = r"(?:18|19|2\d)\d{2}"
+_LEAP = r"(?:(?:18|19|2\d)(?:0[48]|[2468][048]|[13579][26])|2000|2400|2800)"
+DATE_PATTERN = (
+    rf"^(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    rf"|02-(?:0[1-9]|1\d|2[0-8]))|{_LEAP}-02-29)$"
+)
+
+
+def _iso_date(value):
+    # Pydantic would also take 0 or "1300000000" as a Unix time; input dates are
+    # ISO 8601 days (2011-06-01) and nothing else.
+    if isinstance(value, str) and re.match(DATE_PATTERN, value):
+        return value
+    raise ValueError("a date as YYYY-MM-DD")
+
+
+# `format: date` only annotates in OpenAPI 3.1; the pattern makes the document say it too.
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 
 StatusKey = Literal["done", "partial", "expected", "not_started", "unknown"]
 
@@ -207,27 +233,32 @@ class ActionPointOut(Schema):
     source: str
 
 
-class StatusIn(Schema):
+class Input(Schema):
+    # An unknown field is a typo (expectedperiod, notes): refuse it rather than ignore it.
+    model_config = ConfigDict(extra="forbid")
+
+
+class StatusIn(Input):
     status: StatusKey
     expectedPeriod: str = Field("", max_length=100, description="e.g. “Voorjaar 2011”")
     note: str = Field("", max_length=4000)
 
 
-class StatusPatch(Schema):
+class StatusPatch(Input):
     status: StatusKey | None = None
     expectedPeriod: str | None = Field(None, max_length=100)
     note: str | None = Field(None, max_length=4000)
 
 
-class IndicatorValueIn(Schema):
+class IndicatorValueIn(Input):
     category: str = Field(..., max_length=50)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     note: str = Field("", max_length=4000)
 
 
-class IndicatorValuePatch(Schema):
+class IndicatorValuePatch(Input):
     category: str | None = Field(None, max_length=50)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     note: str | None = Field(None, max_length=4000)
 
 

@@ -8,11 +8,21 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.security import HttpBearer
 
 from raak.accounts.access import programme_for, region_for_writing
 from raak.api import schemas as s
 from raak.api.api import ProblemError
-from raak.api.read import round_for_region, status_dict, value_dict
+from raak.api.read import (
+    INDICATOR,
+    MILESTONE,
+    OPEN_ROUND,
+    PROGRAMME,
+    REGION,
+    round_for_region,
+    status_dict,
+    value_dict,
+)
 from raak.programmes import status as status_service
 from raak.programmes.fields import PeriodField
 from raak.programmes.models import (
@@ -24,7 +34,17 @@ from raak.programmes.models import (
     Round,
 )
 
+
+class TokenRequired(HttpBearer):
+    """Ninja checks this before it reads the body, so a change without a token gets
+    401 whatever its input (the middleware already found the token)."""
+
+    def authenticate(self, request, token):
+        return getattr(request, "api_token", None)
+
+
 router = Router(tags=["changes"])
+WRITE = {"auth": TokenRequired()}
 STATUS_PATH = "/programmes/{programme}/rounds/{round}/regions/{region}/statuses/{milestone}"
 VALUE_PATH = "/programmes/{programme}/rounds/{round}/regions/{region}/indicator-values/{indicator}"
 
@@ -92,7 +112,12 @@ def _readable(request, programme, round, region):
 @router.get(STATUS_PATH, response=s.StatusOut, operation_id="getStatus",
             summary="One region's status on one milestone in a round")  # fmt: skip
 def get_status(
-    request, response: HttpResponse, programme: str, round: str, region: str, milestone: str
+    request,
+    response: HttpResponse,
+    programme: str = PROGRAMME,
+    round: str = OPEN_ROUND,
+    region: str = REGION,
+    milestone: str = MILESTONE,
 ):
     programme, rnd, region = _readable(request, programme, round, region)
     milestone = get_object_or_404(Milestone, programme=programme, key=milestone)
@@ -137,18 +162,18 @@ def _change_status(request, response, programme, round, region, milestone, chang
     return with_etag(response, represent(saved))
 
 
-@router.put(STATUS_PATH, response=s.StatusOut, operation_id="replaceStatus",
+@router.put(STATUS_PATH, **WRITE, response=s.StatusOut, operation_id="replaceStatus",
             summary="Replace a status (all fields); needs If-Match")  # fmt: skip
-def put_status(request, response: HttpResponse, programme: str, round: str, region: str, milestone: str,
-               payload: s.StatusIn):  # fmt: skip
+def put_status(request, response: HttpResponse, payload: s.StatusIn, programme: str = PROGRAMME, round: str = OPEN_ROUND, region: str = REGION,
+    milestone: str = MILESTONE):  # fmt: skip
     return _change_status(request, response, programme, round, region, milestone,
                           payload.model_dump())  # fmt: skip
 
 
-@router.patch(STATUS_PATH, response=s.StatusOut, operation_id="updateStatus",
+@router.patch(STATUS_PATH, **WRITE, response=s.StatusOut, operation_id="updateStatus",
               summary="Change some fields of a status; needs If-Match")  # fmt: skip
-def patch_status(request, response: HttpResponse, programme: str, round: str, region: str, milestone: str,
-                 payload: s.StatusPatch):  # fmt: skip
+def patch_status(request, response: HttpResponse, payload: s.StatusPatch, programme: str = PROGRAMME, round: str = OPEN_ROUND, region: str = REGION,
+    milestone: str = MILESTONE):  # fmt: skip
     changes = payload.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name == "status":
@@ -160,7 +185,12 @@ def patch_status(request, response: HttpResponse, programme: str, round: str, re
 @router.get(VALUE_PATH, response=s.IndicatorValueOut, operation_id="getIndicatorValue",
             summary="One region's answer on one indicator in a round")  # fmt: skip
 def get_value(
-    request, response: HttpResponse, programme: str, round: str, region: str, indicator: str
+    request,
+    response: HttpResponse,
+    programme: str = PROGRAMME,
+    round: str = OPEN_ROUND,
+    region: str = REGION,
+    indicator: str = INDICATOR,
 ):
     programme, rnd, region = _readable(request, programme, round, region)
     indicator = get_object_or_404(Indicator, programme=programme, key=indicator)
@@ -203,18 +233,18 @@ def _change_value(request, response, programme, round, region, indicator, change
     return with_etag(response, represent(saved))
 
 
-@router.put(VALUE_PATH, response=s.IndicatorValueOut, operation_id="replaceIndicatorValue",
+@router.put(VALUE_PATH, **WRITE, response=s.IndicatorValueOut, operation_id="replaceIndicatorValue",
             summary="Replace an indicator answer (all fields); needs If-Match")  # fmt: skip
-def put_value(request, response: HttpResponse, programme: str, round: str, region: str, indicator: str,
-              payload: s.IndicatorValueIn):  # fmt: skip
+def put_value(request, response: HttpResponse, payload: s.IndicatorValueIn, programme: str = PROGRAMME, round: str = OPEN_ROUND, region: str = REGION,
+    indicator: str = INDICATOR):  # fmt: skip
     return _change_value(request, response, programme, round, region, indicator,
                          payload.model_dump())  # fmt: skip
 
 
-@router.patch(VALUE_PATH, response=s.IndicatorValueOut, operation_id="updateIndicatorValue",
+@router.patch(VALUE_PATH, **WRITE, response=s.IndicatorValueOut, operation_id="updateIndicatorValue",
               summary="Change some fields of an indicator answer; needs If-Match")  # fmt: skip
-def patch_value(request, response: HttpResponse, programme: str, round: str, region: str, indicator: str,
-                payload: s.IndicatorValuePatch):  # fmt: skip
+def patch_value(request, response: HttpResponse, payload: s.IndicatorValuePatch, programme: str = PROGRAMME, round: str = OPEN_ROUND, region: str = REGION,
+    indicator: str = INDICATOR):  # fmt: skip
     changes = payload.model_dump(exclude_unset=True)
     if "category" in changes and changes["category"] is None:
         raise invalid("category", _("Kies een antwoord."))
