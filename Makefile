@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/b
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint format bench clean messages
+.PHONY: demo test lint format bench clean messages serve
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "RAAK needs Python 3.12 or newer; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/raak migrate --no-input -v0
 	$(VENV)/bin/raak demo --no-serve
-	$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate \
+		$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check raak tests bench
@@ -35,6 +36,13 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/compare.py
 	$(VENV)/bin/python bench/search.py
+	$(VENV)/bin/python bench/cycle.py
+	$(VENV)/bin/python bench/load.py
+
+# Production server (gunicorn, gthread); needs SECRET_KEY etc., see docs/deployment.md.
+serve: $(VENV)/.installed
+	$(VENV)/bin/raak migrate --no-input -v0
+	$(VENV)/bin/raak serve --port $(PORT)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

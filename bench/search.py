@@ -25,10 +25,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from rich.progress import track  # noqa: E402
 
-from raak.knowledge.models import Activity, Theme, normalise  # noqa: E402
+from raak.knowledge.models import Activity, Theme, catalogue_order_of, normalise  # noqa: E402
 from raak.programmes.models import Programme, Region  # noqa: E402
 
 N = int(os.environ.get("SEARCH_N", "100000"))
+GOAL_MS = 50
 # Words from the seed's vocabulary, so queries hit a realistic share of rows.
 WORDS = (
     "meldcode scholing signaleren huisartsen kinderopvang onderwijs convenant protocol "
@@ -67,7 +68,8 @@ def generate():
         title = " ".join(words[:6]).capitalize()
         description = " ".join(words) + ". Fictieve gegevens."
         batch.append(Activity(programme=programme, key=f"f{i:06d}", title=title, description=description,
-                              theme=themes[i % 6], search_text=normalise(f"{title} {description}")))  # fmt: skip
+                              theme=themes[i % 6], search_text=normalise(f"{title} {description}"),
+                              catalogue_order=catalogue_order_of(themes[i % 6])))  # fmt: skip
         if len(batch) == 5000:
             Activity.objects.bulk_create(batch)
             batch = []
@@ -96,6 +98,7 @@ def main():
         "| query | results | median (ms) | p95 (ms) | queries |",
         "|---|---:|---:|---:|---:|",
     ]
+    p95s = []
     for q in QUERIES:
         client.get(url, {"q": q})
         times = []
@@ -106,10 +109,17 @@ def main():
         with CaptureQueriesContext(connection) as ctx:
             client.get(url, {"q": q})
         times.sort()
+        p95s.append(times[int(len(times) * 0.95) - 1])
+        shown = response.context["total"]
+        total = f"> {shown:,}" if response.context["capped"] else f"{shown:,}"
         lines.append(
-            f"| {q} | {response.context['total']:,} | {statistics.median(times):.0f} | "
-            f"{times[int(len(times) * 0.95) - 1]:.0f} | {len(ctx.captured_queries)} |"
+            f"| {q} | {total} | {statistics.median(times):.0f} | "
+            f"{p95s[-1]:.0f} | {len(ctx.captured_queries)} |"
         )
+    worst = max(p95s)
+    lines += ["", f"Goal: every query p95 < {GOAL_MS} ms — {'met' if worst < GOAL_MS else 'MISSED'} "
+              f"(worst p95 {worst:.0f} ms). Counts stop at 1,001 (the page says "
+              "\"meer dan 1.000\"), so a broad query costs about what a narrow one does."]  # fmt: skip
     section = "\n".join(lines) + "\n"
     print(section)
     doc = ROOT / "docs" / "performance.md"
@@ -121,6 +131,8 @@ def main():
         if not ("## " + s).startswith(marker) and not s.startswith(marker)
     ]
     doc.write_text("\n## ".join(kept).rstrip() + "\n\n" + section)
+    if worst >= GOAL_MS:
+        sys.exit(f"search goal missed: p95 {worst:.0f} ms >= {GOAL_MS} ms")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ The defaults give a working embedded set-up: SQLite in WAL mode next to the code
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -17,7 +19,11 @@ def envbool(name, default):
 
 
 DEBUG = envbool("DEBUG", "0")
-SECRET_KEY = os.environ.get("SECRET_KEY", "raak-insecure-development-key")
+# The development key is accepted by development commands (`raak demo`, `runserver`,
+# the tests) only; the production entry points (`raak serve`, `raak.wsgi` under any
+# WSGI server, `raak check --deploy`) refuse it (raak/accounts/checks.py).
+DEVELOPMENT_SECRET_KEY = "raak-insecure-development-key"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 SITE_NAME = os.environ.get("SITE_NAME", "RAAK")
 DATA_DIR = Path(os.environ.get("RAAK_DATA_DIR", BASE_DIR.parent / "var"))
@@ -31,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks_db",
     "raak.core",
     "raak.programmes",
@@ -42,6 +49,7 @@ INSTALLED_APPS = [
     "raak.network",
     "raak.questionnaires",
     "raak.api",
+    "raak.cycle",
 ]
 
 MIDDLEWARE = [
@@ -53,9 +61,19 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "raak.api.http.ApiMiddleware",
+    "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "raak.picture.middleware.BusyDatabaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Ours (raak/accounts/middleware.py): headers for every response, the idle
+    # time-out, then the second factor; axes last so it sees the login's outcome.
+    "raak.accounts.middleware.PrivateResponseMiddleware",
+    "raak.accounts.middleware.IdleTimeoutMiddleware",
+    "raak.accounts.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # The API's own rules (raak/api/http.py): token user, problem+json, API-Version.
+    "raak.api.http.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "raak.urls"
@@ -79,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "raak.picture.context.site",
             ]
         },
@@ -116,13 +135,61 @@ TASKS = {
     }
 }
 
+# E-mail (reminders, invitations): the SMTP settings are further down. `make demo`
+# writes messages to files in var/mail instead (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The address of the site as people reach it, for links in e-mail.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
+# Axes first: it refuses a locked account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username,
+# or from one address, that username or address is locked for LOGIN_LOCK_MINUTES;
+# the lock stops the correct password too. The national office lifts locks early.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCK_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A locked-out attacker who keeps trying does not push the end of the lock back for
+# the real user.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "raak.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind the reverse proxy REMOTE_ADDR is the proxy; it must pass the client's address
+# in X-Forwarded-For (deploy/nginx.conf). Only the proxy's own last hop is trusted.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Two-factor login (django-otp): the issuer named in authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "RAAK")
+
+# Sessions live in the database (shared by every app server). They end after
+# SESSION_IDLE_MINUTES without a request, after 12 hours in any case, and for the
+# national office when the browser closes.
+SESSION_IDLE_SECONDS = int(float(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60)
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
@@ -147,6 +214,57 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if SESSION_COOKIE_SECURE:
+    # Behind HTTPS (the reverse proxy terminates TLS and says so in X-Forwarded-Proto).
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "1")
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer's health check speaks plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^gezond$"]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Content-Security-Policy (Django's own middleware): nothing inline except scripts
+# carrying the per-response nonce; maps are inline SVG without style attributes.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Sent on every response by PrivateResponseMiddleware.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# E-mail (password reset). The console backend prints mail in development.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "raak@localhost")
+PASSWORD_RESET_TIMEOUT = 3 * 3600
+
+# The security log table keeps this many days (`raak prune-security-log`).
+SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

@@ -160,3 +160,14 @@ def browser_sign_in(context, base_url, user):
         ]
     )
     return context
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Public pages are cached (raak.programmes.caching); ids repeat across tests after a
+    rollback, so each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

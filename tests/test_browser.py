@@ -14,7 +14,7 @@ from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.protocols import loading as protocols
 from raak.training import loading as training
-from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE
+from tests.conftest import ARTIFACTS, CHROMIUM, DEMO_FILE, KNOWLEDGE, browser_sign_in
 
 pytestmark = pytest.mark.browser
 P = "/raak-2008-2010"
@@ -71,12 +71,14 @@ def check_a11y(page, name):
 
 
 def login(browser, site, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{site}/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Inloggen").click()
+    """A page of a signed-in user (second factor verified for the national office);
+    the login itself is tested in tests/test_browser_security.py."""
+    from django.contrib.auth import get_user_model
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    browser_sign_in(context, site, get_user_model().objects.get(username=username))
+    page = context.new_page()
+    page.goto(f"{site}/")
     return page
 
 
@@ -116,6 +118,8 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
     national.get_by_label("Naam:", exact=True).fill("Voortgang juni 2011")
     national.get_by_label("Korte naam in de URL").fill("juni-2011")
     national.get_by_label("Peildatum").fill("01-06-2011")
+    national.get_by_label("Open vanaf").fill("01-05-2011")
+    national.get_by_label("Uiterste inleverdatum").fill("15-06-2011")
     national.get_by_role("button", name="Ronde openen").click()
     assert "geopend" in national.locator(".messages").inner_text()
     shot(national, "rounds")
@@ -149,7 +153,8 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
     # ... and for everyone once it is closed and published.
     national.goto(f"{site}{P}/rondes/")
     national.get_by_role("button", name="Sluiten Voortgang juni 2011").click()
-    national.get_by_role("button", name="Publiceren Voortgang juni 2011").click()
+    national.get_by_role("link", name="Publiceren… Voortgang juni 2011").click()
+    national.get_by_role("button", name="Ja, publiceer “Voortgang juni 2011”").click()
     coordinator.goto(f"{site}{P}/")
     card = coordinator.locator('[data-milestone="handelingsprotocol"]').inner_text()
     assert "30 (81%)" in card and "waarvan 2 gedeeltelijk" in card
@@ -161,7 +166,7 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
 def test_english_interface(browser, site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", name="Milestones", exact=True).is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     check_a11y(page, "national-en")
@@ -280,7 +285,9 @@ def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tm
             page.get_by_role("button", name="Indienen").click()
             assert "Ingediend" in page.locator(".messages").inner_text()
         change_round_state(rnd, Round.CLOSED, user=national)
-        change_round_state(Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national)
+        change_round_state(
+            Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national, confirmed=True
+        )
     shot(pages["coord-gouda"], "questionnaire-submitted")
 
     public = browser.new_page(viewport={"width": 1280, "height": 900})

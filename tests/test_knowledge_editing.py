@@ -5,6 +5,7 @@ from django.test import Client
 
 from raak.knowledge.models import ActionPoint, Activity
 from raak.programmes.models import ChangeRecord
+from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
 WHO = ["anonymous", "coord_a", "coord_b", "viewer_a", "national"]
@@ -15,7 +16,7 @@ def clients(people, knowledge):
     out = {"anonymous": Client()}
     for name in WHO[1:]:
         c = Client()
-        c.force_login(people[name])
+        sign_in(c, people[name])
         out[name] = c
     return out
 

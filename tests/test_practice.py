@@ -15,6 +15,7 @@ from raak.programmes.tables import FormatError
 from raak.protocols.models import Check, Component, Finding
 from raak.training import loading as training
 from raak.training.models import Reach
+from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
 WHO = ["anonymous", "coord_a", "coord_b", "viewer_a", "national"]
@@ -26,7 +27,7 @@ def clients(people, practice):
     out = {"anonymous": Client()}
     for name in WHO[1:]:
         c = Client()
-        c.force_login(people[name])
+        sign_in(c, people[name])
         out[name] = c
     return out
 

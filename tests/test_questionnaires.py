@@ -15,6 +15,7 @@ from raak.programmes.status import open_round
 from raak.programmes.tables import FormatError
 from raak.questionnaires import coding, exchange
 from raak.questionnaires.models import Answer, Response, Version
+from tests.conftest import sign_in
 
 DATA = Path(__file__).resolve().parent / "data" / "test-questionnaire"
 P = "/raak-2008-2010"
@@ -40,7 +41,7 @@ def clients(people):
     out = {"anonymous": Client()}
     for name in WHO[1:]:
         c = Client()
-        c.force_login(people[name])
+        sign_in(c, people[name])
         out[name] = c
     return out
 
@@ -433,7 +434,7 @@ def test_coding_page(version, rounds, people, demo, clients, django_user_model):
     c.post(page_url, {"action": "code", "answer": answers_by_region["leiden"].id, "themes": [theme.id],
                       "fragment": "Samenwerking met scholen"})  # fmt: skip
     other = Client()
-    other.force_login(second)
+    sign_in(other, second)
     other.post(
         page_url, {"action": "code", "answer": answers_by_region["gouda"].id, "themes": [theme.id]}
     )

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from raak.accounts.models import Role
+from raak.accounts.twofactor import is_verified
 from raak.programmes.models import Programme, Region, Round
 
 
@@ -35,7 +36,9 @@ class Access:
 
     @property
     def is_national(self):
-        return any(r.kind == Role.NATIONAL for r in self.roles)
+        # A password-only session (second factor not given) never acts as the national
+        # office, whatever page it reaches (see raak/accounts/twofactor.py).
+        return any(r.kind == Role.NATIONAL for r in self.roles) and is_verified(self.user)
 
     def region_kind(self, region):
         return next((r.kind for r in self.roles if r.region_id == region.id), None)

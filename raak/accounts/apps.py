@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "raak.accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self):
+        from raak.accounts import checks, signals  # noqa: F401 (registers handlers)

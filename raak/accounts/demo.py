@@ -7,6 +7,22 @@ from django.db import transaction
 from raak.accounts.models import Role
 
 DEMO_PASSWORD = "raak-demo"
+# The demo national account's TOTP secret (base32), printed in README.md so anyone can
+# log in with an authenticator app or `oathtool --totp -b SECRET`. Demo only: a real
+# account enrols its own secret on /mijn-account/tweestaps/.
+DEMO_TOTP_SECRET = "RAAKDEMORAAKDEMORAAKDEMORAAKDEMO"
+
+
+def demo_totp_device(user):
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user, name="demo", defaults={"key": key, "confirmed": True}
+    )
+    return device
 
 
 @transaction.atomic
@@ -26,6 +42,7 @@ def create_demo_users(programme):
 
     national = user("landelijk", "Landelijk bureau (demo)")
     Role.objects.get_or_create(user=national, programme=programme, region=None, kind=Role.NATIONAL)
+    demo_totp_device(national)
     for region in programme.regions.all():
         u = user(f"coord-{region.slug}", f"Regiocoördinator {region.name} (demo)")
         Role.objects.get_or_create(

@@ -6,8 +6,10 @@ export. Callers pass *what* happened and identifiers, never secrets or personal
 data: "read officers' names of region gouda", not the names.
 
 Event names in use (keep this list current):
-login, login-failed, logout, lockout, otp-verified, otp-failed, otp-enrolled,
-otp-reset, recovery-code-used, password-changed, password-reset, role-changed,
+login, login-failed, logout, session-expired, lockout, lock-lifted, otp-verified,
+otp-failed, otp-enrolled, otp-reset, recovery-code-used, recovery-codes-renewed,
+require-2fa-changed, password-changed, password-reset-requested, password-reset,
+role-changed,
 user-invited, user-deactivated, export, download, personal-data-read,
 unpublished-read, token-created, token-revoked, token-used.
 """
@@ -26,6 +28,18 @@ def client_ip(request):
     # REMOTE_ADDR only: X-Forwarded-For is trusted only when the reverse proxy sets
     # REMOTE_ADDR for us (see docs/deployment.md), never from the client.
     return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def log_cli_event(event, programme=None, **details):
+    """An event of the command line (exports with `raak export`, ...): no request, so
+    the operating-system account stands in for the user."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "?"
+    return log_event(event, None, username=f"cli:{who}", programme=programme, via="cli", **details)
 
 
 def log_event(event, request=None, *, user=None, username="", programme=None, **details):

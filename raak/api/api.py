@@ -7,8 +7,10 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -49,6 +51,7 @@ PROBLEM_DESCRIPTIONS = {
     412: "If-Match does not name the current version; `current` holds the stored state",
     428: "a change needs an If-Match header with the ETag of the version it starts from",
     500: "an error on our side; it is logged",
+    503: "the database is busy (SQLite, during a long import); nothing was saved, retry",
 }
 
 
@@ -67,7 +70,7 @@ def _problem_codes(method, op):
     # Every operation can 404: a path part that names nothing, or a page past the last.
     codes.add(404)
     if writes:
-        codes |= {403, 412, 428}
+        codes |= {403, 412, 428, 503}
     return sorted(codes)
 
 
@@ -155,6 +158,7 @@ api = RaakAPI(
     ),
     openapi_url="/openapi.json",
     docs_url=None,
+    docs_decorator=require_safe,
     urls_namespace="api",
 )
 
@@ -211,5 +215,11 @@ def _http_error(request, exc):
 
 @api.exception_handler(Exception)
 def _crash(request, exc):
+    if isinstance(exc, OperationalError) and "is locked" in str(exc):
+        # SQLite's one writer is busy (a long import): nothing was saved, try again.
+        return http.problem(
+            503, _("De database is even bezet; er is niets opgeslagen. Probeer het zo opnieuw."),
+            headers={"Retry-After": "30"},
+        )  # fmt: skip
     logger.exception("API error on %s", request.path)
     return http.problem(500, _("Er ging iets mis aan onze kant; de fout is vastgelegd."))

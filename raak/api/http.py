@@ -62,8 +62,22 @@ def _programme(path):
     return Programme.objects.filter(slug=match[1]).first() if match else None
 
 
+class SessionlessApiMiddleware:
+    """Right after authentication: under /api/ nobody is signed in by the session, so
+    the session rules further down (idle time-out, second factor) leave API calls
+    alone. ApiMiddleware, last in the list, then puts the token's user in place."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(PREFIX):
+            request.user = AnonymousUser()
+        return self.get_response(request)
+
+
 class ApiMiddleware:
-    """Runs after authentication: replaces the session user by the token's user."""
+    """Last in the list: replaces the (already emptied) user by the token's user."""
 
     def __init__(self, get_response):
         self.get_response = get_response

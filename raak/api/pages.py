@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
@@ -28,6 +28,7 @@ PROBLEM_TYPES = [
 ]
 
 
+@require_safe
 def docs(request):
     """The API's documentation page, made from its OpenAPI document."""
     schema = api.get_openapi_schema()

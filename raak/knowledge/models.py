@@ -63,14 +63,23 @@ class Activity(models.Model):
     source = models.CharField(max_length=300, blank=True)
     # Title and description without diacritics, for the full-text index (see search.py).
     search_text = models.TextField(blank=True, editable=False)
+    # The theme's place in the catalogue as one number (see `catalogue_order_of`), so a
+    # page of search results is read in index order instead of sorting every match
+    # through a join on the themes (docs/performance.md, "Search").
+    catalogue_order = models.PositiveBigIntegerField(default=0, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["theme__parent__position", "theme__position", "key"]
+        ordering = ["catalogue_order", "key"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "key"], name="activity_key_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["programme", "catalogue_order", "key"], name="activity_catalogue_order"
+            )
         ]
 
     def __str__(self):
@@ -78,7 +87,15 @@ class Activity(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = normalise(f"{self.title} {self.description}")
+        self.catalogue_order = catalogue_order_of(self.theme)
         super().save(*args, **kwargs)
+
+
+def catalogue_order_of(theme):
+    """Rubric first, then sub-theme: (parent position, own position) as one number."""
+    if theme.parent_id is None:
+        return theme.position * 1_000_000
+    return theme.parent.position * 1_000_000 + 1 + theme.position
 
 
 class ActionPoint(models.Model):

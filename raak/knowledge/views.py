@@ -4,12 +4,36 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 
 from raak.accounts.access import programme_for
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.programmes.caching import public_page
 
 
+class CappedPaginator(Paginator):
+    """Counts at most CAP matches: counting all 75,000 hits of a broad query costs more
+    than the page itself. Beyond the cap the page says "meer dan 1.000" and offers the
+    first CAP results; a narrower query or a filter finds the rest."""
+
+    CAP = 1000
+
+    @cached_property
+    def counted(self):
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.CAP)
+
+    @property
+    def capped(self):
+        return self.counted > self.CAP
+
+
+@public_page
 def catalogue(request, slug):
     programme, access = programme_for(request, slug)
     themes = list(programme.themes.select_related("parent"))
@@ -34,17 +58,20 @@ def catalogue(request, slug):
             Q(id__in=links.filter(region__province_code=province).values("activity_id"))
             | Q(province_codes__icontains=f'"{province}"')
         )
-    page = Paginator(qs.for_catalogue(), 25).get_page(request.GET.get("pagina"))
+    page = CappedPaginator(qs.for_catalogue(), 25).get_page(request.GET.get("pagina"))
     return render(
         request,
         "knowledge/catalogue.html",
         {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
          "can_add": access.is_national or any(access.can_write(r) for r in regions),
          "regions": regions, "provinces": provinces, "theme": theme, "region": region,
-         "province": province, "total": page.paginator.count},
+         "province": province, "total": page.paginator.count,
+         "capped": page.paginator.capped,
+         "cap_text": number_format(CappedPaginator.CAP, force_grouping=True)},
     )  # fmt: skip
 
 
+@public_page
 def activity(request, slug, key):
     programme, access = programme_for(request, slug)
     item = get_object_or_404(Activity.objects.for_catalogue(), programme=programme, key=key)

@@ -12,6 +12,7 @@ from raak.training import views as training
 urlpatterns = [
     path("", views.home, name="home"),
     path("gezond", views.health, name="health"),
+    path("taal/<str:code>/", views.switch_language, name="switch-language"),
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
     path("<slug:slug>/regio/<slug:region_slug>/", views.region, name="region"),
@@ -100,4 +101,15 @@ urlpatterns = [
         name="action-point-edit",
     ),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/publiceren/",
+        editing.round_publish,
+        name="round-publish",
+    ),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/intrekken/",
+        editing.round_withdraw,
+        name="round-withdraw",
+    ),
+    path("<slug:slug>/rondes/<slug:round_slug>/termijn/", editing.round_dates, name="round-dates"),
 ]

@@ -1,14 +1,18 @@
 """Public and member pages: the national picture, maps, region pages, the forecast."""
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from raak.accounts.access import programme_for, round_for_reading
+from raak.accounts.security import log_event
 from raak.picture import exports
 from raak.picture.maps import build_map
 from raak.picture.national import NationalPicture, reference_day
+from raak.programmes.caching import public_page
 from raak.programmes.models import (
     ChangeRecord,
     EvidenceDocument,
@@ -23,6 +27,23 @@ from raak.programmes.models import (
 def health(request):
     """A trivial view: the baseline for load benchmarks and a liveness check."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def switch_language(request, code):
+    """Set the interface language (a cookie) and go back to the page the visitor was on."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 60 * 60, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+    )  # fmt: skip
+    return response
 
 
 def home(request):
@@ -40,10 +61,11 @@ def programme(request, slug):
     return redirect("national", programme.slug, rnd.slug)
 
 
+@public_page
 def national(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd = round_for_reading(request, programme, round_slug)
-    picture = NationalPicture(rnd)
+    picture = NationalPicture(rnd, access.visible_rounds())
     keys = [i.item.key for i in picture.items]
     selected = request.GET.get("kaart") or next(
         (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),
@@ -77,6 +99,7 @@ def national(request, slug, round_slug):
     )
 
 
+@public_page
 def region(request, slug, region_slug):
     programme, access = programme_for(request, slug)
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
@@ -142,6 +165,8 @@ def document(request, slug, doc_id):
     )
     if not (doc.status.round.is_published or access.can_read_unpublished(doc.status.region)):
         raise Http404
+    log_event("download", request, programme=programme, what="evidence", document=doc.id,
+              region=doc.status.region.slug, round=doc.status.round.slug)  # fmt: skip
     return FileResponse(
         doc.file.open("rb"),
         as_attachment=True,
@@ -150,6 +175,7 @@ def document(request, slug, doc_id):
     )
 
 
+@public_page
 def forecast(request, slug, fmt="html"):
     """Every `expected` or `partial` status by expected period, overdue first."""
     programme, access = programme_for(request, slug)
@@ -165,6 +191,9 @@ def forecast(request, slug, fmt="html"):
     )
     items = [{"status": s, "overdue": s.is_overdue(today)} for s in rows]
     if fmt in ("csv", "xlsx"):
+        log_event(
+            "export", request, programme=programme, what="forecast", format=fmt, round=rnd.slug
+        )
         return exports.forecast(programme, rnd, items, fmt)
     return render(
         request,

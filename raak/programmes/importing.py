@@ -28,13 +28,21 @@ from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import TABLES, FormatError, Problem
 
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
-STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED]
+# A withdrawn publication comes last: an import may keep it, never re-publish it.
+STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED, Round.WITHDRAWN]
 COUNT_LABELS = {
     "milestone": "mijlpalen",
     "indicator": "indicatoren",
     "region": "regio's",
     "round": "rondes",
 }
+
+
+def _json_list(file, kind, value):
+    """In JSON a list is a list: "predecessors": "a b" is refused, not split."""
+    if kind == "list" and file.endswith(".json") and value not in (None, []):
+        if not isinstance(value, list):
+            raise ValueError('verwacht een JSON-lijst, bijvoorbeeld ["gouda"]')
 
 
 @dataclass
@@ -68,7 +76,8 @@ class Importer:
                 data, ok = {}, True
                 for col, kind in columns:
                     try:
-                        data[col] = cleaning.CLEANERS[kind](row.data.get(col))
+                        _json_list(row.file, kind, row.data.get(col))
+                        data[col] = cleaning.cleaner(kind)(row.data.get(col))
                     except ValueError as e:
                         self.problem(row, col, str(e))
                         ok = False

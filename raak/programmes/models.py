@@ -19,6 +19,9 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     # Where the data comes from; shown on every public page of the programme.
     source = models.TextField(blank=True)
+    # The national office may require a second factor of every member, not only of
+    # itself (raak/accounts/twofactor.py); the national office always needs one.
+    require_2fa = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-period_start", "slug"]
@@ -155,18 +158,30 @@ class IndicatorCategory(models.Model):
 
 class RoundQuerySet(models.QuerySet):
     def visible_to_public(self):
+        # A withdrawn publication is a state of its own, so it drops out here and in
+        # `is_published` alike: every public page asks one of the two.
         return self.filter(state=Round.PUBLISHED)
 
 
 class Round(models.Model):
-    OPEN, CLOSED, PUBLISHED = "open", "closed", "published"
-    STATES = [(OPEN, _("open")), (CLOSED, _("gesloten")), (PUBLISHED, _("gepubliceerd"))]
+    OPEN, CLOSED, PUBLISHED, WITHDRAWN = "open", "closed", "published", "withdrawn"
+    STATES = [
+        (OPEN, _("open")),
+        (CLOSED, _("gesloten")),
+        (PUBLISHED, _("gepubliceerd")),
+        (WITHDRAWN, _("publicatie ingetrokken")),
+    ]
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="rounds")
     slug = models.SlugField()
     name = models.CharField(max_length=200)
     peildatum = models.DateField()
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+    # The calendar: regions report between opening date and deadline. Rounds from an
+    # import or from before the calendar existed have none.
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
 
     objects = RoundQuerySet.as_manager()
 
@@ -344,3 +359,6 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The newest record of a programme is the version of its public pages
+        # (programmes.caching): one step down this index.
+        indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]

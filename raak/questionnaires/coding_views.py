@@ -1,17 +1,22 @@
 """The analysts' page: codebook, coding of open answers, themes with quotes, agreement."""
 
+import re
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.accounts.security import log_event
 from raak.programmes.cleaning import SLUG
 from raak.questionnaires import coding
 from raak.questionnaires.models import Answer, Coding, Question, Questionnaire, Response, Theme
+
+ID = re.compile(r"[0-9]{1,18}")  # a database id as a form sends it
 
 
 @login_required
@@ -26,6 +31,9 @@ def coding_page(request, slug, q_slug):
     if request.method == "POST":
         _post(request, questionnaire)
         return redirect(f"{request.path}?ronde={rnd.slug if rnd else ''}")
+    if rnd is not None and not rnd.is_published:
+        log_event("unpublished-read", request, programme=programme, what="open-answers",
+                  round=rnd.slug, questionnaire=questionnaire.slug)  # fmt: skip
     answers = list(
         Answer.objects.filter(response__version__questionnaire=questionnaire, response__round=rnd,
                               response__state=Response.SUBMITTED, question__type=Question.TEXT)
@@ -92,14 +100,14 @@ def _post(request, questionnaire):
         Theme.objects.create(questionnaire=questionnaire, key=key, name=name[:200], parent=parent)
         messages.success(request, _("Thema toegevoegd."))
     elif action == "code":
+        answer_id = request.POST.get("answer", "")
+        if not ID.fullmatch(answer_id):  # a tampered form; no such answer
+            raise Http404
         answer = get_object_or_404(
-            Answer, id=request.POST.get("answer"), response__version__questionnaire=questionnaire
+            Answer, id=int(answer_id), response__version__questionnaire=questionnaire
         )
-        wanted = set(
-            questionnaire.themes.filter(id__in=request.POST.getlist("themes")).values_list(
-                "id", flat=True
-            )
-        )
+        theme_ids = [int(t) for t in request.POST.getlist("themes") if ID.fullmatch(t)]
+        wanted = set(questionnaire.themes.filter(id__in=theme_ids).values_list("id", flat=True))
         fragment = request.POST.get("fragment", "").strip()
         if fragment and fragment not in answer.value:
             messages.error(

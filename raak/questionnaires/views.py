@@ -1,7 +1,7 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
-import csv
 import io
+import re
 
 import openpyxl
 from django.contrib import messages
@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import get_access, programme_for
+from raak.accounts.security import log_event
+from raak.programmes import spreadsheets
 from raak.programmes.models import Region, Round
 from raak.questionnaires import service
 from raak.questionnaires.answers import Form
@@ -68,6 +70,9 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         else {}
     )
     errors, conflict = {}, False
+    if request.method == "GET" and response.pk and not rnd.is_published:
+        log_event("unpublished-read", request, programme=programme, what="questionnaire-response",
+                  region=region.slug, round=rnd.slug, questionnaire=questionnaire.slug)  # fmt: skip
     if request.method == "POST":
         if request.POST.get("action") == "reopen":
             if not access.is_national:
@@ -84,13 +89,19 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
                for q in form.questions}  # fmt: skip
         submit = request.POST.get("action") == "submit"
+        lock = request.POST.get("lock", "0")
+        if not re.fullmatch(r"[0-9]{1,18}", lock):  # a tampered form, not a person's typo
+            errors["form"] = _(
+                "Dit formulier is niet compleet. Laad de pagina opnieuw; er is niets opgeslagen."
+            )
         cleaned, field_errors = form.validate(raw, submit)
         errors.update(field_errors)
         values = {**raw}
         if not errors:
             try:
-                lock = int(request.POST.get("lock", "0"))
-                service.save(response, form, cleaned, user=request.user, lock=lock, submit=submit)
+                service.save(
+                    response, form, cleaned, user=request.user, lock=int(lock), submit=submit
+                )
             except service.Conflict:
                 conflict = True
             except service.RoundClosed:
@@ -137,6 +148,8 @@ def comparison(request, slug, q_slug, fmt="html"):
     start, end = _rounds_for_comparison(request, programme, questionnaire)
     result = compare(questionnaire, start, end)
     if fmt in ("csv", "xlsx"):
+        log_event("export", request, programme=programme, what="questionnaire-comparison",
+                  format=fmt, start=start.slug, end=end.slug)  # fmt: skip
         return _export(questionnaire, result, fmt)
     rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
     return render(request, "questionnaires/compare.html", {
@@ -153,7 +166,7 @@ def _export(questionnaire, result, fmt):
     name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = spreadsheets.csv_writer(buf)
         w.writerow(header)
         w.writerows(rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -161,7 +174,7 @@ def _export(questionnaire, result, fmt):
         wb = openpyxl.Workbook()
         wb.active.append(header)
         for r in rows:
-            wb.active.append(r)
+            spreadsheets.xlsx_append(wb.active, r)
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

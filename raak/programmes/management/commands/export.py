@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from raak.accounts.security import log_cli_event
 from raak.exchange import KINDS
 from raak.programmes import flat
 from raak.programmes.exporting import export_programme
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             else:
                 data = spec.tables(found)
             paths = flat.write(data, *spec.spec, found.slug, output, f"{kind}-{found.slug}", format)
+        log_cli_event("export", found, what=kind, format=format,
+                      personal_data=bool(include_personal_data))  # fmt: skip
         for path in paths:
             self.stdout.write(str(path))
 
@@ -79,6 +82,8 @@ class Command(BaseCommand):
             rnd = programme.rounds.filter(slug=round_slug or "").first()
             if rnd is None or format != "csv":
                 raise CommandError("Geef --round met een bestaande ronde en --format csv.")
+            log_cli_event("export", programme, what="responses", round=rnd.slug,
+                          questionnaire=questionnaire.slug)  # fmt: skip
             responses.write_csv(questionnaire, rnd, self.stdout)
             return
         version = questionnaire.versions.order_by("-number").first()

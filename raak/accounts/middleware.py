@@ -1,0 +1,99 @@
+"""Session and response rules that hold for every page, so no view can forget them."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from raak.accounts.security import log_event
+from raak.accounts.twofactor import is_verified, needs_second_factor, second_step_url
+from raak.accounts.twofactor import user_has_device as _has_device
+
+LAST_SEEN = "raak_last_seen"
+# Writing the session on every request would cost a database write per page; a
+# minute's precision is plenty for a time-out of many minutes.
+TOUCH_EVERY = 60
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
+    unpublished exports, documents), and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if getattr(request, "raak_private", False) or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
+                log_event("session-expired", request, idle_seconds=now - last)
+                logout(request)
+                messages.info(request, _("U was te lang niet actief en bent uitgelogd."))
+                if request.method == "GET":
+                    return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+                return redirect("login")
+            if last is None or now - last >= min(TOUCH_EVERY, settings.SESSION_IDLE_SECONDS):
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Pages a password-only session may open: the steps themselves, leaving, language.
+OPEN_TO_PASSWORD_ONLY = {"otp-verify", "otp-setup", "logout", "set_language", "health"}
+
+
+class SecondFactorMiddleware:
+    """A session that gave only the password, of a user who has or needs a second
+    factor, reaches nothing but the code step (or enrolment) and logging out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not is_verified(user):
+            match = getattr(request, "resolver_match", None)
+            name = match.url_name if match else self._name(request)
+            if name not in OPEN_TO_PASSWORD_ONLY and (
+                _has_device(user) or needs_second_factor(user)
+            ):
+                return redirect(second_step_url(self._with_next(request)))
+        return self.get_response(request)
+
+    @staticmethod
+    def _name(request):
+        from django.urls import Resolver404, resolve
+
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None
+
+    @staticmethod
+    def _with_next(request):
+        # second_step_url reads `next` from GET; carry the page asked for.
+        if request.method == "GET" and "next" not in request.GET:
+            request.GET = request.GET.copy()
+            request.GET["next"] = request.get_full_path()
+        return request

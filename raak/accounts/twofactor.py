@@ -1,0 +1,250 @@
+"""Two-factor login: TOTP (authenticator app) with static recovery codes, on django-otp.
+
+A login is two steps: the password (`login`), then a code (`otp-verify`). Until the
+code is given the session is "password only": SecondFactorMiddleware sends such a
+session of anyone who has or needs a device to `otp-verify` or `otp-setup`, and
+`Access.is_national` ignores the national role for it, so no national-office page is
+reached with a password alone.
+
+Who needs a device: staff, the national office of any programme, and every member of
+a programme whose national office switched `require_2fa` on. Others may enrol.
+"""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from raak.accounts.models import Role
+from raak.accounts.security import log_event
+
+RECOVERY_CODES = 10
+
+
+def needs_second_factor(user):
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return Role.objects.filter(
+        Q(kind=Role.NATIONAL) | Q(programme__require_2fa=True), user=user
+    ).exists()
+
+
+def is_verified(user):
+    """True when the session passed the code step (django-otp's OTPMiddleware)."""
+    check = getattr(user, "is_verified", None)
+    # A user object that did not come through OTPMiddleware (e.g. an API token's
+    # user, authenticated by its own secret) is not a password-only session.
+    return True if check is None else bool(check())
+
+
+def safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def _with_next(name, request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    url = reverse(name)
+    if target:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode({"next": target})
+    return url
+
+
+def second_step_url(request):
+    """Where a password-only session goes next: the code page, or enrolment."""
+    if user_has_device(request.user):
+        return _with_next("otp-verify", request)
+    return _with_next("otp-setup", request)
+
+
+def _finish(request, device):
+    otp_login(request, device)
+    # A new session key once the second factor is given: a key seen before the code
+    # step (e.g. on a shared computer) is worth nothing afterwards.
+    request.session.cycle_key()
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        help_text=gettext_lazy(
+            "De zes cijfers uit uw authenticator-app, of een van uw herstelcodes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def verify(request):
+    if is_verified(request.user) and user_has_device(request.user):
+        return redirect(safe_next(request))
+    if not user_has_device(request.user):
+        return redirect(_with_next("otp-setup", request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, refusal = _match(request.user, form.cleaned_data["code"])
+        if device is not None:
+            _finish(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                log_event("recovery-code-used", request, codes_left=left)
+                messages.warning(
+                    request,
+                    _("U bent ingelogd met een herstelcode; er zijn er nog %(n)d over.")
+                    % {"n": left},
+                )
+            log_event("otp-verified", request, device=device.__class__.__name__)
+            return redirect(safe_next(request))
+        log_event("otp-failed", request)
+        form.add_error("code", refusal)
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next(request)})
+
+
+def _next(request):
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
+def _match(user, code):
+    """The device that accepts `code`, or (None, the reason in words). django-otp
+    throttles each device after failures (its ThrottlingMixin), so guessing six digits
+    gets slower with every miss."""
+    throttled = False
+    with transaction.atomic():
+        for device in devices_for_user(user, for_verify=True):
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if device.verify_token(code):
+                return device, None
+    if throttled:
+        return None, _(
+            "Te veel onjuiste codes achter elkaar. Wacht even en probeer het dan opnieuw."
+        )
+    return None, _("Deze code klopt niet of is verlopen. Probeer de nieuwste code.")
+
+
+def qr_svg(url):
+    """The otpauth:// URL as an inline SVG (paths only, no style attribute, so the
+    Content-Security-Policy needs no 'unsafe-inline')."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    out = BytesIO()
+    image.save(out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+def pretty_secret(device):
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with one
+    code. Then the recovery codes are shown once."""
+    if user_has_device(request.user):
+        if is_verified(request.user):
+            messages.info(request, _("Tweestapsverificatie staat al aan."))
+            return redirect("account")
+        return redirect(_with_next("otp-verify", request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = _("De zes cijfers die de app nu toont.")
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                make_recovery_codes(request.user)
+            _finish(request, device)
+            log_event("otp-enrolled", request)
+            request.session["raak_show_recovery"] = True
+            return redirect(_with_next("otp-recovery", request))
+        log_event("otp-failed", request, step="enrolment")
+        form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
+    context = {
+        "form": form,
+        "qr": qr_svg(device.config_url),
+        "secret": pretty_secret(device),
+        "required": needs_second_factor(request.user),
+        "next": _next(request),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def make_recovery_codes(user):
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="herstelcodes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    for _i in range(RECOVERY_CODES):
+        device.token_set.create(token=StaticToken.random_token())
+    return device
+
+
+@never_cache
+@login_required
+def recovery(request):
+    """The recovery codes: each works once instead of the app. Shown after enrolment
+    and on request; new ones replace all old ones."""
+    if not user_has_device(request.user):
+        return redirect("otp-setup")
+    if request.method == "POST":
+        make_recovery_codes(request.user)
+        log_event("recovery-codes-renewed", request)
+        messages.success(request, _("Nieuwe herstelcodes gemaakt; de oude werken niet meer."))
+        return redirect("otp-recovery")
+    device = StaticDevice.objects.filter(user=request.user).first()
+    codes = [t.token for t in device.token_set.order_by("id")] if device else []
+    fresh = request.session.pop("raak_show_recovery", False)
+    return render(
+        request,
+        "accounts/otp_recovery.html",
+        {"codes": codes, "fresh": fresh, "next": safe_next(request, "account")},
+    )
+
+
+def reset_devices(user):
+    """Remove every second-factor device of `user` (a lost phone); they enrol anew at
+    their next login. Sessions verified with the old device lose that at once, since
+    the device id in the session no longer resolves."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).delete()

@@ -1,0 +1,105 @@
+"""Public pages served from a cache, invalidated exactly when the programme's data changes.
+
+Every change to a programme goes through `history.Recorder`, which writes a ChangeRecord
+(publishing, withdrawing and correcting a round included). The id of the programme's
+newest ChangeRecord is therefore a version of everything its public pages show: one
+indexed query tells whether a stored page is still true. A page is stored under
+(code version, programme, data version, language, day, full path), so a new record makes
+every older entry unreachable at once, on every app server that shares the cache.
+
+Only anonymous GETs are stored or served: a member sees unpublished data, and their
+pages never touch the cache. Requests that carry a session or messages cookie pass by
+too, so a one-off message or a CSRF token is never stored for the next visitor.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from raak.programmes.models import ChangeRecord, Programme
+
+# Bump when a template or view changes what a stored page looks like (deploys that
+# change markup would otherwise serve old HTML until the data changes).
+CODE_VERSION = "1"
+TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
+
+
+def data_version(programme_id):
+    """The newest ChangeRecord of the programme: 0 when it has none."""
+    newest = (
+        ChangeRecord.objects.filter(programme_id=programme_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return newest or 0
+
+
+def _cacheable_request(request):
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def public_page(view):
+    """For views whose first argument after the request is the programme slug."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, slug, *args, **kwargs)
+        programme_id = Programme.objects.filter(slug=slug).values_list("id", flat=True).first()
+        if programme_id is None:
+            return view(request, slug, *args, **kwargs)
+        key = ":".join(
+            [
+                "page",
+                CODE_VERSION,
+                str(programme_id),
+                str(data_version(programme_id)),
+                getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                timezone.localdate().isoformat(),
+                hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+            ]
+        )
+        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+            _mark_public(response, etag)
+            return response
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, slug, *args, **kwargs)
+            if not _storable(request, response):
+                return response
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        _mark_public(response, etag)
+        return response
+
+    return wrapper
+
+
+def _storable(request, response):
+    # A page that asked for a CSRF token or set a cookie belongs to one visitor.
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _mark_public(response, etag):
+    response["ETag"] = etag
+    # Browsers and proxies keep it but ask again each time; the answer is then a 304.
+    patch_cache_control(response, public=True, no_cache=True)
+    response.headers.setdefault("Vary", "Cookie")

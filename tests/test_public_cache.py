@@ -1,0 +1,102 @@
+"""Published pages are served from a cache for anonymous visitors (issue #12), and the
+cache follows every change at once: publishing, a correction, and never a member's view."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from raak.programmes.models import MilestoneStatus
+from raak.programmes.status import change_round_state, save_milestone_status
+from tests.conftest import sign_in
+
+P = "/raak-2008-2010"
+R1 = "eindrapportage-2011"
+SECRET = "GEHEIM-open-ronde"
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(demo):
+    c = Client()
+    first = c.get(f"{P}/ronde/{R1}/")
+    assert first.status_code == 200 and "no-cache" in first["Cache-Control"]
+    with CaptureQueriesContext(connection) as ctx:
+        again = c.get(f"{P}/ronde/{R1}/")
+    assert again.content == first.content
+    assert len(ctx.captured_queries) <= 2  # the programme and its data version
+    assert c.get(f"{P}/ronde/{R1}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("url", [f"/ronde/{R1}/", "/regio/gouda/", "/verwacht/", "/activiteiten/"])
+def test_every_public_page_is_cached_with_an_etag(knowledge, url):
+    first = Client().get(P + url)
+    assert first.status_code == 200 and first["ETag"]
+    assert Client().get(P + url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_publishing_shows_at_once(demo, people, open_round):
+    anonymous = Client()
+    assert open_round.name not in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
+    change_round_state(open_round, "closed", user=people["national"])
+    change_round_state(open_round, "published", user=people["national"], confirmed=True)
+    assert open_round.name in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
+    assert anonymous.get(f"{P}/ronde/{open_round.slug}/").status_code == 200
+
+
+def test_a_correction_shows_at_once(demo, people, open_round):
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="werkplan"
+    )
+    change_round_state(open_round, "closed", user=people["national"])
+    change_round_state(open_round, "published", user=people["national"], confirmed=True)
+    url = f"{P}/regio/gouda/"
+    before = Client().get(url).content.decode()
+    assert "Gecorrigeerd door het landelijk bureau" not in before
+    # The status service refuses a published round; a correction is a recorded change
+    # all the same (here: reopening, changing, publishing again).
+    for state in ("open",):
+        open_round.state = state
+        open_round.save()
+    save_milestone_status(
+        open_round, status.region, status.milestone, user=people["national"],
+        expected_version=status.version, status=status.status, period="",
+        note="Gecorrigeerd door het landelijk bureau",
+    )  # fmt: skip
+    open_round.state = "published"
+    open_round.save()
+    assert "Gecorrigeerd door het landelijk bureau" in Client().get(url).content.decode()
+
+
+def test_a_members_view_never_enters_or_leaves_the_cache(demo, people, open_round):
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="werkplan"
+    )
+    save_milestone_status(
+        open_round, status.region, status.milestone, user=people["coord_a"],
+        expected_version=status.version, status=status.status, period="", note=SECRET,
+    )  # fmt: skip
+    url = f"{P}/regio/gouda/"
+    member = sign_in(Client(), people["coord_a"])
+    assert SECRET in member.get(url).content.decode()  # the member's page first…
+    public = Client().get(url)
+    assert SECRET not in public.content.decode()  # …never served to the public
+    assert SECRET in member.get(url).content.decode()  # and the public one not to them
+    assert "no-cache" not in member.get(url).get("Cache-Control", "")
+
+
+def test_languages_are_cached_apart(demo):
+    dutch = Client().get(f"{P}/ronde/{R1}/")
+    english = Client()
+    english.cookies["django_language"] = "en"
+    page = english.get(f"{P}/ronde/{R1}/")
+    assert '<html lang="en">' in page.content.decode()
+    assert '<html lang="nl">' in dutch.content.decode()
+    assert dutch["ETag"] != page["ETag"]
+
+
+def test_language_switch_is_a_link_that_stays_on_the_site(demo):
+    c = Client()
+    r = c.get("/taal/en/", {"next": f"{P}/ronde/{R1}/"})
+    assert r.status_code == 302 and r["Location"] == f"{P}/ronde/{R1}/"
+    assert c.cookies["django_language"].value == "en"
+    assert c.get("/taal/en/", {"next": "https://evil.example.org/"})["Location"] == "/"
+    assert c.get("/taal/xx/").status_code == 404
