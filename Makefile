@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/search.py
 	$(VENV)/bin/python bench/cycle.py
 	$(VENV)/bin/python bench/load.py
+	$(VENV)/bin/python bench/api.py
 
 # Production server (gunicorn, gthread); needs SECRET_KEY etc., see docs/deployment.md.
 serve: $(VENV)/.installed

@@ -7,6 +7,7 @@ from django.forms import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Router
 from ninja.security import HttpBearer
 
@@ -47,6 +48,9 @@ router = Router(tags=["changes"])
 WRITE = {"auth": TokenRequired()}
 STATUS_PATH = "/programmes/{programme}/rounds/{round}/regions/{region}/statuses/{milestone}"
 VALUE_PATH = "/programmes/{programme}/rounds/{round}/regions/{region}/indicator-values/{indicator}"
+
+
+_frozen = _lazy("De gegevens van deze regio zijn ingediend of geaccepteerd en liggen vast.")
 
 
 def etag(obj):
@@ -157,6 +161,8 @@ def _change_status(request, response, programme, round, region, milestone, chang
         )  # fmt: skip
     except status_service.Conflict as e:
         raise _stale(e.current, represent) from None
+    except status_service.RegionFrozen:
+        raise PermissionDenied(_frozen) from None
     except status_service.RoundClosed:
         raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
     return with_etag(response, represent(saved))
@@ -228,6 +234,8 @@ def _change_value(request, response, programme, round, region, indicator, change
         )  # fmt: skip
     except status_service.Conflict as e:
         raise _stale(e.current, represent) from None
+    except status_service.RegionFrozen:
+        raise PermissionDenied(_frozen) from None
     except status_service.RoundClosed:
         raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
     return with_etag(response, represent(saved))
