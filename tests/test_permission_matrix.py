@@ -239,7 +239,7 @@ API = [
     ApiRow("patch_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, API]
+
 def _route(world):
     """Route map steps, a draft contact and a draft protocol document of Gouda, made
     the first time a row needs them."""
@@ -379,7 +379,18 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS, ROUTES]
+AREAS = [
+    ACCOUNTS,
+    PICTURE,
+    PRACTICE,
+    KNOWLEDGE,
+    QUESTIONNAIRES,
+    CYCLE,
+    PEOPLE,
+    REPORTS,
+    ROUTES,
+    API,
+]
 ROWS = [row for area in AREAS for row in area]
 
 
