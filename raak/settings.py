@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.api",
     "raak.routes",
     "raak.cycle",
     "raak.reports",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "raak.picture.middleware.BusyDatabaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -73,9 +75,18 @@ MIDDLEWARE = [
     "raak.accounts.middleware.IdleTimeoutMiddleware",
     "raak.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The API's own rules (raak/api/http.py): token user, problem+json, API-Version.
+    "raak.api.http.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "raak.urls"
+
+# Who answers questions about the API (its OpenAPI document's info.contact).
+API_CONTACT = {
+    "name": os.environ.get("API_CONTACT_NAME", SITE_NAME),
+    "email": os.environ.get("API_CONTACT_EMAIL", "api@example.org"),
+    "url": os.environ.get("API_CONTACT_URL", "https://example.org/raak"),
+}
 WSGI_APPLICATION = "raak.wsgi.application"
 
 TEMPLATES = [

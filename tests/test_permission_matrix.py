@@ -197,6 +197,49 @@ QUESTIONNAIRES = [
 ]  # fmt: skip
 
 
+class ApiRow(Row):
+    """A URL of the JSON API (namespace `api`). The API ignores the session, so every
+    signed-in person here is anonymous to it; the token matrix is tests/test_api.py."""
+
+    def url(self, world):
+        return reverse(f"api:{self.name}", kwargs=self.kwargs) + self.query
+
+
+PR = {"programme": P}
+GOUDA_R2 = {"programme": P, "round": R2, "region": "gouda"}
+API = [
+    Row("api-docs", get=200, post=405),
+    Row("api-tokens", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    Row("api-token-revoke", {"token_id": 999999}, get=who(302, 405, 405, 405, 405),
+        post=who(302, 404, 404, 404, 404)),
+    ApiRow("api-root", get=404, post=404),
+    ApiRow("openapi-json", get=200, post=405),
+    ApiRow("list_programmes", get=200, post=405),
+    ApiRow("get_programme", PR, get=200, post=405),
+    ApiRow("list_regions", PR, get=200, post=405),
+    ApiRow("get_region", {**PR, "region": "gouda"}, get=200, post=405),
+    ApiRow("list_milestones", PR, get=200, post=405),
+    ApiRow("list_indicators", PR, get=200, post=405),
+    ApiRow("list_rounds", PR, get=200, post=405),
+    ApiRow("get_round", {**PR, "round": R2}, get=404, post=405),
+    ApiRow("round_summary", {**PR, "round": R1}, get=200, post=405),
+    ApiRow("list_round_statuses", {**PR, "round": R2}, get=404, post=405),
+    ApiRow("list_round_values", {**PR, "round": R1}, get=200, post=405),
+    ApiRow("list_region_statuses", GOUDA_R2, get=404, post=405),
+    ApiRow("list_region_values", GOUDA_R2, get=404, post=405),
+    ApiRow("forecast", PR, get=200, post=405),
+    ApiRow("list_activities", PR, get=200, post=405),
+    ApiRow("get_activity", {**PR, "activity": "b3-001"}, get=200, post=405),
+    ApiRow("list_action_points", PR, get=200, post=405),
+    ApiRow("get_status", {**GOUDA_R2, "milestone": "handelingsprotocol"}, get=404, post=405),
+    ApiRow("put_status", {**GOUDA_R2, "milestone": "werkplan"}, get=404, post=405),
+    ApiRow("patch_status", {**GOUDA_R2, "milestone": "startfoto"}, get=404, post=405),
+    ApiRow("get_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+    ApiRow("put_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+    ApiRow("patch_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+]  # fmt: skip
+
+
 def _route(world):
     """Route map steps, a draft contact and a draft protocol document of Gouda, made
     the first time a row needs them."""
@@ -336,7 +379,18 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS, ROUTES]
+AREAS = [
+    ACCOUNTS,
+    PICTURE,
+    PRACTICE,
+    KNOWLEDGE,
+    QUESTIONNAIRES,
+    CYCLE,
+    PEOPLE,
+    REPORTS,
+    ROUTES,
+    API,
+]
 ROWS = [row for area in AREAS for row in area]
 
 

@@ -37,6 +37,9 @@ class RegionQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
+    def for_api_regions(self):
+        return self.prefetch_related("municipalities", "notes", "predecessors", "successors")
+
 
 class Region(models.Model):
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="regions")
@@ -109,6 +112,11 @@ class Milestone(models.Model):
         return self.name
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def for_api_indicators(self):
+        return self.prefetch_related("categories")
+
+
 class Indicator(models.Model):
     """A question every region answers per round from a programme-defined list."""
 
@@ -117,6 +125,8 @@ class Indicator(models.Model):
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "key"]
@@ -210,6 +220,13 @@ class MilestoneStatusQuerySet(models.QuerySet):
     def for_region_page(self, region, rounds):
         return self.filter(region=region, round__in=rounds).prefetch_related("documents")
 
+    def for_api_statuses(self, rnd):
+        return (
+            self.filter(round=rnd)
+            .select_related("region", "milestone")
+            .order_by("region__position", "region__name", "milestone__position", "milestone__key")
+        )
+
     def for_forecast(self, rnd):
         return self.filter(round=rnd, status__in=self.model.WITH_PERIOD).select_related(
             "region", "milestone"
@@ -268,6 +285,15 @@ class MilestoneStatus(models.Model):
         )
 
 
+class IndicatorValueQuerySet(models.QuerySet):
+    def for_api_values(self, rnd):
+        return (
+            self.filter(round=rnd)
+            .select_related("region", "indicator", "category")
+            .order_by("region__position", "region__name", "indicator__position", "indicator__key")
+        )
+
+
 class IndicatorValue(models.Model):
     round = models.ForeignKey(Round, models.CASCADE, related_name="indicator_values")
     region = models.ForeignKey(Region, models.CASCADE, related_name="indicator_values")
@@ -280,6 +306,8 @@ class IndicatorValue(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         constraints = [
