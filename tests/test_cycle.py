@@ -320,3 +320,24 @@ def test_a_withdrawn_round_survives_export_and_import(people, demo, tmp_path):
     with pytest.raises(tables.FormatError, match="terugzetten kan niet"):
         import_programme(tables.read(path), actor="test")
     assert demo.rounds.get().state == Round.WITHDRAWN
+
+
+def test_a_submitted_region_cannot_change_its_questionnaire(cycle):
+    from pathlib import Path
+
+    from raak.questionnaires import exchange
+
+    rnd, users, clients = cycle
+    version = exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
+    url = f"{P}/vragenlijsten/test-vragenlijst/ronde/{R2}/regio/gouda/"
+    c = clients["coord_a"]
+    data = {"version_id": version.id, "lock": 0, "action": "save", "voorlichting": "all"}
+    assert c.post(url, data).status_code == 302
+    c.post(report_url(), {"action": "submit"})
+    page = c.get(url)
+    assert page.status_code == 200 and not page.context["can_write"]
+    assert c.post(url, {**data, "lock": 1, "voorlichting": "none"}).status_code == 403
+    answers = {
+        a.question.key: a.value for a in version.responses.get().answers.select_related("question")
+    }
+    assert answers["voorlichting"] == "all"
