@@ -73,6 +73,9 @@ def test_submit_freezes_the_region_everywhere_until_returned(cycle):
     assert c.get(edit).status_code == 403
     assert c.post(edit, {"status": "done", "version": 2}).status_code == 403
     assert clients["national"].get(edit).status_code == 403
+    region_page = c.get(f"{P}/regio/gouda/").content.decode()
+    assert f"/ronde/{R2}/regio/gouda/mijlpaal/" not in region_page
+    assert "ingediend; de gegevens liggen vast" in region_page
     with pytest.raises(status_service.RegionFrozen):
         save_status(rnd, gouda, users["national"], "toch wijzigen")
     # Submitting twice, or a coordinator accepting, is refused.
