@@ -344,3 +344,16 @@ def test_a_submitted_region_cannot_change_its_questionnaire(cycle):
         a.question.key: a.value for a in version.responses.get().answers.select_related("question")
     }
     assert answers["voorlichting"] == "all"
+
+
+def test_an_import_does_not_publish_an_existing_round(people, open_round, tmp_path):
+    from raak.programmes import tables
+    from raak.programmes.importing import import_programme
+
+    status_service.change_round_state(open_round, Round.CLOSED, user=people["national"])
+    path = tmp_path / "rounds.csv"
+    path.write_text("slug,name,peildatum,state\nvoorjaar-2011,X,2011-06-01,published\n")
+    with pytest.raises(tables.FormatError, match="rondepagina"):
+        import_programme(tables.read(path), programme_slug="raak-2008-2010")
+    open_round.refresh_from_db()
+    assert open_round.state == Round.CLOSED
