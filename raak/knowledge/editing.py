@@ -14,6 +14,7 @@ from raak.accounts.access import get_access, programme_for, region_for_writing
 from raak.knowledge.forms import ActionPointForm, ActivityForm
 from raak.knowledge.models import ActionPoint, Activity
 from raak.programmes.history import Recorder
+from raak.programmes.models import Programme, Region
 
 
 class Conflict(Exception):
@@ -45,6 +46,20 @@ def _writable_regions(request, programme):
             raise PermissionDenied
         raise Http404
     return regions
+
+
+def _lock(model, pk):
+    """Lock a parent row for the rest of the transaction, so that simultaneous creates
+    under it take their numbers one after another (PostgreSQL). On SQLite the
+    transaction itself starts with the write lock (transaction_mode IMMEDIATE)."""
+    model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
+
+
+def _next_activity_key(programme):
+    number = Activity.objects.filter(programme=programme).count() + 1
+    while Activity.objects.filter(programme=programme, key=f"a-{number:04d}").exists():
+        number += 1
+    return f"a-{number:04d}"
 
 
 def _save(obj, values, expected_version, *, user, programme, subject, region=None, m2m=None):
@@ -96,11 +111,6 @@ def edit_activity(request, slug, key=None):
         form = ActivityForm(request.POST, themes=themes, regions=regions)
         if form.is_valid():
             d = form.cleaned_data
-            if not activity.pk:
-                number = Activity.objects.filter(programme=programme).count() + 1
-                while Activity.objects.filter(programme=programme, key=f"a-{number:04d}").exists():
-                    number += 1
-                activity.key = f"a-{number:04d}"
             # Regions the editor may not assign stay as they were.
             kept = [r for r in activity.regions.all() if r not in regions] if activity.pk else []
             values = {
@@ -116,8 +126,12 @@ def edit_activity(request, slug, key=None):
                 )
             }
             try:
-                _save(activity, values, d["version"], user=request.user, programme=programme,
-                      subject=f"activiteit {activity.key}", m2m=kept + d["regions"])  # fmt: skip
+                with transaction.atomic():
+                    if not activity.pk:
+                        _lock(Programme, programme.pk)
+                        activity.key = _next_activity_key(programme)
+                    _save(activity, values, d["version"], user=request.user, programme=programme,
+                          subject=f"activiteit {activity.key}", m2m=kept + d["regions"])  # fmt: skip
             except Conflict:
                 conflict = True
                 data = form.data.copy()
@@ -157,12 +171,6 @@ def edit_action_point(request, slug, region_slug, point_id=None):
         if form.is_valid():
             d = form.cleaned_data
             period = d["planned_start"]
-            if not point.pk:
-                point.year = d["year"]
-                last = ActionPoint.objects.filter(region=region, year=d["year"]).aggregate(
-                    n=Max("number")
-                )["n"]
-                point.number = (last or 0) + 1
             values = {
                 "text": d["text"], "status": d["status"], "obstacles": d["obstacles"], "tags": d["tags"],
                 "planned_text": period.text if period else "",
@@ -170,8 +178,16 @@ def edit_action_point(request, slug, region_slug, point_id=None):
                 "planned_latest": period.latest if period else None,
             }  # fmt: skip
             try:
-                _save(point, values, d["version"], user=request.user, programme=programme,
-                      subject=f"actiepunt {point.year}-{point.number}", region=region)  # fmt: skip
+                with transaction.atomic():
+                    if not point.pk:
+                        _lock(Region, region.pk)
+                        point.year = d["year"]
+                        last = ActionPoint.objects.filter(region=region, year=d["year"]).aggregate(
+                            n=Max("number")
+                        )["n"]
+                        point.number = (last or 0) + 1
+                    _save(point, values, d["version"], user=request.user, programme=programme,
+                          subject=f"actiepunt {point.year}-{point.number}", region=region)  # fmt: skip
             except Conflict:
                 conflict = True
                 data = form.data.copy()

@@ -12,19 +12,19 @@ from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 
 ACTIVITIES = ("raak-activities/1", {
-    "themes": [("key", "str"), ("name", "str"), ("parent", "str")],
+    "themes": [("key", "str:50"), ("name", "str:200"), ("parent", "str:50")],
     "activities": [
-        ("key", "str"), ("title", "str"), ("description", "str"), ("theme", "str"),
-        ("regions", "list"), ("province_codes", "list"), ("region_label", "str"),
+        ("key", "str:50"), ("title", "str:200"), ("description", "str"), ("theme", "str:50"),
+        ("regions", "list"), ("province_codes", "list"), ("region_label", "str:200"),
         ("target_sectors", "labels"), ("partners", "labels"), ("links", "list"),
-        ("status", "str"), ("note", "str"), ("source", "str"),
+        ("status", "str:10"), ("note", "str"), ("source", "str:300"),
     ],
 })  # fmt: skip
 ACTION_POINTS = ("raak-action-points/1", {
     "action_points": [
-        ("region", "str"), ("year", "int"), ("number", "int"), ("text", "str"), ("context", "str"),
-        ("planned_start", "str"), ("status", "str"), ("obstacles", "str"), ("tags", "labels"),
-        ("note", "str"), ("source", "str"),
+        ("region", "str:50"), ("year", "int"), ("number", "int"), ("text", "str"), ("context", "str"),
+        ("planned_start", "str:100"), ("status", "str:10"), ("obstacles", "str"), ("tags", "labels"),
+        ("note", "str"), ("source", "str:300"),
     ],
 })  # fmt: skip
 

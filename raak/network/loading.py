@@ -12,10 +12,10 @@ from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
 
 SPEC = ("raak-network/1", {
-    "institutions": [("region", "str"), ("name", "str"), ("sector", "str"), ("officer_appointed", "bool")],
-    "officers": [("region", "str"), ("institution", "str"), ("name", "str"), ("email", "str"),
-                 ("phone", "str"), ("consent_on", "date")],
-    "meetings": [("region", "str"), ("date", "date"), ("attendance", "int"), ("note", "str")],
+    "institutions": [("region", "str:50"), ("name", "str:200"), ("sector", "str:100"), ("officer_appointed", "bool")],
+    "officers": [("region", "str:50"), ("institution", "str:200"), ("name", "str:200"), ("email", "str:254"),
+                 ("phone", "str:30"), ("consent_on", "date")],
+    "meetings": [("region", "str:50"), ("date", "date"), ("attendance", "int"), ("note", "str")],
 })  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -133,10 +134,19 @@ def add(request, slug, region_slug, what):
         d = form.cleaned_data
         recorder = Recorder(request.user, programme=programme)
         if what == "instelling":
-            Institution.objects.create(region=region, **d)
-            recorder.record(
-                subject="netwerk: instelling", field="toegevoegd", new=d["name"], region=region
-            )
+            with transaction.atomic():
+                # Lock the region so two people adding the same institution at once
+                # get one row and a message, not an IntegrityError.
+                Region.objects.select_for_update().filter(pk=region.pk).values_list(
+                    "pk", flat=True
+                ).first()
+                if region.institutions.filter(name=d["name"]).exists():
+                    form.add_error("name", _("Deze instelling staat er al."))
+                else:
+                    Institution.objects.create(region=region, **d)
+                    recorder.record(subject="netwerk: instelling", field="toegevoegd",
+                                    new=d["name"], region=region)  # fmt: skip
+
         elif what == "functionaris":
             Officer.objects.create(**d)
             # The record names the institution, not the person: the log is shown more widely.
@@ -157,8 +167,9 @@ def add(request, slug, region_slug, what):
                 new=f"{d['date']:%d-%m-%Y}",
                 region=region,
             )
-        recorder.flush()
-        messages.success(request, _("Opgeslagen."))
-        return redirect("network-region", programme.slug, region.slug)
+        if not form.errors:  # a duplicate found under the lock is shown on the form
+            recorder.flush()
+            messages.success(request, _("Opgeslagen."))
+            return redirect("network-region", programme.slug, region.slug)
     return render(request, "network/add.html",
                   {"programme": programme, "access": access, "region": region, "form": form, "what": what})  # fmt: skip

@@ -1,12 +1,13 @@
 """The forecast as CSV/XLSX, and as a timeline chart (server-rendered SVG)."""
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
 
 import openpyxl
 from django.http import HttpResponse
+
+from raak.programmes import spreadsheets
 
 COLUMNS = [
     "regio", "mijlpaal", "status", "verwachte periode", "vroegste datum", "laatste datum",
@@ -29,7 +30,7 @@ def forecast(programme, rnd, items, fmt):
     name = f"verwacht-{programme.slug}-{rnd.slug}"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = spreadsheets.csv_writer(buf)
         w.writerow(COLUMNS)
         w.writerows(_rows(items))
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -40,7 +41,7 @@ def forecast(programme, rnd, items, fmt):
         ws.title = "verwacht"
         ws.append(COLUMNS)
         for row in _rows(items):
-            ws.append(row)
+            spreadsheets.xlsx_append(ws, row)
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

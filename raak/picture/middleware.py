@@ -20,3 +20,26 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class BusyDatabaseMiddleware:
+    """SQLite has one writer at a time. When a long `raak import` holds the write lock
+    longer than the busy timeout, a web save fails with "database is locked"; the
+    visitor then gets a page saying nothing was saved and to try again (503 with
+    Retry-After), not a server error. The save's transaction was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        if isinstance(exception, OperationalError) and "is locked" in str(exception):
+            response = render(request, "busy.html", status=503)
+            response["Retry-After"] = "30"
+            return response
+        return None

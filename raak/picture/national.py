@@ -64,7 +64,10 @@ def reference_day(rnd):
 
 
 class NationalPicture:
-    def __init__(self, rnd: Round):
+    def __init__(self, rnd: Round, visible_rounds=None):
+        """`visible_rounds`: the rounds the viewer may see (Access.visible_rounds());
+        the change since the previous round compares only with one of those, so a
+        round that was never published cannot leak through it. Default: public ones."""
         self.round = rnd
         self.programme = rnd.programme
         self.today = reference_day(rnd)
@@ -95,8 +98,10 @@ class NationalPicture:
             v.category = by_id[v.category_id]
             self.values[v.region_id, v.indicator_id] = v
         self.summary = summarise(rnd)
+        if visible_rounds is None:
+            visible_rounds = Round.objects.filter(programme=self.programme).visible_to_public()
         self.previous = (
-            Round.objects.filter(programme=self.programme, peildatum__lt=rnd.peildatum)
+            visible_rounds.filter(programme=self.programme, peildatum__lt=rnd.peildatum)
             .order_by("-peildatum")
             .first()
         )

@@ -66,7 +66,7 @@ def programme(request, slug):
 def national(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd = round_for_reading(request, programme, round_slug)
-    picture = NationalPicture(rnd)
+    picture = NationalPicture(rnd, access.visible_rounds())
     keys = [i.item.key for i in picture.items]
     selected = request.GET.get("kaart") or next(
         (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),

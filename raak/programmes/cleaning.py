@@ -64,6 +64,45 @@ def clean_list(value):
 
 CLEANERS = {"str": clean_str, "date": clean_date, "bool": clean_bool, "list": clean_list}
 
+# Text without a column maximum of its own (notes, descriptions) is still capped, so a
+# file cannot fill the database; docs/import-format.md lists every maximum.
+TEXT_MAX = 10_000
+
+
+def limited(text, limit):
+    if len(text) > limit:
+        raise ValueError(
+            f"te lang: {len(text):,} tekens; het maximum is {limit:,}".replace(",", ".")
+        )
+    return text
+
+
+def column_limit(kind):
+    """The maximum length of a text column: `str:200` → 200, any other text → TEXT_MAX."""
+    base, _sep, n = kind.partition(":")
+    return int(n) if n else TEXT_MAX
+
+
+def cleaner(kind, cleaners=CLEANERS):
+    """The cleaner for a column type such as "str", "str:200", "date", "list"; text
+    (and the items of a list together) is checked against its maximum, the same on
+    SQLite (which would store anything) and PostgreSQL (which would fail unnamed)."""
+    base = kind.partition(":")[0]
+    clean, limit = cleaners[base], column_limit(kind)
+    if base == "str":
+        return lambda value: limited(clean(value), limit)
+    if base in ("list", "labels"):
+
+        def clean_items(value):
+            if value not in (None, "") and not isinstance(value, (str, list, int, float)):
+                raise ValueError("verwacht een lijst")
+            items = clean(value)
+            limited(" ".join(items), limit)
+            return items
+
+        return clean_items
+    return clean
+
 
 def check_slug(value):
     if not SLUG.match(value):

@@ -5,10 +5,10 @@ many systems, and the three formats are easy to recognise exactly.
 """
 
 import hashlib
-import io
-import zipfile
 
 from django.conf import settings
+
+from raak.programmes import safezip
 
 TYPES = {
     "pdf": "application/pdf",
@@ -22,18 +22,21 @@ class EvidenceError(ValueError):
 
 
 def sniff(head, data):
+    """The kind of document, None when it is none of the three; raises
+    safezip.UnsafeZip for a ZIP that is damaged or unsafe to read (a zip bomb, an
+    encrypted or oddly compressed member)."""
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-                if "mimetype" in names and z.read("mimetype").strip() == TYPES["odt"].encode():
+        # The XML is never parsed here, only the member list and `mimetype`.
+        with safezip.open_checked(data, check_xml=False) as z:
+            names = set(z.namelist())
+            if "mimetype" in names:
+                mimetype = safezip.read_member(z, "mimetype", 200).strip()
+                if mimetype == TYPES["odt"].encode():
                     return "odt"
-                if "word/document.xml" in names and "[Content_Types].xml" in names:
-                    return "docx"
-        except zipfile.BadZipFile:
-            return None
+            if "word/document.xml" in names and "[Content_Types].xml" in names:
+                return "docx"
     return None
 
 
@@ -45,7 +48,12 @@ def check(upload):
             f"“{upload.name}” is {upload.size / 1048576:.1f} MB; het maximum is {limit / 1048576:.0f} MB."
         )
     data = upload.read()
-    kind = sniff(data[:8], data)
+    try:
+        kind = sniff(data[:8], data)
+    except safezip.UnsafeZip as e:
+        raise EvidenceError(
+            f"“{upload.name}” is geen PDF-, DOCX- of ODT-document dat veilig te lezen is: {e}."
+        ) from None
     if kind is None:
         raise EvidenceError(
             f"“{upload.name}” is geen PDF-, DOCX- of ODT-document (gecontroleerd op inhoud, niet op naam)."

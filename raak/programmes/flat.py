@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from raak.programmes import cleaning
+from raak.programmes import cleaning, spreadsheets
 from raak.programmes.tables import FormatError, Problem, _stable_zip
 
 
@@ -27,13 +27,24 @@ def clean_int(value):
     if isinstance(value, bool):
         raise ValueError("verwacht een geheel getal")
     if isinstance(value, int):
-        return value
+        return _in_range(value)
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return _in_range(int(value))
+    text = cleaning.clean_str(value)
     try:
-        return int(cleaning.clean_str(value))
+        if len(text) > 20:
+            raise ValueError
+        number = int(text)
     except ValueError:
-        raise ValueError(f"“{value}” is geen geheel getal") from None
+        raise ValueError(f"“{str(value)[:40]}” is geen geheel getal") from None
+    return _in_range(number)
+
+
+def _in_range(number):
+    # The database's integer columns hold 32 bits; PostgreSQL fails unnamed beyond.
+    if not -(2**31) < number < 2**31:
+        raise ValueError(f"{number} is te groot")
+    return number
 
 
 def clean_labels(value):
@@ -65,7 +76,17 @@ def read(path, fmt, schema, programme_slug=None):
     slug = programme_slug
     if path.is_dir():
         for f in sorted(path.glob("*.csv")):
-            rows = list(csv.DictReader(io.StringIO(f.read_text(encoding="utf-8-sig"))))
+            try:
+                text = f.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                raise FormatError([Problem(f.name, "", "", "bestand is geen UTF-8")]) from None
+            reader = csv.DictReader(io.StringIO(text))
+            try:
+                rows = [{k: spreadsheets.from_csv(v) for k, v in r.items()} for r in reader]
+            except csv.Error as e:  # e.g. a field over the csv module's limit
+                raise FormatError(
+                    [Problem(f.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
+                ) from None
             if f.stem == "programme":
                 slug = slug or (rows[0].get("slug") if rows else None)
             elif f.stem in schema:
@@ -76,26 +97,26 @@ def read(path, fmt, schema, programme_slug=None):
                 )
     elif path.suffix.lower() == ".xlsx":
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many kinds for a broken file
+            sheets = spreadsheets.read_xlsx(path)
+        except spreadsheets.SheetError as e:
             raise FormatError(
-                [Problem(path.name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+                [
+                    Problem(f"{path.name}:{s}" if s else path.name, r, c, m)
+                    for s, r, c, m in e.problems
+                ]
             ) from None
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = [str(h) if h is not None else "" for h in next(rows, [])]
+        for title, header, rows in sheets:
             data = [
-                (f"{path.name}:{ws.title}", str(i), dict(zip(header, v, strict=False)))
-                for i, v in enumerate(rows, start=2)
+                (f"{path.name}:{title}", str(i), dict(zip(header, v, strict=False)))
+                for i, v in rows
                 if any(x not in (None, "") for x in v)
             ]
-            if ws.title == "programme":
+            if title == "programme":
                 slug = slug or (data[0][2].get("slug") if data else None)
-            elif ws.title in schema:
-                raw[ws.title] = data
+            elif title in schema:
+                raw[title] = data
             else:
-                raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{ws.title}”")])
-        wb.close()
+                raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{title}”")])
     elif path.suffix.lower() == ".json":
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -134,7 +155,12 @@ def read(path, fmt, schema, programme_slug=None):
             data = {}
             for col, kind in columns:
                 try:
-                    data[col] = CLEANERS[kind](row.get(col))
+                    if kind in ("list", "labels") and file.endswith(".json"):
+                        if row.get(col) not in (None, "", []) and not isinstance(
+                            row.get(col), list
+                        ):
+                            raise ValueError('verwacht een JSON-lijst, bijvoorbeeld ["a", "b"]')
+                    data[col] = cleaning.cleaner(kind, CLEANERS)(row.get(col))
                 except ValueError as e:
                     found.append(Problem(file, where, col, str(e)))
             problems += found
@@ -184,7 +210,7 @@ def write(tables, fmt, schema, programme_slug, out_dir, name, file_format):
         for table, columns in schema.items():
             path = out / f"{table}.csv"
             with open(path, "w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f, lineterminator="\n")
+                w = spreadsheets.csv_writer(f)
                 w.writerow([c for c, _t in columns])
                 for r in tables[table]:
                     w.writerow([_cell(k, r.get(c)) for c, k in columns])
@@ -198,7 +224,7 @@ def write(tables, fmt, schema, programme_slug, out_dir, name, file_format):
         ws = wb.create_sheet(table)
         ws.append([c for c, _t in columns])
         for r in tables[table]:
-            ws.append([_cell(k, r.get(c)) for c, k in columns])
+            spreadsheets.xlsx_append(ws, [_cell(k, r.get(c)) for c, k in columns])
     buf = io.BytesIO()
     wb.save(buf)
     path = out / f"{name}.xlsx"

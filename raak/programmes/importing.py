@@ -38,6 +38,13 @@ COUNT_LABELS = {
 }
 
 
+def _json_list(file, kind, value):
+    """In JSON a list is a list: "predecessors": "a b" is refused, not split."""
+    if kind == "list" and file.endswith(".json") and value not in (None, []):
+        if not isinstance(value, list):
+            raise ValueError('verwacht een JSON-lijst, bijvoorbeeld ["gouda"]')
+
+
 @dataclass
 class Result:
     programme: Programme
@@ -69,7 +76,8 @@ class Importer:
                 data, ok = {}, True
                 for col, kind in columns:
                     try:
-                        data[col] = cleaning.CLEANERS[kind](row.data.get(col))
+                        _json_list(row.file, kind, row.data.get(col))
+                        data[col] = cleaning.cleaner(kind)(row.data.get(col))
                     except ValueError as e:
                         self.problem(row, col, str(e))
                         ok = False

@@ -16,34 +16,39 @@ from pathlib import Path
 
 import openpyxl
 
+from raak.programmes import spreadsheets
+
 FORMAT = "raak-programme/1"
 
-# table -> [(column, type)]; types: str, date, bool, list (of slugs)
+# table -> [(column, type)]; types: str (str:N has a maximum of N characters, plain
+# str cleaning.TEXT_MAX), date, bool, list (of slugs)
 TABLES = {
     "programme": [
-        ("slug", "str"), ("name", "str"), ("period_start", "date"), ("period_end", "date"),
+        ("slug", "str:50"), ("name", "str:200"), ("period_start", "date"), ("period_end", "date"),
         ("description", "str"), ("source", "str"),
     ],
-    "milestones": [("key", "str"), ("name", "str"), ("description", "str")],
-    "indicators": [("key", "str"), ("name", "str"), ("description", "str")],
+    "milestones": [("key", "str:50"), ("name", "str:200"), ("description", "str")],
+    "indicators": [("key", "str:50"), ("name", "str:300"), ("description", "str")],
     "indicator_categories": [
-        ("indicator", "str"), ("key", "str"), ("label", "str"), ("takes_date", "bool"),
+        ("indicator", "str:50"), ("key", "str:50"), ("label", "str:200"), ("takes_date", "bool"),
     ],
     "regions": [
-        ("slug", "str"), ("name", "str"), ("centrumgemeente_code", "str"),
-        ("centrumgemeente_name", "str"), ("province_code", "str"), ("valid_from", "date"),
+        ("slug", "str:50"), ("name", "str:200"), ("centrumgemeente_code", "str:6"),
+        ("centrumgemeente_name", "str:100"), ("province_code", "str:4"), ("valid_from", "date"),
         ("valid_to", "date"), ("predecessors", "list"),
     ],
-    "region_municipalities": [("region", "str"), ("code", "str"), ("name", "str")],
-    "region_notes": [("region", "str"), ("date_text", "str"), ("text", "str"), ("source", "str")],
-    "rounds": [("slug", "str"), ("name", "str"), ("peildatum", "date"), ("state", "str")],
+    "region_municipalities": [("region", "str:50"), ("code", "str:6"), ("name", "str:100")],
+    "region_notes": [
+        ("region", "str:50"), ("date_text", "str:100"), ("text", "str"), ("source", "str:300"),
+    ],
+    "rounds": [("slug", "str:50"), ("name", "str:200"), ("peildatum", "date"), ("state", "str:10")],
     "milestone_statuses": [
-        ("round", "str"), ("region", "str"), ("milestone", "str"), ("status", "str"),
-        ("expected", "str"), ("note", "str"),
+        ("round", "str:50"), ("region", "str:50"), ("milestone", "str:50"), ("status", "str:12"),
+        ("expected", "str:100"), ("note", "str"),
     ],
     "indicator_values": [
-        ("round", "str"), ("region", "str"), ("indicator", "str"), ("category", "str"),
-        ("date", "str"), ("note", "str"),
+        ("round", "str:50"), ("region", "str:50"), ("indicator", "str:50"), ("category", "str:50"),
+        ("date", "str:10"), ("note", "str"),
     ],
 }  # fmt: skip
 
@@ -129,6 +134,8 @@ def _read_json(path):
     tables = Tables()
     name = path.name
     if "programme" in doc:
+        if not isinstance(doc["programme"], dict):
+            raise FormatError([Problem(name, "programme", "", "verwacht een object")])
         tables.rows["programme"] = [Row(name, "programme", doc["programme"])]
     for table in ("milestones", "indicators", "regions", "rounds"):
         items = doc.get(table, [])
@@ -170,9 +177,17 @@ def _read_csv(path, tables):
     except UnicodeDecodeError:
         raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
     reader = csv.DictReader(io.StringIO(text))
-    _check_header(path.name, table, reader.fieldnames or [])
-    # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
-    tables.rows[table] = [Row(path.name, str(i), dict(r)) for i, r in enumerate(reader, start=2)]
+    try:
+        _check_header(path.name, table, reader.fieldnames or [])
+        # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
+        tables.rows[table] = [
+            Row(path.name, str(i), {k: spreadsheets.from_csv(v) for k, v in r.items()})
+            for i, r in enumerate(reader, start=2)
+        ]
+    except csv.Error as e:  # e.g. a field over the csv module's limit (131,072 characters)
+        raise FormatError(
+            [Problem(path.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
+        ) from None
 
 
 def _read_csv_dir(path):
@@ -187,26 +202,21 @@ def _read_csv_dir(path):
 
 def _read_xlsx(path):
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+        sheets = spreadsheets.read_xlsx(path)
+    except spreadsheets.SheetError as e:
         raise FormatError(
-            [Problem(path.name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
+            [Problem(f"{path.name}:{s}" if s else path.name, r, c, m) for s, r, c, m in e.problems]
         ) from None
     tables = Tables()
-    for ws in wb.worksheets:
-        if ws.title not in TABLES:
-            raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{ws.title}”")])
-        rows = ws.iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(rows, [])]
-        _check_header(f"{path.name}:{ws.title}", ws.title, header)
-        out = tables.rows[ws.title] = []
-        for i, values in enumerate(rows, start=2):
+    for title, header, rows in sheets:
+        if title not in TABLES:
+            raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{title}”")])
+        _check_header(f"{path.name}:{title}", title, header)
+        out = tables.rows[title] = []
+        for i, values in rows:
             if all(v is None or v == "" for v in values):
                 continue
-            out.append(
-                Row(f"{path.name}:{ws.title}", str(i), dict(zip(header, values, strict=False)))
-            )
-    wb.close()
+            out.append(Row(f"{path.name}:{title}", str(i), dict(zip(header, values, strict=False))))
     return tables
 
 
@@ -257,7 +267,7 @@ def write_csv_dir(tables, directory):
     directory.mkdir(parents=True, exist_ok=True)
     for table, columns in TABLES.items():
         with open(directory / f"{table}.csv", "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
+            w = spreadsheets.csv_writer(f)
             w.writerow([c for c, _t in columns])
             for r in tables[table]:
                 w.writerow([_csv_value(kind, r.get(c)) for c, kind in columns])
@@ -270,7 +280,7 @@ def write_xlsx(tables, path):
         ws = wb.create_sheet(table)
         ws.append([c for c, _t in columns])
         for r in tables[table]:
-            ws.append([_csv_value(kind, r.get(c)) for c, kind in columns])
+            spreadsheets.xlsx_append(ws, [_csv_value(kind, r.get(c)) for c, kind in columns])
     buf = io.BytesIO()
     wb.save(buf)
     Path(path).write_bytes(_stable_zip(buf.getvalue()))

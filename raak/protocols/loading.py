@@ -9,11 +9,11 @@ from raak.programmes.tables import FormatError, Problem
 from raak.protocols.models import Check, Component, Finding
 
 SPEC = ("raak-protocols/1", {
-    "components": [("key", "str"), ("level", "str"), ("name", "str")],
-    "checks": [("region", "str"), ("component", "str"), ("answer", "str"), ("evidence", "str"),
+    "components": [("key", "str:50"), ("level", "str:20"), ("name", "str:300")],
+    "checks": [("region", "str:50"), ("component", "str:50"), ("answer", "str:10"), ("evidence", "str:500"),
                ("note", "str"), ("checked_on", "date")],
-    "findings": [("component", "str"), ("label", "str"), ("count", "int"), ("of_total", "int"),
-                 ("base", "str"), ("sentence", "str"), ("source", "str")],
+    "findings": [("component", "str:50"), ("label", "str:300"), ("count", "int"), ("of_total", "int"),
+                 ("base", "str:200"), ("sentence", "str"), ("source", "str:300")],
 })  # fmt: skip
 
 

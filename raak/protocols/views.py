@@ -78,6 +78,11 @@ def edit_checklist(request, slug, region_slug):
             wanted[c] = (answer, evidence, note, version)
         if not errors:
             with transaction.atomic():
+                # Lock the region first: with no checks yet there is no row to lock, and
+                # two first saves would both insert (an IntegrityError for the second).
+                Region.objects.select_for_update().filter(pk=region.pk).values_list(
+                    "pk", flat=True
+                ).first()
                 current = {
                     ch.component_id: ch
                     for ch in Check.objects.select_for_update().filter(region=region)

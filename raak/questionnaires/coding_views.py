@@ -1,10 +1,12 @@
 """The analysts' page: codebook, coding of open answers, themes with quotes, agreement."""
 
+import re
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +15,8 @@ from raak.accounts.security import log_event
 from raak.programmes.cleaning import SLUG
 from raak.questionnaires import coding
 from raak.questionnaires.models import Answer, Coding, Question, Questionnaire, Response, Theme
+
+ID = re.compile(r"[0-9]{1,18}")  # a database id as a form sends it
 
 
 @login_required
@@ -96,14 +100,14 @@ def _post(request, questionnaire):
         Theme.objects.create(questionnaire=questionnaire, key=key, name=name[:200], parent=parent)
         messages.success(request, _("Thema toegevoegd."))
     elif action == "code":
+        answer_id = request.POST.get("answer", "")
+        if not ID.fullmatch(answer_id):  # a tampered form; no such answer
+            raise Http404
         answer = get_object_or_404(
-            Answer, id=request.POST.get("answer"), response__version__questionnaire=questionnaire
+            Answer, id=int(answer_id), response__version__questionnaire=questionnaire
         )
-        wanted = set(
-            questionnaire.themes.filter(id__in=request.POST.getlist("themes")).values_list(
-                "id", flat=True
-            )
-        )
+        theme_ids = [int(t) for t in request.POST.getlist("themes") if ID.fullmatch(t)]
+        wanted = set(questionnaire.themes.filter(id__in=theme_ids).values_list("id", flat=True))
         fragment = request.POST.get("fragment", "").strip()
         if fragment and fragment not in answer.value:
             messages.error(

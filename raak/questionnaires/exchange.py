@@ -12,14 +12,14 @@ from raak.programmes.tables import FormatError, Problem
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
 SPEC = ("raak-questionnaire/1", {
-    "questionnaire": [("slug", "str"), ("name", "str"), ("description", "str"), ("fictional", "bool")],
-    "sections": [("key", "str"), ("title", "str")],
+    "questionnaire": [("slug", "str:50"), ("name", "str:200"), ("description", "str"), ("fictional", "bool")],
+    "sections": [("key", "str:50"), ("title", "str:300")],
     "questions": [
-        ("section", "str"), ("key", "str"), ("type", "str"), ("label", "str"), ("help", "str"),
-        ("required", "bool"), ("choice_list", "str"), ("minimum", "str"), ("maximum", "str"),
-        ("max_length", "int"), ("show_if", "str"), ("maps_to", "str"), ("indicator", "str"),
+        ("section", "str:50"), ("key", "str:50"), ("type", "str:10"), ("label", "str"), ("help", "str"),
+        ("required", "bool"), ("choice_list", "str:50"), ("minimum", "str:30"), ("maximum", "str:30"),
+        ("max_length", "int"), ("show_if", "str:300"), ("maps_to", "str:50"), ("indicator", "str:50"),
     ],
-    "choices": [("list_name", "str"), ("key", "str"), ("label", "str"), ("score", "str")],
+    "choices": [("list_name", "str:50"), ("key", "str:50"), ("label", "str:300"), ("score", "str:30")],
 })  # fmt: skip
 CHOICE_TYPES = (Question.SINGLE, Question.MULTIPLE, Question.SCALE, Question.YESNO)
 YESNO = [("yes", "Ja", 1), ("no", "Nee", 0), ("unknown", "Onbekend", None)]

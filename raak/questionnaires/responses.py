@@ -1,7 +1,6 @@
 """Export of individual responses (for the national office; never public)."""
 
-import csv
-
+from raak.programmes import spreadsheets
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Response
 
@@ -15,7 +14,7 @@ def write_csv(questionnaire, rnd, out):
     version = questionnaire.versions.filter(published=True).order_by("-number").first()
     forms = {}
     keys = [q.key for q in Form(version).questions] if version else []
-    w = csv.writer(out, lineterminator="\n")
+    w = spreadsheets.csv_writer(out)
     prefix = ["fictieve gegevens"] if questionnaire.fictional else []
     w.writerow(prefix + ["region", "state", "version", *keys])
     for r in responses:

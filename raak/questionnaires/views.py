@@ -1,7 +1,7 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
-import csv
 import io
+import re
 
 import openpyxl
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from raak.accounts.access import get_access, programme_for
 from raak.accounts.security import log_event
+from raak.programmes import spreadsheets
 from raak.programmes.models import Region, Round
 from raak.programmes.status import is_region_frozen
 from raak.questionnaires import service
@@ -93,13 +94,19 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
                for q in form.questions}  # fmt: skip
         submit = request.POST.get("action") == "submit"
+        lock = request.POST.get("lock", "0")
+        if not re.fullmatch(r"[0-9]{1,18}", lock):  # a tampered form, not a person's typo
+            errors["form"] = _(
+                "Dit formulier is niet compleet. Laad de pagina opnieuw; er is niets opgeslagen."
+            )
         cleaned, field_errors = form.validate(raw, submit)
         errors.update(field_errors)
         values = {**raw}
         if not errors:
             try:
-                lock = int(request.POST.get("lock", "0"))
-                service.save(response, form, cleaned, user=request.user, lock=lock, submit=submit)
+                service.save(
+                    response, form, cleaned, user=request.user, lock=int(lock), submit=submit
+                )
             except service.Conflict:
                 conflict = True
             except service.RoundClosed:
@@ -164,7 +171,7 @@ def _export(questionnaire, result, fmt):
     name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = spreadsheets.csv_writer(buf)
         w.writerow(header)
         w.writerows(rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -172,7 +179,7 @@ def _export(questionnaire, result, fmt):
         wb = openpyxl.Workbook()
         wb.active.append(header)
         for r in rows:
-            wb.active.append(r)
+            spreadsheets.xlsx_append(wb.active, r)
         out = io.BytesIO()
         wb.save(out)
         response = HttpResponse(

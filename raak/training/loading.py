@@ -10,14 +10,14 @@ from raak.programmes.tables import FormatError, Problem
 from raak.training.models import Assessment, Criterion, Offer, Reach
 
 SPEC = ("raak-training/1", {
-    "criteria": [("key", "str"), ("name", "str"), ("description", "str")],
-    "offers": [("key", "str"), ("title", "str"), ("provider", "str"), ("form", "str"),
+    "criteria": [("key", "str:50"), ("name", "str:300"), ("description", "str")],
+    "offers": [("key", "str:50"), ("title", "str:300"), ("provider", "str:200"), ("form", "str:20"),
                ("contents", "labels"), ("target_sectors", "labels"), ("regions", "list"),
-               ("description", "str"), ("source", "str")],
-    "assessments": [("offer", "str"), ("criterion", "str"), ("result", "str"), ("note", "str")],
-    "reach": [("region", "str"), ("offer", "str"), ("sector", "str"), ("professionals", "int"),
-              ("qualifier", "str"), ("period", "str"), ("description", "str"), ("sentence", "str"),
-              ("source", "str")],
+               ("description", "str"), ("source", "str:300")],
+    "assessments": [("offer", "str:50"), ("criterion", "str:50"), ("result", "str:10"), ("note", "str")],
+    "reach": [("region", "str:50"), ("offer", "str:50"), ("sector", "str:200"), ("professionals", "int"),
+              ("qualifier", "str:10"), ("period", "str:100"), ("description", "str"), ("sentence", "str"),
+              ("source", "str:300")],
 })  # fmt: skip
 
 

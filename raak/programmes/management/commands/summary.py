@@ -1,8 +1,8 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from raak.programmes import spreadsheets
 from raak.programmes.summary import RoundNotFound, find_round, summarise
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         elif format == "csv":
-            w = csv.writer(self.stdout, lineterminator="\n")
+            w = spreadsheets.csv_writer(self.stdout)
             w.writerow(
                 [
                     "kind",

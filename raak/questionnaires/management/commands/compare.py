@@ -1,9 +1,9 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.accounts.security import log_cli_event
+from raak.programmes import spreadsheets
 from raak.programmes.models import Round
 from raak.questionnaires.compare import as_rows, compare
 from raak.questionnaires.models import Questionnaire
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         log_cli_event("export", q.programme, what="questionnaire-comparison", format=format,
                       start=start, end=end)  # fmt: skip
         if format == "csv":
-            w = csv.writer(self.stdout, lineterminator="\n")
+            w = spreadsheets.csv_writer(self.stdout)
             header = ["item", "level", "label", "start", "start_percent", "end", "end_percent"]
             w.writerow((["fictieve gegevens"] if q.fictional else []) + header)
             for row in as_rows(result):

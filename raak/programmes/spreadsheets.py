@@ -1,0 +1,124 @@
+"""Writing user text into CSV and XLSX so that no spreadsheet runs it as a formula,
+and reading it back unchanged. Every CSV/XLSX writer and reader of RAAK goes through
+here.
+
+CSV (the OWASP CSV-injection rule): text that starts with = + - @, a tab or a carriage
+return is written with a leading apostrophe, which spreadsheets show as "this is
+text". So that the escape can be taken off again without guessing, text that itself
+starts with an apostrophe gets one too: the CSV readers strip exactly one leading
+apostrophe. A hand-made CSV that means a leading apostrophe writes two.
+
+XLSX: such text is stored as a string cell (never a formula) with Excel's "quote
+prefix" style, so it stays text when someone edits the cell; the text itself is not
+changed, and XLSX readers take it as it is. A formula cell in an imported workbook is
+refused by the readers (see `formula_problem`).
+"""
+
+import csv
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def needs_escape(value):
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value):
+    if isinstance(value, str) and value.startswith((*FORMULA_START, ESCAPE)):
+        return ESCAPE + value
+    return value
+
+
+def from_csv(value):
+    """Undo csv_cell on a value read from a CSV file."""
+    if isinstance(value, str) and value.startswith(ESCAPE):
+        return value[1:]
+    return value
+
+
+class CsvWriter:
+    """csv.writer whose rows are escaped with csv_cell."""
+
+    def __init__(self, f, **kwargs):
+        kwargs.setdefault("lineterminator", "\n")
+        self._w = csv.writer(f, **kwargs)
+
+    def writerow(self, row):
+        return self._w.writerow([csv_cell(v) for v in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(f, **kwargs):
+    return CsvWriter(f, **kwargs)
+
+
+def xlsx_append(ws, row):
+    """ws.append(row), with every text cell kept as text (never a formula)."""
+    ws.append(list(row))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and (cell.data_type == "f" or needs_escape(cell.value)):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def formula_problem(cell):
+    """A message when an imported XLSX cell is a formula (read with data_only=False),
+    else None. The value a formula shows is not in the file reliably, and running it
+    is what formula injection is about; so it is refused, not guessed."""
+    if getattr(cell, "data_type", None) == "f":
+        return f"cel {cell.coordinate} is een formule; typ de waarde zelf (als tekst)"
+    return None
+
+
+class SheetError(ValueError):
+    """`problems` is a list of (sheet, row, column, message); sheet and row may be ""."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(p[3] for p in problems))
+
+
+def read_xlsx(path):
+    """Every sheet of the workbook at `path` as (title, header, [(row number, values)]),
+    after the ZIP gate (size, ratio, no DTD); a formula cell or an unreadable file
+    raises SheetError."""
+    import openpyxl
+
+    from raak.programmes import safezip
+
+    try:
+        safezip.open_checked(path).close()
+    except safezip.UnsafeZip as e:
+        raise SheetError([("", "", "", f"geen leesbaar XLSX-bestand: {e}")]) from None
+    sheets, problems = [], []
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            for ws in wb.worksheets:
+                rows = ws.iter_rows()
+                first = next(rows, ())
+                header = [str(c.value) if c.value is not None else "" for c in first]
+                data = []
+                for i, cells in enumerate(rows, start=2):
+                    values = []
+                    for n, cell in enumerate(cells):
+                        message = formula_problem(cell)
+                        if message:
+                            column = header[n] if n < len(header) and header[n] else ""
+                            problems.append((ws.title, str(i), column, message))
+                        values.append(cell.value)
+                    data.append((i, tuple(values)))
+                sheets.append((ws.title, header, data))
+        finally:
+            wb.close()
+    except SheetError:
+        raise
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise SheetError([("", "", "", f"geen leesbaar XLSX-bestand: {e}")]) from None
+    if problems:
+        raise SheetError(problems)
+    return sheets

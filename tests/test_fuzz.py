@@ -1,0 +1,226 @@
+"""Property-based tests (hypothesis): no input to a web form or an import gives a
+500 or a traceback; a refused import names its row or file.
+
+Example counts and deadlines are bounded so the suite stays fast.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from raak.programmes.tables import FormatError
+from tests.conftest import sign_in
+
+P = "/raak-2008-2010"
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Text a person or a tool might type: any characters (NUL and surrogates excluded
+# by what HTTP and JSON can carry), very long, numbers written as text.
+text = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=400),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "9" * 40,
+            "1e309",
+            "2011-02-30",
+            "abc",
+            "=1+2",
+            "'",
+            "<script>",
+            "x" * 5000,
+            "\x00",
+            "null",
+            "[]",
+        ]
+    ),  # fmt: skip
+)
+json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), text),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+def _refused_by_place(error):
+    for p in error.problems:
+        assert p.file or p.row or p.column, str(error)
+
+
+# --- imports -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def programme_doc(demo, tmp_path):
+    from raak.programmes.exporting import export_programme
+
+    (path,) = export_programme(demo, "json", tmp_path)
+    return json.loads(path.read_text())
+
+
+@FUZZ
+@given(table=st.sampled_from(["milestones", "indicators", "regions", "rounds"]),
+       column=st.sampled_from(["key", "slug", "name", "description", "predecessors", "peildatum",
+                               "state", "valid_from", "centrumgemeente_code", "onbekend"]),
+       value=json_value)  # fmt: skip
+def test_programme_json_import_never_crashes(programme_doc, tmp_path, table, column, value):
+    from raak.programmes.importing import import_programme
+    from raak.programmes.tables import read
+
+    doc = json.loads(json.dumps(programme_doc))
+    doc[table][0][column] = value
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    try:
+        import_programme(read(path), actor="fuzz")
+    except FormatError as e:
+        _refused_by_place(e)
+
+
+@FUZZ
+@given(table=st.sampled_from(["regions", "region_notes", "milestone_statuses", "indicator_values"]),
+       value=text)  # fmt: skip
+def test_programme_csv_import_never_crashes(demo, tmp_path_factory, table, value):
+    import csv
+
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.importing import import_programme
+    from raak.programmes.tables import read
+
+    out = tmp_path_factory.mktemp("csv")
+    export_programme(demo, "csv", out)
+    path = out / f"{table}.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    if len(rows) > 1:
+        rows[1][len(rows[1]) // 2] = value.replace("\x00", "")
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    try:
+        import_programme(read(out), actor="fuzz")
+    except FormatError as e:
+        _refused_by_place(e)
+
+
+@FUZZ
+@given(kind=st.sampled_from(["network", "training", "protocols", "activities", "action-points"]),
+       value=json_value, n=st.integers(0, 20))  # fmt: skip
+def test_flat_json_imports_never_crash(knowledge, practice, tmp_path_factory, kind, value, n):
+    from raak.exchange import KINDS
+
+    out = tmp_path_factory.mktemp(kind)
+    call_command("export", kind, "--output", str(out), stdout=StringIO())
+    (path,) = out.glob("*.json")
+    doc = json.loads(path.read_text())
+    columns = [(t, c) for t, cols in KINDS[kind].spec[1].items() for c, _k in cols if doc.get(t)]
+    if not columns:
+        return
+    table, column = columns[n % len(columns)]
+    doc[table][0][column] = value
+    path.write_text(json.dumps(doc))
+    try:
+        KINDS[kind].load(path, None, "fuzz")
+    except FormatError as e:
+        _refused_by_place(e)
+    except TypeError:  # loaders without the (path, slug, actor) signature
+        try:
+            KINDS[kind].load(path)
+        except FormatError as e:
+            _refused_by_place(e)
+
+
+@FUZZ
+@given(column=st.sampled_from(["key", "type", "label", "minimum", "maximum", "max_length",
+                               "show_if", "choice_list", "required"]), value=json_value)  # fmt: skip
+def test_questionnaire_import_never_crashes(demo, tmp_path_factory, column, value):
+    from raak.questionnaires import exchange
+    from tests.test_findings import QDATA
+
+    version = exchange.load(QDATA, publish=False)
+    out = tmp_path_factory.mktemp("q")
+    from raak.programmes import flat
+
+    (path,) = flat.write(exchange.tables(version), *exchange.SPEC, demo.slug, out, "q", "json")
+    doc = json.loads(path.read_text())
+    doc["questionnaire"][0]["slug"] = "fuzz"
+    doc["questions"][0][column] = value
+    path.write_text(json.dumps(doc))
+    try:
+        exchange.load(path)
+    except FormatError as e:
+        _refused_by_place(e)
+
+
+# --- web forms -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def forms_world(knowledge, practice, people, open_round):
+    from raak.questionnaires import exchange
+    from tests.test_findings import QDATA
+
+    exchange.load(QDATA, publish=True)
+    return {"coord": sign_in(Client(), people["coord_a"]),
+            "national": sign_in(Client(), people["national"])}  # fmt: skip
+
+
+R2 = "voorjaar-2011"
+FORMS = {
+    "status": (f"{P}/ronde/{R2}/regio/gouda/mijlpaal/handelingsprotocol/",
+               ["status", "expected", "note", "version"]),
+    "indicator": (f"{P}/ronde/{R2}/regio/gouda/indicator/stuurgroep-na-2010/",
+                  ["category", "date", "note", "version"]),
+    "activity": (f"{P}/activiteiten/nieuw/", ["title", "description", "theme", "regions",
+                 "target_sectors", "partners", "links", "status", "version"]),
+    "action-point": (f"{P}/actiepunten/gouda/nieuw/", ["text", "year", "planned_start", "status",
+                     "obstacles", "tags", "version"]),
+    "protocol": (f"{P}/protocollen/gouda/wijzigen/", ["answer-beleid", "evidence-beleid",
+                 "note-beleid", "version-beleid"]),
+    "reach": (f"{P}/scholing/bereik/gouda/nieuw/", ["sector", "professionals", "qualifier",
+              "period", "description"]),
+    "institution": (f"{P}/netwerk/gouda/instelling/nieuw/", ["name", "sector", "officer_appointed"]),
+    "officer": (f"{P}/netwerk/gouda/functionaris/nieuw/", ["institution", "name", "email", "phone",
+                "consent_on"]),
+    "meeting": (f"{P}/netwerk/gouda/bijeenkomst/nieuw/", ["date", "attendance", "note"]),
+    "response": (f"{P}/vragenlijsten/test-vragenlijst/ronde/{R2}/regio/gouda/",
+                 ["version_id", "lock", "action", "toelichting", "aantal"]),
+}  # fmt: skip
+form_value = text.map(lambda s: s.replace("\x00", ""))
+
+
+@FUZZ
+@given(form=st.sampled_from(sorted(FORMS)), data=st.data())
+def test_web_forms_never_give_a_server_error(forms_world, form, data):
+    url, fields = FORMS[form]
+    body = {
+        f: data.draw(form_value, label=f)
+        for f in fields
+        if data.draw(st.booleans(), label=f"send {f}")
+    }
+    response = forms_world["coord"].post(url, body)
+    assert response.status_code in (200, 302, 400, 403, 404), response.status_code
+
+
+@FUZZ
+@given(answer=form_value, themes=st.lists(form_value, max_size=3), action=st.sampled_from(["code", "theme", "x"]),
+       key=form_value, name=form_value)  # fmt: skip
+def test_coding_form_never_gives_a_server_error(forms_world, answer, themes, action, key, name):
+    url = f"{P}/vragenlijsten/test-vragenlijst/codering/?ronde={R2}"
+    response = forms_world["national"].post(
+        url, {"action": action, "answer": answer, "themes": themes, "key": key, "name": name}
+    )
+    assert response.status_code in (200, 302, 400, 404), response.status_code

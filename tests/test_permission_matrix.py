@@ -1,0 +1,307 @@
+"""The permission matrix: every URL pattern of the project, requested by five people,
+with GET and with POST (an empty body), and the status each must get.
+
+It cannot fall behind: `test_every_url_name_has_a_row` walks the URL configuration
+and fails for a URL name without a row. To add a view, add a row to the list of its
+area below (or a new list, then add it to AREAS):
+
+    Row("my-view", {"slug": P, "region_slug": "gouda"},
+        get=who(anonymous=302, viewer_a=403, coord_b=404, coord_a=200, national=200),
+        post=...)
+
+`get`/`post` is one status for all five or who(...) for each. The people
+(tests.conftest `people`): anonymous; viewer_a, a read-only member of Gouda; coord_b,
+coordinator of Leiden (another region); coord_a, coordinator of Gouda; national, the
+national office (signed in with a verified second factor). POST with an empty body
+must not change anything for those who may not, and never gives a 500.
+
+The leak tests (nothing unpublished reaches outsiders) are at the end.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from raak.programmes.models import EvidenceDocument, MilestoneStatus
+from tests.conftest import sign_in
+
+WHO = ["anonymous", "viewer_a", "coord_b", "coord_a", "national"]
+P = "raak-2008-2010"
+R1 = "eindrapportage-2011"  # published
+R2 = "voorjaar-2011"  # open
+SECRET = "GEHEIM-R2-notitie"
+Q = "test-vragenlijst"
+
+
+def who(anonymous, viewer_a, coord_b, coord_a, national):
+    return dict(zip(WHO, (anonymous, viewer_a, coord_b, coord_a, national), strict=True))
+
+
+def everyone(status):
+    return dict.fromkeys(WHO, status)
+
+
+@dataclass
+class Row:
+    name: str
+    kwargs: dict = field(default_factory=dict)
+    get: object = 200
+    post: object = 200
+    query: str = ""
+    note: str = ""  # what the row is about, when a name has several rows
+
+    def expected(self, method):
+        value = self.get if method == "get" else self.post
+        return value if isinstance(value, dict) else everyone(value)
+
+    def url(self, world):
+        kwargs = {k: (v(world) if callable(v) else v) for k, v in self.kwargs.items()}
+        return reverse(self.name, kwargs=kwargs) + self.query
+
+    @property
+    def id(self):
+        return f"{self.name}{'-' + self.note if self.note else ''}"
+
+
+# The shapes most pages have.
+LOGIN_ONLY = everyone(302)
+EDIT_OPEN_ROUND = who(302, 403, 404, 200, 200)  # own region's data, round still open
+EDIT_FROZEN = who(302, 403, 404, 403, 403)  # a closed or published round
+NATIONAL_ONLY = who(302, 403, 403, 403, 200)
+NATIONAL_READ = who(404, 404, 404, 404, 200)  # unpublished, national office only
+
+ACCOUNTS = [
+    Row("login", get=200, post=200),  # an empty login form is shown again
+    Row("logout", get=405, post=302),
+    Row("set_language", get=302, post=302),
+    Row("switch-language", {"code": "en"}, get=302, post=302),
+    Row("switch-language", {"code": "xx"}, get=404, post=404, note="unknown"),
+    # Every signed-in user's own account pages; anonymous is sent to the login.
+    Row("otp-verify", get=LOGIN_ONLY, post=LOGIN_ONLY),
+    Row("account", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    # The national user here already has a device: enrolment sends them on; recovery
+    # codes exist only for users with a device.
+    Row("otp-setup", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    Row("otp-recovery", get=who(302, 302, 302, 302, 200), post=LOGIN_ONLY),
+    Row("password_change", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    Row("password_reset", get=200, post=200),
+    Row("password_reset_done", get=200, post=405),
+    Row("password_reset_confirm", {"uidb64": "MQ", "token": "bestaat-niet"}, get=200, post=200),
+    Row("password_reset_complete", get=200, post=405),
+    Row("security", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
+    Row("security-log", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("security-log-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+]
+
+PICTURE = [
+    Row("home", get=LOGIN_ONLY, post=LOGIN_ONLY),
+    Row("health", get=200, post=200),
+    Row("programme", {"slug": P}, get=LOGIN_ONLY, post=LOGIN_ONLY),
+    Row("programme", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
+    Row("national", {"slug": P, "round_slug": R1}, get=200, post=200, note="published"),
+    Row("national", {"slug": P, "round_slug": R2}, get=NATIONAL_READ, post=NATIONAL_READ,
+        note="open"),
+    Row("national", {"slug": P, "round_slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
+    Row("region", {"slug": P, "region_slug": "gouda"}, get=200, post=200),
+    Row("region", {"slug": P, "region_slug": "atlantis"}, get=404, post=404, note="unknown"),
+    Row("document", {"slug": P, "doc_id": lambda w: w["doc"].id},
+        get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
+    Row("document", {"slug": P, "doc_id": 999999}, get=404, post=404, note="unknown"),
+    Row("forecast", {"slug": P}, get=200, post=200),
+    Row("forecast", {"slug": P}, query=f"?ronde={R2}", get=NATIONAL_READ, post=NATIONAL_READ,
+        note="open"),
+    Row("forecast-csv", {"slug": P}, get=200, post=200),
+    Row("forecast-xlsx", {"slug": P}, query=f"?ronde={R2}", get=NATIONAL_READ,
+        post=NATIONAL_READ),
+    Row("edit-status",
+        {"slug": P, "round_slug": R2, "region_slug": "gouda", "key": "handelingsprotocol"},
+        get=EDIT_OPEN_ROUND, post=EDIT_OPEN_ROUND, note="open"),
+    Row("edit-status",
+        {"slug": P, "round_slug": R1, "region_slug": "gouda", "key": "handelingsprotocol"},
+        get=EDIT_FROZEN, post=EDIT_FROZEN, note="published"),
+    Row("edit-status", {"slug": P, "round_slug": R2, "region_slug": "gouda", "key": "bestaat-niet"},
+        get=who(302, 403, 404, 404, 404), post=who(302, 403, 404, 404, 404), note="unknown"),
+    Row("edit-indicator",
+        {"slug": P, "round_slug": R2, "region_slug": "gouda", "key": "stuurgroep-na-2010"},
+        get=EDIT_OPEN_ROUND, post=EDIT_OPEN_ROUND, note="open"),
+    Row("edit-indicator",
+        {"slug": P, "round_slug": R1, "region_slug": "gouda", "key": "stuurgroep-na-2010"},
+        get=EDIT_FROZEN, post=EDIT_FROZEN, note="published"),
+    Row("rounds", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # POST only; an empty POST changes nothing and sends the national office back.
+    Row("round-state", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+        post=who(302, 403, 403, 403, 302)),
+]  # fmt: skip
+
+PRACTICE = [
+    Row("protocols", {"slug": P}, get=200, post=200),
+    Row("protocol-region", {"slug": P, "region_slug": "gouda"}, get=200, post=200),
+    # An empty checklist is a valid save (nothing answered), hence the redirect.
+    Row("protocol-edit", {"slug": P, "region_slug": "gouda"}, get=EDIT_OPEN_ROUND,
+        post=who(302, 403, 404, 302, 302)),
+    Row("training", {"slug": P}, get=200, post=200),
+    Row("training-reach-add", {"slug": P, "region_slug": "gouda"}, get=EDIT_OPEN_ROUND,
+        post=EDIT_OPEN_ROUND),
+    Row("network", {"slug": P}, get=200, post=200),
+    Row("network-region", {"slug": P, "region_slug": "gouda"}, get=200, post=200),
+    Row("network-add", {"slug": P, "region_slug": "gouda", "what": "instelling"},
+        get=EDIT_OPEN_ROUND, post=EDIT_OPEN_ROUND),
+    Row("network-add", {"slug": P, "region_slug": "gouda", "what": "onzin"},
+        get=who(302, 403, 404, 404, 404), post=who(302, 403, 404, 404, 404), note="unknown"),
+]  # fmt: skip
+
+KNOWLEDGE = [
+    Row("catalogue", {"slug": P}, get=200, post=200),
+    Row("activity", {"slug": P, "key": "b3-001"}, get=200, post=200),
+    Row("activity", {"slug": P, "key": "bestaat-niet"}, get=404, post=404, note="unknown"),
+    # Any coordinator adds activities (for their own regions); viewers may not.
+    Row("activity-new", {"slug": P}, get=who(302, 403, 200, 200, 200),
+        post=who(302, 403, 200, 200, 200)),
+    # b3-001 belongs to no region of these coordinators: only the national office.
+    Row("activity-edit", {"slug": P, "key": "b3-001"}, get=who(302, 404, 404, 404, 200),
+        post=who(302, 404, 404, 404, 200)),
+    Row("action-points", {"slug": P}, get=200, post=200),
+    Row("action-point-new", {"slug": P, "region_slug": "gouda"}, get=EDIT_OPEN_ROUND,
+        post=EDIT_OPEN_ROUND),
+    Row("action-point-edit",
+        {"slug": P, "region_slug": "gouda", "point_id": lambda w: w["point"].id},
+        get=EDIT_OPEN_ROUND, post=EDIT_OPEN_ROUND),
+]  # fmt: skip
+
+QUESTIONNAIRES = [
+    Row("questionnaires", {"slug": P}, get=200, post=200),
+    Row("response", {"slug": P, "q_slug": Q, "round_slug": R2, "region_slug": "gouda"},
+        get=who(302, 200, 404, 200, 200), post=EDIT_OPEN_ROUND),  # viewers read, never write
+    # Comparing needs two visible rounds; the public sees one published round here.
+    Row("compare", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
+    Row("compare-csv", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
+    Row("compare-xlsx", {"slug": P, "q_slug": Q}, get=NATIONAL_READ, post=NATIONAL_READ),
+    Row("coding", {"slug": P, "q_slug": Q}, query=f"?ronde={R2}", get=NATIONAL_ONLY,
+        post=who(302, 403, 403, 403, 302)),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES]
+ROWS = [row for area in AREAS for row in area]
+
+
+def url_names(patterns=None):
+    """Every named URL pattern of the project, walking included URLconfs."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from url_names(p.url_patterns)
+        elif p.name:
+            yield p.name
+
+
+def test_every_url_name_has_a_row():
+    covered = {row.name for row in ROWS}
+    missing = [name for name in url_names() if name not in covered]
+    assert not missing, "\n".join(
+        f"URL name '{name}' has no row in the permission matrix (tests/test_permission_matrix.py)"
+        for name in missing
+    )
+
+
+def test_every_url_pattern_has_a_name():
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns)
+            else:
+                yield p
+
+    unnamed = [str(p.pattern) for p in walk(get_resolver().url_patterns) if not p.name]
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+
+
+@pytest.fixture
+def world(knowledge, practice, people, open_round):
+    from raak.knowledge.models import ActionPoint
+    from raak.questionnaires import exchange
+    from tests.test_findings import QDATA
+
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="handelingsprotocol"
+    )
+    status.note = SECRET
+    status.save()
+    doc = EvidenceDocument(status=status, original_name="plan.pdf", content_type="application/pdf",
+                           size=9, sha256="x" * 64)  # fmt: skip
+    doc.file.save("x" * 64, ContentFile(b"%PDF-1.4\n"), save=False)
+    doc.save()
+    exchange.load(QDATA, publish=True)
+    gouda = knowledge.regions.get(slug="gouda")
+    point = ActionPoint.objects.create(programme=knowledge, region=gouda, year=2011, number=99,
+                                       text="Een actiepunt", version=1)  # fmt: skip
+    return {"clients": _clients(people), "people": people, "doc": doc, "point": point,
+            "round": open_round}  # fmt: skip
+
+
+def _clients(people):
+    clients = {"anonymous": Client()}
+    for name in WHO[1:]:
+        clients[name] = sign_in(Client(), people[name])
+    return clients
+
+
+def test_permission_matrix(world):
+    """Every row, in one database set up once (the set-up is the slow part); fresh
+    sessions per row, since a row may log out or change the language."""
+    wrong = []
+    for row in ROWS:
+        clients = _clients(world["people"])
+        url = row.url(world)
+        for method in ("get", "post"):
+            got = {w: getattr(clients[w], method)(url).status_code for w in WHO}
+            if got != row.expected(method):
+                wrong.append(f"{row.id} {method.upper()} {url}: got {got}, "
+                             f"wanted {row.expected(method)}")  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+
+
+def test_round_state_change_is_national_only(world):
+    rnd = world["round"]
+    url = reverse("round-state", kwargs={"slug": P, "round_slug": R2})
+    clients = world["clients"]
+    got = {w: clients[w].post(url, {"state": "closed"}).status_code for w in WHO[:-1]}
+    assert got == {"anonymous": 302, "viewer_a": 403, "coord_b": 403, "coord_a": 403}
+    rnd.refresh_from_db()
+    assert rnd.state == "open"
+    assert clients["national"].post(url, {"state": "closed"}).status_code == 302
+    rnd.refresh_from_db()
+    assert rnd.state == "closed"
+
+
+def test_document_download(world):
+    response = world["clients"]["coord_a"].get(f"/{P}/document/{world['doc'].id}/")
+    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
+    assert b"".join(response) == b"%PDF-1.4\n"
+
+
+# --- leaks --------------------------------------------------------------------------
+
+
+def test_no_unpublished_data_leaks(world):
+    clients = world["clients"]
+    pages = [f"/{P}/regio/gouda/", f"/{P}/verwacht/", f"/{P}/verwacht.csv", f"/{P}/ronde/{R1}/",
+             f"/{P}/ronde/{R2}/", f"/{P}/verwacht/?ronde={R2}", f"/{P}/document/999/"]  # fmt: skip
+    for w in ("anonymous", "coord_b"):
+        for url in pages:
+            body = b"".join(clients[w].get(url)).decode()
+            assert SECRET not in body, (w, url)
+            assert "Tweede peiling" not in body, (w, url)
+    # Insiders of the region do see it.
+    for w in ("coord_a", "viewer_a", "national"):
+        assert SECRET in clients[w].get(f"/{P}/regio/gouda/").content.decode()
+
+
+def test_outsiders_do_not_see_team_or_history(world):
+    clients = world["clients"]
+    for w in ("anonymous", "coord_b"):
+        body = clients[w].get(f"/{P}/regio/gouda/").content.decode()
+        assert "coord-a" not in body and "Wijzigingen" not in body
+    body = clients["coord_a"].get(f"/{P}/regio/gouda/").content.decode()
+    assert "coord-a" in body and "Wijzigingen" in body
