@@ -183,7 +183,31 @@ QUESTIONNAIRES = [
         post=who(302, 403, 403, 403, 302)),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES]
+# The reporting cycle (raak.cycle) and round management. R2 is open, has no deadline
+# and nobody has submitted; the national office's empty POSTs change nothing and come
+# back to the page with a message (302).
+NATIONAL_POST_BACK = who(302, 403, 403, 403, 302)
+ONLY_POST = who(302, 405, 405, 405, 405)
+CYCLE = [
+    Row("start", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    Row("region-report", {"slug": P, "round_slug": R2, "region_slug": "gouda"},
+        get=who(302, 200, 404, 200, 200), post=who(302, 403, 404, 400, 400)),
+    Row("submissions", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-csv", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-xlsx", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("reminder-plan", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("remind-now", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY, post=NATIONAL_POST_BACK),
+    # Advisor notes: advisors (tests/test_cycle.py) and the national office; never public.
+    Row("advisor-notes", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("advisor-note-new", {"slug": P, "region_slug": "gouda"},
+        get=who(302, 403, 404, 403, 403), post=who(302, 403, 404, 403, 403)),
+    Row("round-publish", {"slug": P, "round_slug": R2}, get=NATIONAL_POST_BACK,
+        post=NATIONAL_POST_BACK),
+    Row("round-withdraw", {"slug": P, "round_slug": R2}, get=ONLY_POST, post=NATIONAL_POST_BACK),
+    Row("round-dates", {"slug": P, "round_slug": R2}, get=ONLY_POST, post=NATIONAL_POST_BACK),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE]
 ROWS = [row for area in AREAS for row in area]
 
 
