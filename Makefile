@@ -37,7 +37,9 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/compare.py
 	$(VENV)/bin/python bench/search.py
 	$(VENV)/bin/python bench/cycle.py
+	$(VENV)/bin/python bench/questionnaires.py
 	$(VENV)/bin/python bench/load.py
+	$(VENV)/bin/python bench/report.py
 
 # Production server (gunicorn, gthread); needs SECRET_KEY etc., see docs/deployment.md.
 serve: $(VENV)/.installed

@@ -61,7 +61,7 @@ def region_tasks(region, rnd, role):
     )
     t = RegionTasks(region, rnd, role, role in Role.WRITERS, sub, state, milestones,
                     open_questionnaires)  # fmt: skip
-    report = reverse("region-report", args=[p, r, region.slug])
+    report = reverse("submission", args=[p, r, region.slug])
     if state in Submission.FROZEN or not t.can_write:
         t.next_url, t.next_label = report, _("Bekijk de rapportage")
     elif state == Submission.RETURNED:

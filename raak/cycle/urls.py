@@ -7,7 +7,7 @@ urlpatterns = [
     path(
         "<slug:slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/rapportage/",
         views.region_report,
-        name="region-report",
+        name="submission",
     ),
     path("<slug:slug>/ronde/<slug:round_slug>/indieningen/", views.overview, name="submissions"),
     path(

@@ -96,7 +96,7 @@ def region_report(request, slug, round_slug, region_slug):
     )  # fmt: skip
     if not access.is_national:
         log_event("unpublished-read", request, programme=programme, region=region.slug,
-                  round=rnd.slug, page="region-report")  # fmt: skip
+                  round=rnd.slug, page="submission")  # fmt: skip
     return render(request, "cycle/report.html", {
         "programme": programme, "access": access, "round": rnd, "region": region,
         "statuses": statuses, "values": values, "questionnaires": questionnaires,
@@ -127,12 +127,12 @@ def _report_action(request, programme, access, rnd, region):
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         if not form.is_valid():
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
-            return redirect("region-report", programme.slug, rnd.slug, region.slug)
+            return redirect("submission", programme.slug, rnd.slug, region.slug)
     try:
         submissions.transition(rnd, region, action, user=request.user, comment=comment)
     except submissions.NotAllowed as e:
         messages.error(request, str(e))
-        return redirect("region-report", programme.slug, rnd.slug, region.slug)
+        return redirect("submission", programme.slug, rnd.slug, region.slug)
     done = {
         "submit": _("Ingediend. Het landelijk bureau bekijkt de rapportage; tot dan ligt ze vast."),
         "accept": _("Geaccepteerd: de rapportage van %(r)s.") % {"r": region.name},
