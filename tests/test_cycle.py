@@ -73,6 +73,9 @@ def test_submit_freezes_the_region_everywhere_until_returned(cycle):
     assert c.get(edit).status_code == 403
     assert c.post(edit, {"status": "done", "version": 2}).status_code == 403
     assert clients["national"].get(edit).status_code == 403
+    region_page = c.get(f"{P}/regio/gouda/").content.decode()
+    assert f"/ronde/{R2}/regio/gouda/mijlpaal/" not in region_page
+    assert "ingediend; de gegevens liggen vast" in region_page
     with pytest.raises(status_service.RegionFrozen):
         save_status(rnd, gouda, users["national"], "toch wijzigen")
     # Submitting twice, or a coordinator accepting, is refused.
@@ -320,3 +323,37 @@ def test_a_withdrawn_round_survives_export_and_import(people, demo, tmp_path):
     with pytest.raises(tables.FormatError, match="terugzetten kan niet"):
         import_programme(tables.read(path), actor="test")
     assert demo.rounds.get().state == Round.WITHDRAWN
+
+
+def test_a_submitted_region_cannot_change_its_questionnaire(cycle):
+    from pathlib import Path
+
+    from raak.questionnaires import exchange
+
+    rnd, users, clients = cycle
+    version = exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
+    url = f"{P}/vragenlijsten/test-vragenlijst/ronde/{R2}/regio/gouda/"
+    c = clients["coord_a"]
+    data = {"version_id": version.id, "lock": 0, "action": "save", "voorlichting": "all"}
+    assert c.post(url, data).status_code == 302
+    c.post(report_url(), {"action": "submit"})
+    page = c.get(url)
+    assert page.status_code == 200 and not page.context["can_write"]
+    assert c.post(url, {**data, "lock": 1, "voorlichting": "none"}).status_code == 403
+    answers = {
+        a.question.key: a.value for a in version.responses.get().answers.select_related("question")
+    }
+    assert answers["voorlichting"] == "all"
+
+
+def test_an_import_does_not_publish_an_existing_round(people, open_round, tmp_path):
+    from raak.programmes import tables
+    from raak.programmes.importing import import_programme
+
+    status_service.change_round_state(open_round, Round.CLOSED, user=people["national"])
+    path = tmp_path / "rounds.csv"
+    path.write_text("slug,name,peildatum,state\nvoorjaar-2011,X,2011-06-01,published\n")
+    with pytest.raises(tables.FormatError, match="rondepagina"):
+        import_programme(tables.read(path), programme_slug="raak-2008-2010")
+    open_round.refresh_from_db()
+    assert open_round.state == Round.CLOSED

@@ -293,9 +293,9 @@ CYCLE = [
     # The start page: members see their work; the national office is sent to the
     # submissions overview of the open round.
     Row("start", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
-    # An empty POST names no action: refused without a change.
+    # An empty POST names no action: read-only members 403, writers 400; nothing changes.
     Row("submission", {**RR, "region_slug": "gouda"}, get=who(302, 200, 404, 200, 200),
-        post=who(302, 403, 404, 403, 403)),
+        post=who(302, 403, 404, 400, 400)),
     Row("submissions", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
     Row("submissions-csv", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
     Row("submissions-xlsx", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),

@@ -86,8 +86,13 @@ class Reminder(models.Model):
     """One message to one person: the log that makes `raak remind` idempotent and
     shows every delivery result."""
 
-    QUEUED, SENT, FAILED = "queued", "sent", "failed"
-    STATES = [(QUEUED, _("in de wachtrij")), (SENT, _("verzonden")), (FAILED, _("mislukt"))]
+    QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+    STATES = [
+        (QUEUED, _("in de wachtrij")),
+        (SENDING, _("wordt verzonden")),
+        (SENT, _("verzonden")),
+        (FAILED, _("mislukt")),
+    ]
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
     region = models.ForeignKey(Region, models.CASCADE, related_name="reminders")
@@ -101,6 +106,7 @@ class Reminder(models.Model):
     created_by = models.CharField(max_length=150)
     state = models.CharField(max_length=8, choices=STATES, default=QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    attempted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -178,14 +179,15 @@ def remind(rnd, today=None, *, actor="raak remind", regions=None, rule=None):
         except IntegrityError:
             continue  # another run logged it first
     if rule is None:
+        # Failed deliveries, and any a crashed worker left half-way, go back in the queue.
+        stuck = Q(state=Reminder.SENDING, attempted_at__lt=timezone.now() - timedelta(hours=1))
         with transaction.atomic():
-            failed = list(
+            retried = list(
                 Reminder.objects.select_for_update().filter(
-                    round=rnd, state=Reminder.FAILED, attempts__lt=MAX_ATTEMPTS
+                    Q(state=Reminder.FAILED) | stuck, round=rnd, attempts__lt=MAX_ATTEMPTS
                 )
             )
-            Reminder.objects.filter(pk__in=[r.pk for r in failed]).update(state=Reminder.QUEUED)
-        retried = failed
+            Reminder.objects.filter(pk__in=[r.pk for r in retried]).update(state=Reminder.QUEUED)
     for reminder in created + retried:
         transaction.on_commit(lambda pk=reminder.pk: send_reminder.enqueue(pk))
     if created:
@@ -198,24 +200,26 @@ def remind(rnd, today=None, *, actor="raak remind", regions=None, rule=None):
 
 @task
 def send_reminder(reminder_id):
-    """Send one logged reminder over SMTP and record the result; never twice."""
-    with transaction.atomic():
-        reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
-        if reminder is None or reminder.state == Reminder.SENT:
-            return "skipped"
-        user = get_user_model().objects.filter(pk=reminder.user_id, is_active=True).first()
-        reminder.attempts += 1
-        if user is None:
-            reminder.state, reminder.last_error = Reminder.FAILED, "gebruiker niet actief"
-            reminder.attempts = MAX_ATTEMPTS
-            reminder.save()
-            return reminder.state
+    """Send one logged reminder over SMTP and record the result; never twice.
+
+    The reminder is claimed in a short transaction and sent outside it: an SMTP server
+    that takes its time must not hold a database lock (on SQLite: every writer)."""
+    now = timezone.now()
+    claimed = Reminder.objects.filter(pk=reminder_id, state=Reminder.QUEUED).update(
+        state=Reminder.SENDING, attempts=F("attempts") + 1, attempted_at=now
+    )
+    if not claimed:
+        return "skipped"  # sent, being sent by another worker, or gone
+    reminder = Reminder.objects.get(pk=reminder_id)
+    if not get_user_model().objects.filter(pk=reminder.user_id, is_active=True).exists():
+        result = {"state": Reminder.FAILED, "last_error": "gebruiker niet actief",
+                  "attempts": MAX_ATTEMPTS}  # fmt: skip
+    else:
         try:
             EmailMessage(reminder.subject, reminder.body, to=[reminder.email]).send()
         except Exception as e:  # any SMTP or network error: log it, retry later
-            reminder.state, reminder.last_error = Reminder.FAILED, f"{type(e).__name__}: {e}"[:1000]
+            result = {"state": Reminder.FAILED, "last_error": f"{type(e).__name__}: {e}"[:1000]}
         else:
-            reminder.state, reminder.sent_at, reminder.last_error = (
-                Reminder.SENT, timezone.now(), "")  # fmt: skip
-        reminder.save()
-        return reminder.state
+            result = {"state": Reminder.SENT, "sent_at": timezone.now(), "last_error": ""}
+    Reminder.objects.filter(pk=reminder_id, state=Reminder.SENDING).update(**result)
+    return result["state"]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,8 +110,12 @@ def region_report(request, slug, round_slug, region_slug):
 
 def _report_action(request, programme, access, rnd, region):
     action = request.POST.get("action", "")
+    if not access.can_write(region):
+        raise PermissionDenied(_("U kunt deze rapportage alleen lezen."))
     if action not in submissions.TRANSITIONS:
-        raise PermissionDenied(_("Onbekende actie."))
+        return HttpResponseBadRequest(
+            _("Onbekende actie: kies indienen, accepteren of terugsturen.")
+        )
     if action == "submit":
         if not access.can_write(region):
             raise PermissionDenied(_("Alleen de regiocoördinator dient de rapportage in."))

@@ -22,6 +22,7 @@ from raak.programmes.models import (
     Region,
     RegionMunicipality,
 )
+from raak.programmes.status import is_region_frozen
 
 
 def health(request):
@@ -105,6 +106,9 @@ def region(request, slug, region_slug):
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
     insider = access.can_read_unpublished(region)
     rounds = list(access.visible_rounds(region))
+    for r in rounds:
+        # Open rounds only (usually one): a submitted report freezes the region's data.
+        r.frozen = insider and r.is_open and is_region_frozen(r, region)
     statuses = {
         (s.round_id, s.milestone_id): s
         for s in MilestoneStatus.objects.for_region_page(region, rounds)

@@ -257,6 +257,14 @@ class Importer:
             old = self.rounds.get(data["slug"])
             if old and STATE_ORDER.index(state) < STATE_ORDER.index(old.state):
                 self.problem(row, "state", f"ronde is al {old.state}; terugzetten kan niet")
+            elif old and state != old.state and state in (Round.PUBLISHED, Round.WITHDRAWN):
+                # Publishing an existing round may make notes carried over from rounds
+                # that were never public visible: only after the confirmation page.
+                self.problem(
+                    row, "state",
+                    "publiceren en intrekken van een bestaande ronde gaan via de rondepagina "
+                    "(met bevestiging, of met een reden)",
+                )  # fmt: skip
             if old and old.state != Round.OPEN and old.peildatum != data["peildatum"]:
                 self.problem(row, "peildatum", "ronde is gesloten; de peildatum ligt vast")
             data["state"] = state

@@ -15,6 +15,7 @@ from raak.accounts.access import get_access, programme_for
 from raak.accounts.security import log_event
 from raak.programmes import spreadsheets
 from raak.programmes.models import Region, Round
+from raak.programmes.status import is_region_frozen
 from raak.questionnaires import service
 from raak.questionnaires.answers import Form
 from raak.questionnaires.compare import as_rows, compare
@@ -84,7 +85,11 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         request, slug, q_slug, round_slug, region_slug
     )
     form = Form(response.version)
-    can_write = access.can_write(region) and rnd.is_open and response.state == Response.DRAFT
+    # A region whose report for the round is submitted (raak.cycle) reads, not writes.
+    can_write = (
+        access.can_write(region) and rnd.is_open and response.state == Response.DRAFT
+        and not is_region_frozen(rnd, region)
+    )  # fmt: skip
     values = (
         {a.question.key: a.value for a in response.answers.select_related("question")}
         if response.pk
