@@ -449,3 +449,15 @@ def test_people_list_takes_a_fixed_number_of_queries(
         Invitation.objects.create(programme=demo, email=f"nieuw{i}@example.org", kind=Role.VIEWER,
                                   expires=timezone.now() + timedelta(days=7))  # fmt: skip
     assert count() == few + 1  # + the invitations' regions, fetched once
+
+
+def test_a_new_national_office_member_must_set_up_a_second_factor(national, smtp):
+    invite(national, "tweede.landelijk@example.org", "national")
+    run_worker()
+    link = invitation_link(smtp.to("tweede.landelijk@example.org")[0])
+    invitee = Client()
+    response = invitee.post(link, {"username": "lb2", "name": "Lotte", "password1": "Lang-en-uniek-42",
+                                   "password2": "Lang-en-uniek-42"}, follow=True)  # fmt: skip
+    # Signed in with the password only: the next page is the enrolment of a second factor.
+    assert response.redirect_chain[-1][0].startswith("/mijn-account/tweestaps/")
+    assert Role.objects.filter(user__username="lb2", kind=Role.NATIONAL).exists()
