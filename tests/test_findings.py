@@ -368,13 +368,15 @@ def test_a_tampered_lock_on_a_response_is_refused(questionnaire_round, people, l
 
 
 @pytest.mark.parametrize("answer", ["abc", "", "9" * 40, "1.5"])
-def test_a_tampered_answer_on_the_coding_page_is_a_404(questionnaire_round, people, answer):
+def test_a_tampered_answer_on_the_coding_page_is_a_400(questionnaire_round, people, answer):
+    # The coding page became a work list (several answers per save): a malformed id
+    # anywhere in the form refuses the whole post with 400.
     from raak.questionnaires.models import Coding
 
     c = sign_in(Client(), people["national"])
     url = f"{P}/vragenlijsten/test-vragenlijst/codering/?ronde=start"
-    response = c.post(url, {"action": "code", "answer": answer, "themes": ["abc", "1"]})
-    assert response.status_code == 404
+    response = c.post(url, {"action": "code", "answer": answer, f"themes-{answer}": ["abc", "1"]})
+    assert response.status_code == 400
     assert not Coding.objects.exists()
 
 

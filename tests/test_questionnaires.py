@@ -425,19 +425,16 @@ def test_coding_page(version, rounds, people, demo, clients, django_user_model):
     answers_by_region = {
         a.response.region.slug: a for a in Answer.objects.select_related("response__region")
     }
-    c.post(
-        page_url, {"action": "code", "answer": answers_by_region["gouda"].id, "themes": [theme.id]}
-    )
-    refused = c.post(page_url, {"action": "code", "answer": answers_by_region["leiden"].id, "themes": [theme.id],
-                                "fragment": "niet in het antwoord"}, follow=True)  # fmt: skip
+    gouda, leiden = answers_by_region["gouda"].id, answers_by_region["leiden"].id
+    c.post(page_url, {"action": "code", "answer": [gouda], f"themes-{gouda}": [theme.id]})
+    refused = c.post(page_url, {"action": "code", "answer": [leiden], f"themes-{leiden}": [theme.id],
+                                f"fragment-{leiden}": "niet in het antwoord"}, follow=True)  # fmt: skip
     assert "letterlijk" in refused.content.decode()
-    c.post(page_url, {"action": "code", "answer": answers_by_region["leiden"].id, "themes": [theme.id],
-                      "fragment": "Samenwerking met scholen"})  # fmt: skip
+    c.post(page_url, {"action": "code", "answer": [gouda, leiden], f"themes-{gouda}": [theme.id],
+                      f"themes-{leiden}": [theme.id], f"fragment-{leiden}": "Samenwerking met scholen"})  # fmt: skip
     other = Client()
     sign_in(other, second)
-    other.post(
-        page_url, {"action": "code", "answer": answers_by_region["gouda"].id, "themes": [theme.id]}
-    )
+    other.post(page_url, {"action": "code", "answer": [gouda], f"themes-{gouda}": [theme.id]})
     assert Coding.objects.count() == 3
     page = c.get(page_url)
     summary = next(s for s in page.context["summary"] if s["theme"] == theme)

@@ -60,7 +60,14 @@ class IdleTimeoutMiddleware:
 
 
 # Pages a password-only session may open: the steps themselves, leaving, language.
-OPEN_TO_PASSWORD_ONLY = {"otp-verify", "otp-setup", "logout", "set_language", "health"}
+OPEN_TO_PASSWORD_ONLY = {
+    "otp-verify",
+    "otp-setup",
+    "logout",
+    "set_language",
+    "switch-language",
+    "health",
+}
 
 
 class SecondFactorMiddleware:

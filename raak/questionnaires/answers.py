@@ -1,11 +1,13 @@
 """Checking and converting answers, one question at a time; show-if rules."""
 
+import json
+import math
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
 from raak.programmes.periods import PeriodError, parse_period
-from raak.questionnaires.exchange import parse_show_if
+from raak.questionnaires import expressions
 from raak.questionnaires.models import Question
 
 TEXT_LIMIT = 4000
@@ -22,18 +24,27 @@ class Form:
         self.choices = {}
         for c in version.choices.all():
             self.choices.setdefault(c.list_name, []).append(c)
+        # Checked on import; a rule that no longer parses shows its question rather
+        # than hiding it for good.
+        self.rules = {}
+        for q in self.questions:
+            if q.show_if:
+                try:
+                    self.rules[q.key] = expressions.parse(q.show_if)
+                except expressions.ExpressionError:
+                    pass
 
     def options(self, question):
         return self.choices.get(question.choice_list, [])
 
+    def rule_json(self, question):
+        """The show-if tree as JSON for the page's script (static/raak/showif.js)."""
+        rule = self.rules.get(question.key)
+        return json.dumps(rule, ensure_ascii=False) if rule else ""
+
     def visible(self, question, values):
-        if not question.show_if:
-            return True
-        other, wanted = parse_show_if(question.show_if)
-        answer = values.get(other)
-        if isinstance(answer, list):
-            return bool(wanted & set(answer))
-        return answer in wanted
+        rule = self.rules.get(question.key)
+        return rule is None or expressions.evaluate(rule, values)
 
     def clean(self, question, raw):
         """Return the typed value (None when empty) or raise ValueError with a message."""
@@ -51,18 +62,24 @@ class Form:
             if text not in {c.key for c in self.options(question)}:
                 raise ValueError(_("“%(v)s” staat niet in de keuzelijst.") % {"v": text})
             return text
-        if question.type == Question.NUMBER:
+        if question.type in (Question.NUMBER, Question.INTEGER):
             try:
                 number = float(str(text).replace(",", "."))
             except ValueError:
                 raise ValueError(_("Vul een getal in.")) from None
+            if not math.isfinite(number):
+                raise ValueError(_("Vul een getal in."))
+            if question.type == Question.INTEGER and not number.is_integer():
+                raise ValueError(_("Vul een geheel getal in."))
             if question.minimum is not None and number < question.minimum:
                 raise ValueError(
-                    _("Het kleinste toegestane getal is %(n)s.") % {"n": _fmt(question.minimum)}
+                    question.constraint_message
+                    or _("Het kleinste toegestane getal is %(n)s.") % {"n": _fmt(question.minimum)}
                 )
             if question.maximum is not None and number > question.maximum:
                 raise ValueError(
-                    _("Het grootste toegestane getal is %(n)s.") % {"n": _fmt(question.maximum)}
+                    question.constraint_message
+                    or _("Het grootste toegestane getal is %(n)s.") % {"n": _fmt(question.maximum)}
                 )
             return int(number) if number.is_integer() else number
         if question.type == Question.DATE:
@@ -77,10 +94,13 @@ class Form:
                 return parse_period(text).text
             except PeriodError as e:
                 raise ValueError(str(e)) from None
+        if question.type == Question.NOTE:
+            return None  # a note takes no answer
         limit = question.max_length or TEXT_LIMIT
         if len(text) > limit:
             raise ValueError(
-                _("Maximaal %(n)s tekens; dit zijn er %(m)s.") % {"n": limit, "m": len(text)}
+                question.constraint_message
+                or _("Maximaal %(n)s tekens; dit zijn er %(m)s.") % {"n": limit, "m": len(text)}
             )
         return text
 
@@ -98,7 +118,8 @@ class Form:
             if not self.visible(q, values):
                 values[q.key] = None
                 errors.pop(q.key, None)
-            elif submit and q.required and values[q.key] in (None, []) and q.key not in errors:
+            elif (submit and q.required and q.type != Question.NOTE
+                  and values[q.key] in (None, []) and q.key not in errors):  # fmt: skip
                 errors[q.key] = _("Deze vraag is verplicht.")
         return {k: v for k, v in values.items() if v is not None}, errors
 

@@ -11,6 +11,8 @@ from raak.programmes.summary import percent
 from raak.questionnaires.models import Answer, Choice, Question, Response, Version
 
 COMPARABLE = (Question.SCALE, Question.SINGLE, Question.YESNO)
+# Below this many answering regions in a round, the page says percentages mean little.
+FEW = 5
 
 
 @dataclass
@@ -143,8 +145,14 @@ def compare(questionnaire, start_round, end_round):
         items.append(item)
     # The regions x items matrix, row by row, so the template need not search for cells.
     matrix = [(region, [item.cells[region.id] for item in items]) for region in regions]
+    answered = Counter(
+        Response.objects.filter(version__questionnaire=questionnaire, state=Response.SUBMITTED,
+                                round__in=[start_round, end_round]).values_list("round_id", flat=True)
+    )  # fmt: skip
     return {"start": start_round, "end": end_round, "regions": regions, "items": items,
-            "n_start": n_start, "n_end": n_end, "matrix": matrix}  # fmt: skip
+            "n_start": n_start, "n_end": n_end, "matrix": matrix,
+            "answered_start": answered[start_round.id], "answered_end": answered[end_round.id],
+            "few": FEW}  # fmt: skip
 
 
 def _rag(level, top, bottom):
@@ -167,6 +175,10 @@ def _sentence(levels, top, n_start, n_end):
             f"Het meest gegeven antwoord is nu ‘{label}’ ({n} regio’s)."
             if n
             else "Nog geen antwoorden."
+        )
+    if not n_start or not n_end:
+        return (
+            "Niet te vergelijken: in een van beide rondes heeft geen regio deze vraag beantwoord."
         )
     best = next(lv for lv in levels if lv.score == top)
     delta = best.end - best.start

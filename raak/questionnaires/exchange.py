@@ -1,27 +1,40 @@
 """Questionnaire definitions in and out: JSON, XLSX (sheets questionnaire, sections,
-questions, choices — in the spirit of XLSForm) or a folder of CSV files.
+questions, choices — RAAK's own tables) or a folder of CSV files. A genuine XLSForm
+(sheet `survey`) goes through raak.questionnaires.xlsform into the same checks here.
 
 Importing a questionnaire that exists adds a new version when the latest one is
 published (published versions never change), or replaces the draft."""
+
+import json
+import re
 
 from django.db import transaction
 
 from raak.programmes import flat
 from raak.programmes.cleaning import SLUG
+from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
+from raak.questionnaires import expressions
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
 SPEC = ("raak-questionnaire/1", {
     "questionnaire": [("slug", "str:50"), ("name", "str:200"), ("description", "str"), ("fictional", "bool")],
-    "sections": [("key", "str:50"), ("title", "str:300")],
+    "sections": [("key", "str:50"), ("title", "str:300"), ("translations", "str")],
     "questions": [
         ("section", "str:50"), ("key", "str:50"), ("type", "str:10"), ("label", "str"), ("help", "str"),
         ("required", "bool"), ("choice_list", "str:50"), ("minimum", "str:30"), ("maximum", "str:30"),
-        ("max_length", "int"), ("show_if", "str:300"), ("maps_to", "str:50"), ("indicator", "str:50"),
+        ("max_length", "int"), ("show_if", "str:1000"), ("maps_to", "str:50"), ("indicator", "str:50"),
+        ("constraint_message", "str:300"), ("translations", "str"),
     ],
-    "choices": [("list_name", "str:50"), ("key", "str:50"), ("label", "str:300"), ("score", "str:30")],
+    "choices": [
+        ("list_name", "str:50"), ("key", "str:50"), ("label", "str:300"), ("score", "str:30"),
+        ("translations", "str"),
+    ],
 })  # fmt: skip
 CHOICE_TYPES = (Question.SINGLE, Question.MULTIPLE, Question.SCALE, Question.YESNO)
+NUMBER_TYPES = (Question.NUMBER, Question.INTEGER)
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")  # a slug, or an XLSForm name (XML name)
+CHOICE_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
 YESNO = [("yes", "Ja", 1), ("no", "Nee", 0), ("unknown", "Onbekend", None)]
 
 
@@ -35,16 +48,55 @@ def _number(problems, f, w, col, text):
         return None
 
 
-def parse_show_if(text):
-    """ "question=a b c" -> ("question", {"a", "b", "c"})"""
-    key, _sep, values = text.partition("=")
-    return key.strip(), set(values.split())
+def _translations(problems, f, w, text):
+    """Other languages as JSON text ({"English (en)": {"label": ...}}) in a cell."""
+    if isinstance(text, dict):
+        return text
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        problems.append(
+            Problem(f, w, "translations", 'verwacht JSON zoals {"English (en)": {"label": "…"}}')
+        )
+        return {}
+    return value
+
+
+def _choice_keys(lists, question):
+    if question["type"] not in CHOICE_TYPES:
+        return None
+    return set(lists.get(question["choice_list"], {}))
 
 
 def load(path, programme_slug=None, publish=False):
+    """Import a questionnaire from RAAK's own tables, or a genuine XLSForm workbook."""
+    from raak.questionnaires import xlsform
+
+    if xlsform.is_xlsform(path):
+        return xlsform.load(path, programme_slug, publish=publish).version
     slug, t = flat.read(path, *SPEC, programme_slug)
     programme = flat.programme_for(slug, path)
+    return save(t, programme, path, publish)
+
+
+def save(t, programme, path, publish=False, user=None, actor=""):
+    """Check tables ({table: [(file, row, dict)]}) and store them as a new version or
+    as the replacement of the draft; FormatError naming every problem, nothing stored."""
     problems = []
+    # The same length limits as the columns (SPEC's str:N), also for XLSForm and the
+    # builder, which do not pass through flat.read.
+    for table, columns in SPEC[1].items():
+        limits = {c: int(k.split(":")[1]) for c, k in columns if k.startswith("str:")}
+        for f, w, d in t[table]:
+            for col, limit in limits.items():
+                if isinstance(d.get(col), str) and len(d[col]) > limit:
+                    problems.append(Problem(f, w, col, f"langer dan {limit} tekens"))
+    if problems:  # once each (an or_other list repeats its source list's rows)
+        raise FormatError(list({str(p): p for p in problems}.values()))
     if len(t["questionnaire"]) != 1:
         raise FormatError(
             [Problem(str(path), "questionnaire", "", "precies één rij met slug en naam")]
@@ -61,12 +113,14 @@ def load(path, programme_slug=None, publish=False):
 
     sections = {d["key"] for _f, _w, d in t["sections"]}
     for f, w, d in t["sections"]:
-        if not SLUG.match(d["key"]) or not d["title"]:
+        if not KEY.match(d["key"]) or not d["title"]:
             problems.append(Problem(f, w, "key", "key en title zijn verplicht"))
+        d["translations"] = _translations(problems, f, w, d.get("translations"))
     lists = {}
     for f, w, d in t["choices"]:
-        if not SLUG.match(d["list_name"]) or not SLUG.match(d["key"]) or not d["label"]:
+        if not KEY.match(d["list_name"]) or not CHOICE_KEY.match(d["key"]) or not d["label"]:
             problems.append(Problem(f, w, "key", "list_name, key en label zijn verplicht"))
+        d["translations"] = _translations(problems, f, w, d.get("translations"))
         if d["key"] in lists.setdefault(d["list_name"], {}):
             problems.append(
                 Problem(f, w, "key", f"“{d['key']}” staat al in lijst {d['list_name']}")
@@ -75,13 +129,14 @@ def load(path, programme_slug=None, publish=False):
         lists[d["list_name"]][d["key"]] = d
     if "yesno" not in lists:
         lists["yesno"] = {
-            k: {"list_name": "yesno", "key": k, "label": label, "score": s} for k, label, s in YESNO
+            k: {"list_name": "yesno", "key": k, "label": label, "score": s, "translations": {}}
+            for k, label, s in YESNO
         }
         t["choices"] += [("", "", v) for v in lists["yesno"].values()]
     indicators = {i.key: i for i in programme.indicators.prefetch_related("categories")}
     seen, types = {}, dict(Question.TYPES)
     for f, w, d in t["questions"]:
-        if not SLUG.match(d["key"]) or d["key"] in seen:
+        if not KEY.match(d["key"]) or d["key"] in seen:
             problems.append(Problem(f, w, "key", "ontbreekt, is ongeldig of staat er dubbel in"))
         if d["section"] not in sections:
             problems.append(Problem(f, w, "section", f"onbekende sectie “{d['section']}”"))
@@ -89,6 +144,8 @@ def load(path, programme_slug=None, publish=False):
             problems.append(Problem(f, w, "type", f"kies {', '.join(types)}"))
         if not d["label"]:
             problems.append(Problem(f, w, "label", "is verplicht"))
+        d["translations"] = _translations(problems, f, w, d.get("translations"))
+        d["constraint_message"] = d.get("constraint_message") or ""
         if d["type"] == Question.YESNO and not d["choice_list"]:
             d["choice_list"] = "yesno"
         if d["type"] in CHOICE_TYPES and d["choice_list"] not in lists:
@@ -101,14 +158,14 @@ def load(path, programme_slug=None, publish=False):
         d["maximum"] = _number(problems, f, w, "maximum", d["maximum"])
         if d["minimum"] is not None and d["maximum"] is not None and d["minimum"] > d["maximum"]:
             problems.append(Problem(f, w, "maximum", "ligt onder minimum"))
+        if (d["minimum"] is not None or d["maximum"] is not None) and d["type"] not in NUMBER_TYPES:
+            problems.append(Problem(f, w, "minimum", "alleen bij een getal"))
         if d["show_if"]:
-            other, values = parse_show_if(d["show_if"])
-            if other not in seen:
-                problems.append(Problem(f, w, "show_if", f"“{other}” is geen eerdere vraag"))
-            elif not values or not values <= set(lists.get(seen[other]["choice_list"], {})):
-                problems.append(
-                    Problem(f, w, "show_if", "schrijf vraag=keuze1 keuze2 met keuzes van die vraag")
-                )
+            earlier = {k: _choice_keys(lists, q) for k, q in seen.items()}
+            try:
+                expressions.check(d["show_if"], earlier)
+            except expressions.ExpressionError as e:
+                problems.append(Problem(f, w, "show_if", str(e)))
         if d["maps_to"] and d["maps_to"] not in previous_keys:
             problems.append(
                 Problem(f, w, "maps_to", f"de vorige versie heeft geen vraag “{d['maps_to']}”")
@@ -160,6 +217,10 @@ def load(path, programme_slug=None, publish=False):
                      **{k: v for k, v in d.items() if k not in ("section", "indicator")})
             for i, (_f, _w, d) in enumerate(t["questions"])
         )  # fmt: skip
+        recorder = Recorder(user, actor=actor or f"import: {path}", programme=programme)
+        recorder.record(subject=f"vragenlijst {questionnaire.slug}", field="versie",
+                        new=f"{number} ({'gepubliceerd' if publish else 'concept'})")  # fmt: skip
+        recorder.flush()
     return version
 
 
@@ -167,16 +228,21 @@ def tables(version):
     q = version.questionnaire
     return {
         "questionnaire": [{"slug": q.slug, "name": q.name, "description": q.description, "fictional": q.fictional}],
-        "sections": [{"key": s.key, "title": s.title} for s in version.sections.all()],
+        "sections": [
+            {"key": s.key, "title": s.title, "translations": _json(s.translations)}
+            for s in version.sections.all()
+        ],
         "questions": [
             {"section": x.section.key, "key": x.key, "type": x.type, "label": x.label, "help": x.help,
              "required": x.required, "choice_list": x.choice_list,
              "minimum": _fmt(x.minimum), "maximum": _fmt(x.maximum), "max_length": x.max_length,
-             "show_if": x.show_if, "maps_to": x.maps_to, "indicator": x.indicator.key if x.indicator else ""}
+             "show_if": x.show_if, "maps_to": x.maps_to, "indicator": x.indicator.key if x.indicator else "",
+             "constraint_message": x.constraint_message, "translations": _json(x.translations)}
             for x in version.questions.select_related("section", "indicator").order_by("position")
         ],
         "choices": [
-            {"list_name": c.list_name, "key": c.key, "label": c.label, "score": _fmt(c.score)}
+            {"list_name": c.list_name, "key": c.key, "label": c.label, "score": _fmt(c.score),
+             "translations": _json(c.translations)}
             for c in version.choices.order_by("position")
         ],
     }  # fmt: skip
@@ -186,3 +252,7 @@ def _fmt(number):
     if number is None:
         return ""
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _json(translations):
+    return json.dumps(translations, ensure_ascii=False, sort_keys=True) if translations else ""

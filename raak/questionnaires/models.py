@@ -51,6 +51,9 @@ class Section(models.Model):
     key = models.SlugField()
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    # Titles in other languages, as XLSForm's label::Language (code) columns:
+    # {"English (en)": {"label": "..."}}; the title itself is the Dutch one.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -65,6 +68,7 @@ class Choice(models.Model):
     # Empty for "onbekend", which takes no place on the scale.
     score = models.IntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)  # as Section.translations
 
     class Meta:
         ordering = ["list_name", "position"]
@@ -74,13 +78,15 @@ class Choice(models.Model):
 
 
 class Question(models.Model):
-    SINGLE, MULTIPLE, SCALE, YESNO, NUMBER, DATE, PERIOD, TEXT = (
-        "single", "multiple", "scale", "yesno", "number", "date", "period", "text",
+    SINGLE, MULTIPLE, SCALE, YESNO, NUMBER, INTEGER, DATE, PERIOD, TEXT, NOTE = (
+        "single", "multiple", "scale", "yesno", "number", "integer", "date", "period", "text",
+        "note",
     )  # fmt: skip
     TYPES = [
         (SINGLE, _("één keuze")), (MULTIPLE, _("meerdere keuzes")), (SCALE, _("schaal")),
-        (YESNO, _("ja/nee/onbekend")), (NUMBER, _("getal")), (DATE, _("datum")),
-        (PERIOD, _("periode")), (TEXT, _("open tekst")),
+        (YESNO, _("ja/nee/onbekend")), (NUMBER, _("getal")), (INTEGER, _("geheel getal")),
+        (DATE, _("datum")), (PERIOD, _("periode")), (TEXT, _("open tekst")),
+        (NOTE, _("toelichting (geen vraag)")),
     ]  # fmt: skip
 
     version = models.ForeignKey(Version, models.CASCADE, related_name="questions")
@@ -94,14 +100,19 @@ class Question(models.Model):
     minimum = models.FloatField(null=True, blank=True)
     maximum = models.FloatField(null=True, blank=True)
     max_length = models.PositiveIntegerField(null=True, blank=True)
-    # Show only when an earlier question's answer is one of these: "question=a b c".
-    show_if = models.CharField(max_length=300, blank=True)
+    # Shown with the number bounds or length limit instead of the standard message.
+    constraint_message = models.CharField(max_length=300, blank=True)
+    # Show only when this holds (raak.questionnaires.expressions): "${q} = 'a'",
+    # "selected(${q}, 'a') and ${n} > 3", or the older "question=a b c".
+    show_if = models.CharField(max_length=1000, blank=True)
     maps_to = models.SlugField(blank=True)  # the previous version's question it continues
     # An answer to this question is the region's value of this indicator (one truth).
     indicator = models.ForeignKey(
         Indicator, models.SET_NULL, null=True, blank=True, related_name="questions"
     )
     position = models.PositiveIntegerField(default=0)
+    # {"English (en)": {"label": ..., "hint": ...}}; label and help are the Dutch ones.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["section__position", "position"]

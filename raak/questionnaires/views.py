@@ -23,7 +23,7 @@ from raak.questionnaires.models import Questionnaire, Response
 
 def questionnaire_list(request, slug):
     programme, access = programme_for(request, slug)
-    questionnaires = programme.questionnaires.prefetch_related("versions")
+    questionnaires = list(programme.questionnaires.prefetch_related("versions"))
     rounds = list(
         programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
     )
@@ -32,6 +32,27 @@ def questionnaire_list(request, slug):
         if access.is_member
         else []
     )
+    # What each questionnaire offers the reader: a comparison of the first and the last
+    # round that have answers, or the plain reason why there is none yet.
+    answered = set(
+        Response.objects.filter(version__questionnaire__programme=programme, state=Response.SUBMITTED,
+                                round__in=rounds).values_list("version__questionnaire_id", "round_id")
+    )  # fmt: skip
+    for q in questionnaires:
+        with_answers = sorted(
+            (r for r in rounds if (q.id, r.id) in answered), key=lambda r: r.peildatum
+        )
+        q.comparison = (with_answers[0], with_answers[-1]) if len(with_answers) >= 2 else None
+        if q.comparison:
+            q.why_not = ""
+        elif not rounds:
+            q.why_not = _("Er is nog geen gepubliceerde ronde.")
+        elif len(with_answers) == 1:
+            q.why_not = _(
+                "Alleen %(r)s heeft antwoorden; een vergelijking heeft twee rondes nodig."
+            ) % {"r": with_answers[0].name}
+        else:
+            q.why_not = _("De gepubliceerde rondes hebben nog geen antwoorden op deze vragenlijst.")
     return render(request, "questionnaires/list.html", {
         "programme": programme, "access": access, "questionnaires": questionnaires, "rounds": rounds,
         "my_regions": my_regions, "open_rounds": [r for r in programme.rounds.all() if r.is_open],
@@ -118,7 +139,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         sections[-1]["questions"].append({
             "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
             "display": form.display(q, values.get(q.key)) if not request.method == "POST" else values.get(q.key),
-            "visible": form.visible(q, values),
+            "visible": form.visible(q, values), "rule": form.rule_json(q),
         })  # fmt: skip
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,

@@ -20,13 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("--questionnaire", help="responses: the questionnaire slug")
         parser.add_argument("--round", help="responses: the round slug")
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
-        parser.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
+        parser.add_argument(
+            "--format",
+            choices=["json", "xlsx", "csv", "xlsform"],
+            default="json",
+            help="xlsform: questionnaire as a genuine XLSForm (ODK, KoboToolbox)",
+        )
         parser.add_argument("--output", default=".", help="folder to write to")
         parser.add_argument(
             "--include-personal-data",
             action="store_true",
-            help="network: include the names and contact details of aandachtsfunctionarissen "
-            "(only those who gave consent are stored at all)",
+            help="network, route-maps: include the names (and, for the network, contact details) of "
+            "people; only those who gave consent are stored at all",
         )
 
     def handle(
@@ -60,7 +65,7 @@ class Command(BaseCommand):
             paths = export_programme(found, format, output)
         else:
             spec = KINDS[kind]
-            if kind == "network":
+            if kind in ("network", "route-maps"):
                 data = spec.tables(found, include_personal_data)
             else:
                 data = spec.tables(found)
@@ -87,6 +92,11 @@ class Command(BaseCommand):
             responses.write_csv(questionnaire, rnd, self.stdout)
             return
         version = questionnaire.versions.order_by("-number").first()
+        if format == "xlsform":
+            from raak.questionnaires import xlsform
+
+            self.stdout.write(str(xlsform.write(version, output)))
+            return
         paths = flat.write(exchange.tables(version), *exchange.SPEC, programme.slug, output,
                            f"{questionnaire.slug}-v{version.number}", format)  # fmt: skip
         for path in paths:

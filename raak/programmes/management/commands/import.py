@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "kind", choices=["programme", "questionnaire", *KINDS], help="what the file holds"
+            "kind",
+            choices=["programme", "questionnaire", "responses", *KINDS],
+            help="what the file holds",
         )
         parser.add_argument(
             "file", help="a .json or .xlsx file, a .csv file, or a folder of .csv files"
@@ -25,17 +27,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="questionnaire: publish the imported version"
         )
+        parser.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="questionnaire (XLSForm): import what RAAK supports and list the rows left out",
+        )
+        parser.add_argument("--questionnaire", help="responses: the questionnaire's slug")
+        parser.add_argument("--round", help="responses: the round's slug")
 
-    def handle(self, kind, file, programme=None, publish=False, **options):
+    def handle(self, kind, file, programme=None, publish=False, skip_unsupported=False, **options):
         console = Console(stderr=True)
         with console.status(f"{file} lezen en controleren…"):
             try:
                 if kind == "questionnaire":
-                    from raak.questionnaires.exchange import load
+                    from raak.questionnaires import exchange, xlsform
 
-                    version = load(file, programme, publish=publish)
-                    state = "gepubliceerd" if version.published else "concept"
-                    self.stdout.write(f"{version} geïmporteerd ({state}).")
+                    if xlsform.is_xlsform(file):
+                        result = xlsform.load(file, programme, publish, skip_unsupported)
+                    else:
+                        result = xlsform.Result(exchange.load(file, programme, publish=publish))
+                    state = "gepubliceerd" if result.version.published else "concept"
+                    self.stdout.write(f"{result.version} geïmporteerd ({state}).")
+                    for p in result.skipped:
+                        self.stdout.write(f"  overgeslagen: {p}")
+                    for note in result.notes:
+                        self.stdout.write(f"  let op: {note}")
+                    return
+                if kind == "responses":
+                    from raak.questionnaires.response_import import load_file
+
+                    n = load_file(file, programme, options["questionnaire"], options["round"])
+                    self.stdout.write(f"Antwoorden van {n} regio's geïmporteerd (ingediend).")
                     return
                 if kind in KINDS:
                     n = KINDS[kind].load(file, programme, actor=f"import: {file}")
