@@ -4,8 +4,10 @@ single use and expiry, role changes, deactivation, who sees whom, history and lo
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -72,7 +74,7 @@ def test_invitation_arrives_by_smtp_and_makes_an_account(national, smtp, people)
     assert "al in gebruik" in taken.content.decode()
     done = invitee.post(link, {"username": "jvries", "name": "Jan de Vries",
                                "password1": "Lang-en-uniek-42", "password2": "Lang-en-uniek-42"})  # fmt: skip
-    assert done.status_code == 302 and done["Location"] == "/"
+    assert done.status_code == 302 and done["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
     user = User.objects.get(username="jvries")
     assert user.email == "nieuw@example.org" and user.first_name == "Jan de Vries"
     assert user.check_password("Lang-en-uniek-42")
@@ -449,3 +451,15 @@ def test_people_list_takes_a_fixed_number_of_queries(
         Invitation.objects.create(programme=demo, email=f"nieuw{i}@example.org", kind=Role.VIEWER,
                                   expires=timezone.now() + timedelta(days=7))  # fmt: skip
     assert count() == few + 1  # + the invitations' regions, fetched once
+
+
+def test_a_new_national_office_member_must_set_up_a_second_factor(national, smtp):
+    invite(national, "tweede.landelijk@example.org", "national")
+    run_worker()
+    link = invitation_link(smtp.to("tweede.landelijk@example.org")[0])
+    invitee = Client()
+    response = invitee.post(link, {"username": "lb2", "name": "Lotte", "password1": "Lang-en-uniek-42",
+                                   "password2": "Lang-en-uniek-42"}, follow=True)  # fmt: skip
+    # Signed in with the password only: the next page is the enrolment of a second factor.
+    assert response.redirect_chain[-1][0].startswith("/mijn-account/tweestaps/")
+    assert Role.objects.filter(user__username="lb2", kind=Role.NATIONAL).exists()
