@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/raak migrate --no-input -v0
 	$(VENV)/bin/raak demo --no-serve
-	$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate \
+		$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check raak tests bench
@@ -35,8 +36,10 @@ bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/run.py
 	$(VENV)/bin/python bench/compare.py
 	$(VENV)/bin/python bench/search.py
+	$(VENV)/bin/python bench/cycle.py
 	$(VENV)/bin/python bench/questionnaires.py
 	$(VENV)/bin/python bench/load.py
+	$(VENV)/bin/python bench/report.py
 
 # Production server (gunicorn, gthread); needs SECRET_KEY etc., see docs/deployment.md.
 serve: $(VENV)/.installed

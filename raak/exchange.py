@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from raak.knowledge import loading as knowledge
 from raak.network import loading as network
 from raak.protocols import loading as protocols
+from raak.routes import loading as routes
 from raak.training import loading as training
 
 
@@ -25,4 +26,5 @@ KINDS = {
     "training": Kind(training.load, training.tables, training.SPEC),
     "network": Kind(network.load, network.tables, network.SPEC),
     "protocols": Kind(protocols.load, protocols.tables, protocols.SPEC),
+    "route-maps": Kind(routes.load, routes.tables, routes.SPEC),
 }

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "raak.training",
     "raak.network",
     "raak.questionnaires",
+    "raak.routes",
+    "raak.cycle",
+    "raak.reports",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +126,14 @@ TASKS = {
     }
 }
 
+# E-mail (reminders, invitations): the SMTP settings are further down. `make demo`
+# writes messages to files in var/mail instead (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+# The address of the site as people reach it, for links in e-mail sent without a
+# request (the worker, the command line).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -132,8 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long an invitation link works (raak.accounts.invitations).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "home"
 # Axes first: it refuses a locked account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -190,6 +204,8 @@ STORAGES = {
 # Evidence documents are never served as static media: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A region's route map counts as stale when it was last checked longer ago than this.
+ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
@@ -229,7 +245,7 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# E-mail (password reset). The console backend prints mail in development.
+# E-mail (password reset, invitations). The console backend prints mail in development.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

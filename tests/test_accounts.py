@@ -119,7 +119,7 @@ def test_national_without_device_enrols_then_uses_a_recovery_code(people):
 def test_coordinator_without_device_logs_in_with_password_only(people):
     c = Client()
     r = password_login(c, people["coord_a"])
-    assert r.status_code == 302 and r["Location"] == "/"
+    assert r.status_code == 302 and r["Location"] == "/start/"
     assert c.get(
         f"{P}/ronde/voorjaar-2011/regio/gouda/mijlpaal/handelingsprotocol/"
     ).status_code in (200, 404)
@@ -232,7 +232,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(people, sett
     assert "Blokkade coord-a opheffen" in national.get(SECURITY).content.decode()
     national.post(SECURITY, {"action": "unlock-user", "username": "coord-a"})
     national.post(SECURITY, {"action": "unlock-ip", "ip": "127.0.0.1"})
-    assert password_login(Client(), coordinator)["Location"] == "/"
+    assert password_login(Client(), coordinator)["Location"] == "/start/"
     assert events("lock-lifted") == ["national", "national"]
 
 
@@ -245,7 +245,7 @@ def test_the_lock_ends_by_itself_after_the_cool_off(people, settings):
     past.update(
         attempt_time=past.first().attempt_time - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
     )
-    assert password_login(Client(), coordinator)["Location"] == "/"
+    assert password_login(Client(), coordinator)["Location"] == "/start/"
 
 
 def test_lock_per_address_across_usernames(people, settings):

@@ -118,6 +118,8 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
     national.get_by_label("Naam:", exact=True).fill("Voortgang juni 2011")
     national.get_by_label("Korte naam in de URL").fill("juni-2011")
     national.get_by_label("Peildatum").fill("01-06-2011")
+    national.get_by_label("Open vanaf").fill("01-05-2011")
+    national.get_by_label("Uiterste inleverdatum").fill("15-06-2011")
     national.get_by_role("button", name="Ronde openen").click()
     assert "geopend" in national.locator(".messages").inner_text()
     shot(national, "rounds")
@@ -151,7 +153,8 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
     # ... and for everyone once it is closed and published.
     national.goto(f"{site}{P}/rondes/")
     national.get_by_role("button", name="Sluiten Voortgang juni 2011").click()
-    national.get_by_role("button", name="Publiceren Voortgang juni 2011").click()
+    national.get_by_role("link", name="Publiceren… Voortgang juni 2011").click()
+    national.get_by_role("button", name="Ja, publiceer “Voortgang juni 2011”").click()
     coordinator.goto(f"{site}{P}/")
     card = coordinator.locator('[data-milestone="handelingsprotocol"]').inner_text()
     assert "30 (81%)" in card and "waarvan 2 gedeeltelijk" in card
@@ -282,7 +285,9 @@ def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tm
             page.get_by_role("button", name="Indienen").click()
             assert "Ingediend" in page.locator(".messages").inner_text()
         change_round_state(rnd, Round.CLOSED, user=national)
-        change_round_state(Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national)
+        change_round_state(
+            Round.objects.get(pk=rnd.pk), Round.PUBLISHED, user=national, confirmed=True
+        )
     shot(pages["coord-gouda"], "questionnaire-submitted")
 
     public = browser.new_page(viewport={"width": 1280, "height": 900})

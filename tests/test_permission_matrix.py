@@ -26,6 +26,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from raak.programmes.models import EvidenceDocument, MilestoneStatus
+from raak.reports import templates as report_templates
+from raak.reports.models import Report, ReportFile
 from tests.conftest import sign_in
 
 WHO = ["anonymous", "viewer_a", "coord_b", "coord_a", "national"]
@@ -77,6 +79,23 @@ ACCOUNTS = [
     Row("login", get=200, post=200),  # an empty login form is shown again
     Row("logout", get=405, post=302),
     Row("set_language", get=302, post=302),
+    Row("switch-language", {"code": "en"}, get=302, post=302),
+    Row("switch-language", {"code": "xx"}, get=404, post=404, note="unknown"),
+    # Every signed-in user's own account pages; anonymous is sent to the login.
+    Row("otp-verify", get=LOGIN_ONLY, post=LOGIN_ONLY),
+    Row("account", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    # The national user here already has a device: enrolment sends them on; recovery
+    # codes exist only for users with a device.
+    Row("otp-setup", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    Row("otp-recovery", get=who(302, 302, 302, 302, 200), post=LOGIN_ONLY),
+    Row("password_change", get=who(302, 200, 200, 200, 200), post=who(302, 200, 200, 200, 200)),
+    Row("password_reset", get=200, post=200),
+    Row("password_reset_done", get=200, post=405),
+    Row("password_reset_confirm", {"uidb64": "MQ", "token": "bestaat-niet"}, get=200, post=200),
+    Row("password_reset_complete", get=200, post=405),
+    Row("security", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
+    Row("security-log", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("security-log-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]
 
 PICTURE = [
@@ -177,7 +196,147 @@ QUESTIONNAIRES = [
     Row("builder-check", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]  # fmt: skip
 
-AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES]
+
+def _route(world):
+    """Route map steps, a draft contact and a draft protocol document of Gouda, made
+    the first time a row needs them."""
+    if "route" not in world:
+        from raak.routes import loading, service
+        from raak.routes.models import ProtocolDocument
+        from tests.test_routes import ROUTES
+
+        loading.load(ROUTES)
+        gouda = world["doc"].status.region
+        step = gouda.programme.route_steps.get(key="melden")
+        contact = service.save_contact(gouda, step, None, {
+            "organisation": "AMK", "role": "", "phone": "0800 2000", "email": "", "website": "",
+            "opening_hours": "", "person_name": "", "consent_on": None,
+        }, expected_version=0, user=None, programme=gouda.programme)  # fmt: skip
+        doc = ProtocolDocument(region=gouda, original_name="p.pdf", content_type="application/pdf",
+                               size=9, sha256="y" * 64)  # fmt: skip
+        doc.file.save("y" * 64, ContentFile(b"%PDF-1.4\n"), save=False)
+        doc.save()
+        world["route"] = {"step": step.key, "contact": contact.id, "doc": doc.id}
+    return world["route"]
+
+
+GOUDA = {"slug": P, "region_slug": "gouda"}
+ROUTES = [
+    Row("route-find", {"slug": P}, get=200, post=200),
+    Row("route-overview", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("route-region", GOUDA, get=200, post=200),
+    Row("route-region", {"slug": P, "region_slug": "atlantis"}, get=404, post=404, note="unknown"),
+    # A draft document: the region and the national office; published ones: everyone.
+    Row("route-document", {**GOUDA, "doc_id": lambda w: _route(w)["doc"]},
+        get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
+    # An empty form is refused with a message (400), nothing saved.
+    Row("route-edit", GOUDA, get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    Row("route-protocol", GOUDA, get=who(302, 403, 404, 405, 405), post=who(302, 403, 404, 400, 400)),
+    # An empty POST names no revision: nothing published, back to the editor.
+    Row("route-publish", GOUDA, get=who(302, 403, 403, 403, 405), post=who(302, 403, 403, 403, 302)),
+    Row("route-contact-new", {**GOUDA, "step_key": lambda w: _route(w)["step"]},
+        get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    Row("route-contact-new", {**GOUDA, "step_key": "bestaat-niet"},
+        get=who(302, 403, 404, 404, 404), post=who(302, 403, 404, 404, 404), note="unknown"),
+    Row("route-contact", {**GOUDA, "contact_id": lambda w: _route(w)["contact"]},
+        get=EDIT_OPEN_ROUND, post=who(302, 403, 404, 400, 400)),
+    # Without the version it was shown at, a delete is refused (a conflict), nothing goes.
+    Row("route-contact-delete", {**GOUDA, "contact_id": lambda w: _route(w)["contact"]},
+        get=who(302, 403, 404, 405, 405), post=who(302, 403, 404, 302, 302)),
+]  # fmt: skip
+
+RR = {"slug": P, "round_slug": R2}
+CYCLE = [
+    # The start page: members see their work; the national office is sent to the
+    # submissions overview of the open round.
+    Row("start", get=who(302, 200, 200, 200, 302), post=who(302, 200, 200, 200, 302)),
+    # An empty POST names no action: refused without a change.
+    Row("submission", {**RR, "region_slug": "gouda"}, get=who(302, 200, 404, 200, 200),
+        post=who(302, 403, 404, 403, 403)),
+    Row("submissions", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-csv", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("submissions-xlsx", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("reminder-plan", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("remind-now", RR, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
+    Row("advisor-notes", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Only an advisor of the region writes notes; the national office reads them.
+    Row("advisor-note-new", {"slug": P, "region_slug": "gouda"},
+        get=who(302, 403, 404, 403, 403), post=who(302, 403, 404, 403, 403)),
+    # The open round cannot be published yet: the office is sent back to the rounds.
+    Row("round-publish", RR, get=who(302, 403, 403, 403, 302), post=who(302, 403, 403, 403, 302)),
+    Row("round-withdraw", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    Row("round-dates", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+]  # fmt: skip
+
+
+def _invitation(world):
+    """An open invitation of the programme, made on first use."""
+    if "invitation" not in world:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from raak.accounts.invitations import Invitation
+        from raak.programmes.models import Programme
+
+        world["invitation"] = Invitation.objects.create(
+            programme=Programme.objects.get(slug=P), email="nieuw@example.org", kind="viewer",
+            expires=timezone.now() + timedelta(days=7),
+        )  # fmt: skip
+    return world["invitation"].id
+
+
+PEOPLE = [
+    # Coordinators see their own region's people (read-only); viewers do not.
+    Row("people", {"slug": P}, get=who(302, 403, 200, 200, 200), post=who(302, 403, 200, 200, 200)),
+    Row("people-invite", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # An empty POST is an unknown action: a message, nothing changed.
+    Row("person", {"slug": P, "user_id": lambda w: w["people"]["coord_b"].id}, get=NATIONAL_ONLY,
+        post=who(302, 403, 403, 403, 302)),
+    Row("person", {"slug": P, "user_id": 999999}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
+    Row("invitation-action", {"slug": P, "invitation_id": _invitation},
+        get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    Row("invitation-accept", {"token": "onzin"}, get=404, post=404),
+]  # fmt: skip
+
+# A draft report on the open round R2 (it cannot be published), none on R1; a finished
+# regional file of Gouda for R2 (unpublished: Gouda and the national office only).
+REPORT_NATIONAL = who(404, 403, 403, 403, 200)
+REPORT_GOUDA = who(404, 200, 404, 200, 200)
+REPORTS = [
+    Row("reports", {"slug": P}, get=200, post=200),
+    Row("report", {"slug": P, "round_slug": R2}, get=REPORT_NATIONAL, post=REPORT_NATIONAL,
+        note="draft"),
+    Row("report", {"slug": P, "round_slug": R1}, get=REPORT_NATIONAL, post=REPORT_NATIONAL,
+        note="none-yet"),
+    Row("report", {"slug": P, "round_slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
+    Row("report-create", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+        post=NATIONAL_ONLY | {"national": 302}),
+    # An empty POST lacks the version: the form is shown again, nothing saved.
+    Row("report-text", {"slug": P, "round_slug": R2, "key": "conclusies"}, get=NATIONAL_ONLY,
+        post=NATIONAL_ONLY),
+    Row("report-text", {"slug": P, "round_slug": R2, "key": "bijlage-1"},
+        get=who(302, 403, 403, 403, 404), post=who(302, 403, 403, 403, 404), note="no-text"),
+    # Publishing a report of an open round is refused with a message (a redirect).
+    Row("report-publish", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+        post=NATIONAL_ONLY | {"national": 302}),
+    Row("report-file", {"slug": P, "round_slug": R2, "fmt": "html"}, get=405,
+        post=who(404, 403, 403, 403, 302)),
+    Row("region-report", {"slug": P, "round_slug": R2, "region_slug": "gouda"},
+        get=REPORT_GOUDA, post=REPORT_GOUDA, note="open"),
+    Row("region-report", {"slug": P, "round_slug": R1, "region_slug": "gouda"}, get=200,
+        post=200, note="published"),
+    Row("region-report-file", {"slug": P, "round_slug": R2, "region_slug": "gouda", "fmt": "html"},
+        get=405, post=who(404, 302, 404, 302, 302)),
+    Row("report-file-status", {"slug": P, "file_id": lambda w: w["report_file"].id},
+        get=REPORT_GOUDA, post=REPORT_GOUDA),
+    Row("report-file-status", {"slug": P, "file_id": 999999}, get=404, post=404, note="unknown"),
+    Row("report-file-download", {"slug": P, "file_id": lambda w: w["report_file"].id},
+        get=REPORT_GOUDA, post=REPORT_GOUDA),
+]  # fmt: skip
+
+AREAS = [ACCOUNTS, PICTURE, PRACTICE, KNOWLEDGE, QUESTIONNAIRES, CYCLE, PEOPLE, REPORTS, ROUTES]
 ROWS = [row for area in AREAS for row in area]
 
 
@@ -230,8 +389,15 @@ def world(knowledge, practice, people, open_round):
     gouda = knowledge.regions.get(slug="gouda")
     point = ActionPoint.objects.create(programme=knowledge, region=gouda, year=2011, number=99,
                                        text="Een actiepunt", version=1)  # fmt: skip
+    template = report_templates.load(knowledge)
+    Report.objects.create(programme=knowledge, round=open_round, template=template,
+                          chapters=template.chapters, title="Concept")  # fmt: skip
+    report_file = ReportFile.objects.create(
+        programme=knowledge, round=open_round, region=gouda, format="html", unpublished=True,
+        fingerprint="f" * 64, state=ReportFile.DONE)  # fmt: skip
+    report_file.file.save("x.html", ContentFile(b"<p>regiorapport</p>"))
     return {"clients": _clients(people), "people": people, "doc": doc, "point": point,
-            "round": open_round}  # fmt: skip
+            "round": open_round, "report_file": report_file}  # fmt: skip
 
 
 def _clients(people):

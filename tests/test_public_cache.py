@@ -37,7 +37,7 @@ def test_publishing_shows_at_once(demo, people, open_round):
     anonymous = Client()
     assert open_round.name not in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
     change_round_state(open_round, "closed", user=people["national"])
-    change_round_state(open_round, "published", user=people["national"])
+    change_round_state(open_round, "published", user=people["national"], confirmed=True)
     assert open_round.name in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
     assert anonymous.get(f"{P}/ronde/{open_round.slug}/").status_code == 200
 
@@ -47,7 +47,7 @@ def test_a_correction_shows_at_once(demo, people, open_round):
         round=open_round, region__slug="gouda", milestone__key="werkplan"
     )
     change_round_state(open_round, "closed", user=people["national"])
-    change_round_state(open_round, "published", user=people["national"])
+    change_round_state(open_round, "published", user=people["national"], confirmed=True)
     url = f"{P}/regio/gouda/"
     before = Client().get(url).content.decode()
     assert "Gecorrigeerd door het landelijk bureau" not in before

@@ -217,7 +217,7 @@ def test_rounds_page_opens_closes_and_publishes(people, demo):
     c = client_for(people["national"])
     bad = c.post(f"{P}/rondes/", {"name": "", "slug": "Niet Goed!", "peildatum": "01-01-2010"})
     errors = bad.context["form"].errors
-    assert set(errors) == {"name", "slug", "peildatum"}
+    assert set(errors) == {"name", "slug", "peildatum", "opens_on", "closes_on"}
     assert "na die van de laatste ronde (15-01-2011)" in errors["peildatum"][0]
     assert demo.rounds.count() == 1
     dup = c.post(
@@ -225,8 +225,10 @@ def test_rounds_page_opens_closes_and_publishes(people, demo):
     )
     assert "al een ronde" in dup.context["form"].errors["slug"][0]
     ok = c.post(
-        f"{P}/rondes/", {"name": "Juni 2011", "slug": "juni-2011", "peildatum": "01-06-2011"}
-    )
+        f"{P}/rondes/",
+        {"name": "Juni 2011", "slug": "juni-2011", "peildatum": "01-06-2011",
+         "opens_on": "01-05-2011", "closes_on": "15-06-2011"},
+    )  # fmt: skip
     assert ok.status_code == 302
     rnd = demo.rounds.get(slug="juni-2011")
     assert rnd.state == "open"
@@ -234,8 +236,15 @@ def test_rounds_page_opens_closes_and_publishes(people, demo):
     assert c.post(f"{P}/rondes/juni-2011/status/", {"state": "published"}).status_code == 302
     rnd.refresh_from_db()
     assert rnd.state == "open"  # open -> published skips a step: refused
-    for step in ("closed", "published"):
-        c.post(f"{P}/rondes/juni-2011/status/", {"state": step})
+    c.post(f"{P}/rondes/juni-2011/status/", {"state": "closed"})
+    # Publishing goes through the confirmation page.
+    assert c.post(f"{P}/rondes/juni-2011/status/", {"state": "published"})["Location"] == (
+        f"{P}/rondes/juni-2011/publiceren/"
+    )
+    assert c.post(f"{P}/rondes/juni-2011/publiceren/").status_code == 403
+    rnd.refresh_from_db()
+    assert rnd.state == "closed"
+    c.post(f"{P}/rondes/juni-2011/publiceren/", {"confirm": "1"})
     rnd.refresh_from_db()
     assert rnd.state == "published"
     assert ChangeRecord.objects.filter(

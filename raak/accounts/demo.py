@@ -31,13 +31,18 @@ def create_demo_users(programme):
     made = []
 
     def user(username, first_name):
+        # example.org is reserved for examples (RFC 2606): mail to it reaches nobody.
+        email = f"{username}@example.org"
         u, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name}
+            username=username, defaults={"first_name": first_name, "email": email}
         )
         if created:
             u.set_password(DEMO_PASSWORD)
             u.save()
             made.append(username)
+        elif not u.email:  # demo accounts made before they had addresses
+            u.email = email
+            u.save(update_fields=["email"])
         return u
 
     national = user("landelijk", "Landelijk bureau (demo)")

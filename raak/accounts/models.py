@@ -71,3 +71,7 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username}"
+
+
+# Invitations live in their own module; imported here so Django finds the model.
+from raak.accounts.invitations import Invitation  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from raak.accounts import office, twofactor, views
+from raak.accounts import office, people_views, twofactor, views
 
 urlpatterns = [
     path("inloggen/", views.Login.as_view(), name="login"),
@@ -34,5 +34,15 @@ urlpatterns = [
         office.security_log,
         {"fmt": "csv"},
         name="security-log-csv",
+    ),
+    # People and roles (people_views.py).
+    path("uitnodiging/<str:token>/", people_views.accept, name="invitation-accept"),
+    path("<slug:slug>/mensen/", people_views.people, name="people"),
+    path("<slug:slug>/mensen/uitnodigen/", people_views.invite, name="people-invite"),
+    path("<slug:slug>/mensen/<int:user_id>/", people_views.person, name="person"),
+    path(
+        "<slug:slug>/uitnodigingen/<int:invitation_id>/",
+        people_views.invitation_action,
+        name="invitation-action",
     ),
 ]

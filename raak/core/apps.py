@@ -7,3 +7,12 @@ class CoreConfig(AppConfig):
 
     name = "raak.core"
     label = "core"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from raak.core.route_review import publish_with_accepted_submission
+        from raak.cycle.models import Submission
+
+        post_save.connect(publish_with_accepted_submission, sender=Submission,
+                          dispatch_uid="route-map-with-submission")  # fmt: skip

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
-from raak.picture.forms import IndicatorForm, RoundForm, StatusForm
+from raak.picture.forms import IndicatorForm, RoundDatesForm, RoundForm, StatusForm, WithdrawForm
+from raak.programmes import publishing
 from raak.programmes import status as status_service
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
@@ -31,11 +32,22 @@ def _round_for_writing(programme, round_slug):
     return rnd
 
 
+def _check_not_submitted(rnd, region):
+    if status_service.is_region_frozen(rnd, region):
+        raise PermissionDenied(
+            _(
+                "De rapportage van %(r)s is ingediend; de gegevens liggen vast tot het landelijk bureau haar terugstuurt."
+            )
+            % {"r": region.name}
+        )
+
+
 @login_required
 def edit_status(request, slug, round_slug, region_slug, key):
     programme, access = programme_for(request, slug)
     region, _can_write = region_for_writing(request, programme, region_slug)
     rnd = _round_for_writing(programme, round_slug)
+    _check_not_submitted(rnd, region)
     milestone = get_object_or_404(Milestone, programme=programme, key=key)
     current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
     conflict, summary = None, ""
@@ -89,6 +101,8 @@ def _try_save(request, form, save, describe, saved_message):
     except status_service.Conflict as e:
         _rebase(form, e.current)
         return False, e.current, describe(e.current) if e.current else _("verwijderd")
+    except status_service.RegionFrozen:
+        raise PermissionDenied(_("De rapportage van deze regio is zojuist ingediend.")) from None
     except status_service.RoundClosed:
         raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
     messages.success(request, saved_message)
@@ -132,6 +146,7 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
     programme, access = programme_for(request, slug)
     region, _can_write = region_for_writing(request, programme, region_slug)
     rnd = _round_for_writing(programme, round_slug)
+    _check_not_submitted(rnd, region)
     indicator = get_object_or_404(Indicator, programme=programme, key=key)
     categories = list(indicator.categories.all())
     current = (
@@ -186,34 +201,46 @@ def rounds(request, slug):
         if form.is_valid():
             d = form.cleaned_data
             rnd = status_service.open_round(
-                programme,
-                slug=d["slug"],
-                name=d["name"],
-                peildatum=d["peildatum"],
-                user=request.user,
-            )
+                programme, slug=d["slug"], name=d["name"], peildatum=d["peildatum"],
+                opens_on=d["opens_on"], closes_on=d["closes_on"], user=request.user,
+            )  # fmt: skip
             messages.success(request, _("Ronde “%(n)s” geopend.") % {"n": rnd.name})
             return redirect("rounds", programme.slug)
     else:
         form = RoundForm(programme=programme)
+    rounds = list(programme.rounds.order_by("-peildatum"))
+    for r in rounds:
+        r.dates_form = RoundDatesForm(round=r, prefix=r.slug, initial={"closes_on": r.closes_on})
+        r.withdraw_form = WithdrawForm(prefix=r.slug)
+        # Every round's form is on one page: labels must say which round they are for.
+        r.withdraw_form.fields["reason"].label = _("Reden van intrekken van “%(n)s”") % {
+            "n": r.name
+        }
     return render(
         request,
         "picture/rounds.html",
-        {"programme": programme, "rounds": programme.rounds.order_by("-peildatum"),
-         "form": form, "access": access},
-    )  # fmt: skip
+        {"programme": programme, "rounds": rounds, "form": form, "access": access},
+    )
+
+
+def _national_round(request, slug, round_slug):
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    return programme, access, get_object_or_404(Round, programme=programme, slug=round_slug)
 
 
 @login_required
 @require_POST
 def round_state(request, slug, round_slug):
-    programme, _access = programme_for(request, slug)
-    national_only(request, programme)
-    rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
+    """Close an open round. Publishing has its own confirmation page, withdrawing its
+    own form with a reason."""
+    programme, _access, rnd = _national_round(request, slug, round_slug)
     state = request.POST.get("state", "")
+    if state == Round.PUBLISHED:
+        return redirect("round-publish", programme.slug, rnd.slug)
     try:
         status_service.change_round_state(rnd, state, user=request.user)
-    except ValueError:
+    except status_service.NotAllowed:
         messages.error(
             request,
             _("Deze stap kan niet: een ronde gaat van open naar gesloten naar gepubliceerd."),
@@ -222,4 +249,67 @@ def round_state(request, slug, round_slug):
         messages.success(
             request, _("Ronde “%(n)s” is nu %(s)s.") % {"n": rnd.name, "s": rnd.get_state_display()}
         )
+    return redirect("rounds", programme.slug)
+
+
+@login_required
+def round_publish(request, slug, round_slug):
+    """The confirmation page: what becomes public, per region, before publishing."""
+    programme, access, rnd = _national_round(request, slug, round_slug)
+    if rnd.state not in (Round.CLOSED, Round.WITHDRAWN):
+        messages.error(
+            request, _("Alleen een gesloten of ingetrokken ronde kan worden gepubliceerd.")
+        )
+        return redirect("rounds", programme.slug)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            raise PermissionDenied(_("Bevestig de publicatie op de bevestigingspagina."))
+        status_service.change_round_state(rnd, Round.PUBLISHED, user=request.user, confirmed=True)
+        messages.success(request, _("Ronde “%(n)s” is gepubliceerd.") % {"n": rnd.name})
+        return redirect("rounds", programme.slug)
+    return render(
+        request,
+        "picture/round_publish.html",
+        {"programme": programme, "round": rnd, "access": access,
+         "publication": publishing.preview(rnd)},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def round_withdraw(request, slug, round_slug):
+    programme, access, rnd = _national_round(request, slug, round_slug)
+    form = WithdrawForm(request.POST, prefix=rnd.slug)
+    if not rnd.is_published:
+        messages.error(request, _("Alleen een gepubliceerde ronde kan worden ingetrokken."))
+    elif form.is_valid():
+        status_service.change_round_state(
+            rnd, Round.WITHDRAWN, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("De publicatie van “%(n)s” is ingetrokken; de ronde is niet meer openbaar.")
+            % {"n": rnd.name},
+        )  # fmt: skip
+    else:
+        messages.error(request, _("Niet ingetrokken: geef een reden."))
+    return redirect("rounds", programme.slug)
+
+
+@login_required
+@require_POST
+def round_dates(request, slug, round_slug):
+    programme, access, rnd = _national_round(request, slug, round_slug)
+    form = RoundDatesForm(request.POST, round=rnd, prefix=rnd.slug)
+    if not rnd.is_open:
+        messages.error(request, _("De termijn van een gesloten ronde ligt vast."))
+    elif form.is_valid():
+        status_service.change_round_dates(
+            rnd, user=request.user, opens_on=rnd.opens_on, closes_on=form.cleaned_data["closes_on"]
+        )
+        messages.success(
+            request, _("Nieuwe uiterste inleverdatum voor “%(n)s”: %(d)s.")
+            % {"n": rnd.name, "d": rnd.closes_on.strftime("%d-%m-%Y")},
+        )  # fmt: skip
+    else:
+        messages.error(request, "; ".join(form.errors["closes_on"]))
     return redirect("rounds", programme.slug)

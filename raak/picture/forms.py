@@ -97,6 +97,13 @@ class RoundForm(forms.Form):
     peildatum = forms.DateField(
         label=_("Peildatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
     )
+    opens_on = forms.DateField(
+        label=_("Open vanaf"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
+    )
+    closes_on = forms.DateField(
+        label=_("Uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        help_text=_("dd-mm-jjjj; regio's dienen uiterlijk op deze dag in"),
+    )  # fmt: skip
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,8 +119,49 @@ class RoundForm(forms.Form):
             )
         return day
 
+    def clean(self):
+        d = super().clean()
+        if d.get("opens_on") and d.get("closes_on") and d["closes_on"] < d["opens_on"]:
+            self.add_error("closes_on", _("De uiterste inleverdatum ligt voor de openingsdatum."))
+        return d
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if self.programme.rounds.filter(slug=slug).exists():
             raise forms.ValidationError(_("Er is al een ronde met deze korte naam."))
         return slug
+
+
+class RoundDatesForm(forms.Form):
+    """Extend (or move) the deadline of an open round."""
+
+    closes_on = forms.DateField(
+        label=_("Nieuwe uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        help_text=_("dd-mm-jjjj"),
+    )  # fmt: skip
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+
+    def clean_closes_on(self):
+        day = self.cleaned_data["closes_on"]
+        if self.round.opens_on and day < self.round.opens_on:
+            raise forms.ValidationError(
+                _("De uiterste inleverdatum ligt voor de openingsdatum (%(d)s).")
+                % {"d": self.round.opens_on.strftime("%d-%m-%Y")}
+            )
+        return day
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van intrekken"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wordt vastgelegd in de wijzigingsgeschiedenis."),
+    )  # fmt: skip
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden."))
+        return reason

@@ -101,4 +101,15 @@ urlpatterns = [
         name="action-point-edit",
     ),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/publiceren/",
+        editing.round_publish,
+        name="round-publish",
+    ),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/intrekken/",
+        editing.round_withdraw,
+        name="round-withdraw",
+    ),
+    path("<slug:slug>/rondes/<slug:round_slug>/termijn/", editing.round_dates, name="round-dates"),
 ]

@@ -28,7 +28,8 @@ from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import TABLES, FormatError, Problem
 
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
-STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED]
+# A withdrawn publication comes last: an import may keep it, never re-publish it.
+STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED, Round.WITHDRAWN]
 COUNT_LABELS = {
     "milestone": "mijlpalen",
     "indicator": "indicatoren",

@@ -148,18 +148,30 @@ class IndicatorCategory(models.Model):
 
 class RoundQuerySet(models.QuerySet):
     def visible_to_public(self):
+        # A withdrawn publication is a state of its own, so it drops out here and in
+        # `is_published` alike: every public page asks one of the two.
         return self.filter(state=Round.PUBLISHED)
 
 
 class Round(models.Model):
-    OPEN, CLOSED, PUBLISHED = "open", "closed", "published"
-    STATES = [(OPEN, _("open")), (CLOSED, _("gesloten")), (PUBLISHED, _("gepubliceerd"))]
+    OPEN, CLOSED, PUBLISHED, WITHDRAWN = "open", "closed", "published", "withdrawn"
+    STATES = [
+        (OPEN, _("open")),
+        (CLOSED, _("gesloten")),
+        (PUBLISHED, _("gepubliceerd")),
+        (WITHDRAWN, _("publicatie ingetrokken")),
+    ]
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="rounds")
     slug = models.SlugField()
     name = models.CharField(max_length=200)
     peildatum = models.DateField()
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+    # The calendar: regions report between opening date and deadline. Rounds from an
+    # import or from before the calendar existed have none.
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
 
     objects = RoundQuerySet.as_manager()
 

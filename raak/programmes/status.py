@@ -2,7 +2,9 @@
 
 Two people may open the same status at once. Each save names the version it
 started from; if the stored version has moved on, the save is refused with the
-other person's change (optimistic locking). Closed rounds refuse every change.
+other person's change (optimistic locking). Closed rounds refuse every change, and
+so does an open round for a region whose report is frozen (submitted or accepted, see
+`raak.cycle`): every write path (pages, API, questionnaire service) passes here.
 """
 
 from django.db import transaction
@@ -13,6 +15,34 @@ from raak.programmes.models import IndicatorValue, MilestoneStatus, Round
 
 class RoundClosed(Exception):
     pass
+
+
+class RegionFrozen(RoundClosed):
+    """The region has submitted its report for this round: read-only until returned."""
+
+
+# Other apps freeze one region's data in an open round (raak.cycle: a submitted report)
+# by registering a check here, so this module needs to know nothing about them.
+_region_freezers = []
+
+
+def add_region_freezer(check):
+    """`check(round, region)` returns True when the region may not change the round."""
+    if check not in _region_freezers:
+        _region_freezers.append(check)
+
+
+def is_region_frozen(rnd, region):
+    return any(check(rnd, region) for check in _region_freezers)
+
+
+def check_writable(rnd, region):
+    """Inside a transaction: lock the round row (so a submit or close waits for us, or
+    we for it) and refuse when the round is closed or the region's data is frozen."""
+    current = _locked_round(rnd)
+    if region is not None and is_region_frozen(current, region):
+        raise RegionFrozen
+    return current
 
 
 class Conflict(Exception):
@@ -31,7 +61,7 @@ def _locked_round(rnd):
 
 def _save(model, lookup, values, *, user, expected_version, subject, rnd, region):
     with transaction.atomic():
-        _locked_round(rnd)
+        check_writable(rnd, region)
         obj = model.objects.select_for_update().filter(**lookup).first()
         if (obj.version if obj else 0) != expected_version:
             raise Conflict(obj)
@@ -74,23 +104,66 @@ def save_indicator_value(rnd, region, indicator, *, user, expected_version, cate
     )  # fmt: skip
 
 
-def change_round_state(rnd, state, *, user):
-    """open -> closed -> published, one step forward at a time."""
-    order = [Round.OPEN, Round.CLOSED, Round.PUBLISHED]
-    if order.index(state) != order.index(rnd.state) + 1:
-        raise ValueError(f"{rnd.state} -> {state} is not allowed")
+class NotAllowed(ValueError):
+    pass
+
+
+def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
+    """open -> closed -> published; published -> withdrawn (with a reason) ->
+    published again. Publishing needs `confirmed`: the national office has seen the
+    confirmation page listing what becomes public (notes carried over from rounds that
+    were never published included), so nothing becomes public by carrying over."""
+    allowed = {
+        (Round.OPEN, Round.CLOSED),
+        (Round.CLOSED, Round.PUBLISHED),
+        (Round.PUBLISHED, Round.WITHDRAWN),
+        (Round.WITHDRAWN, Round.PUBLISHED),
+    }
     with transaction.atomic():
-        recorder = Recorder(user, programme=rnd.programme)
-        recorder.update(rnd, {"state": state}, subject=f"ronde {rnd.slug}", round=rnd)
+        current = Round.objects.select_for_update().get(pk=rnd.pk)
+        if (current.state, state) not in allowed:
+            raise NotAllowed(f"{current.state} -> {state} is not allowed")
+        if state == Round.PUBLISHED and not confirmed:
+            raise NotAllowed("publishing needs the confirmation page")
+        reason = reason.strip()
+        if state == Round.WITHDRAWN and not reason:
+            raise NotAllowed("withdrawing needs a reason")
+        values = {"state": state}
+        if state == Round.WITHDRAWN:
+            values["withdrawn_reason"] = reason
+        recorder = Recorder(user, programme=current.programme)
+        recorder.update(current, values, subject=f"ronde {current.slug}", round=current)
         recorder.flush()
+        rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
+        return current
 
 
-def open_round(programme, *, slug, name, peildatum, user):
+def change_round_dates(rnd, *, user, opens_on, closes_on):
+    """Set or extend the calendar of a round that is still open."""
+    if opens_on and closes_on and closes_on < opens_on:
+        raise NotAllowed("the deadline lies before the opening date")
+    with transaction.atomic():
+        current = _locked_round(rnd)
+        recorder = Recorder(user, programme=current.programme)
+        recorder.update(
+            current, {"opens_on": opens_on, "closes_on": closes_on},
+            subject=f"ronde {current.slug}", round=current,
+        )  # fmt: skip
+        recorder.flush()
+        rnd.opens_on, rnd.closes_on = current.opens_on, current.closes_on
+        return current
+
+
+def open_round(programme, *, slug, name, peildatum, user, opens_on=None, closes_on=None):
     """A new open round starting from the latest round's statuses, so regions only
-    change what moved."""
+    change what moved. Notes come along too; the publication page lists those that
+    come from a round that was never published before anything becomes public."""
     with transaction.atomic():
         previous = programme.rounds.order_by("-peildatum").first()
-        rnd = Round.objects.create(programme=programme, slug=slug, name=name, peildatum=peildatum)
+        rnd = Round.objects.create(
+            programme=programme, slug=slug, name=name, peildatum=peildatum,
+            opens_on=opens_on, closes_on=closes_on,
+        )  # fmt: skip
         active = set(programme.regions.active_on(peildatum).values_list("id", flat=True))
         if previous:
             MilestoneStatus.objects.bulk_create(
@@ -115,6 +188,7 @@ def open_round(programme, *, slug, name, peildatum, user):
         recorder.record(
             subject=f"ronde {slug}", field="aangemaakt", round=rnd,
             new=f"{name}, peildatum {peildatum:%d-%m-%Y}"
+            + (f", open {opens_on:%d-%m-%Y} t/m {closes_on:%d-%m-%Y}" if opens_on and closes_on else "")
             + (f", gevuld vanuit {previous.slug}" if previous else ""),
         )  # fmt: skip
         recorder.flush()

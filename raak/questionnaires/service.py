@@ -4,8 +4,8 @@ the continuation questions feeding the programme's indicators (one truth)."""
 from django.db import transaction
 
 from raak.programmes.history import Recorder
-from raak.programmes.models import IndicatorValue, Round
-from raak.programmes.status import Conflict, RoundClosed, save_indicator_value
+from raak.programmes.models import IndicatorValue
+from raak.programmes.status import Conflict, RoundClosed, check_writable, save_indicator_value
 from raak.questionnaires.models import Answer, Response
 
 __all__ = ["Conflict", "RoundClosed", "save", "reopen"]
@@ -13,8 +13,8 @@ __all__ = ["Conflict", "RoundClosed", "save", "reopen"]
 
 def save(response, form, values, *, user, lock, submit):
     with transaction.atomic():
-        if not Round.objects.select_for_update().get(pk=response.round_id).is_open:
-            raise RoundClosed
+        # Closed round or a region whose report is submitted: read-only.
+        check_writable(response.round, response.region)
         if response.pk:
             current = Response.objects.select_for_update().get(pk=response.pk)
             if current.lock != lock:
@@ -84,8 +84,7 @@ def _feed_indicators(response, form, values, user):
 
 def reopen(response, *, user):
     with transaction.atomic():
-        if not Round.objects.get(pk=response.round_id).is_open:
-            raise RoundClosed
+        check_writable(response.round, response.region)
         response.state = Response.DRAFT
         response.lock += 1
         response.save()

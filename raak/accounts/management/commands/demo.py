@@ -12,6 +12,9 @@ from raak.programmes.models import Programme
 from raak.protocols import loading as protocols
 from raak.questionnaires import exchange as questionnaires
 from raak.questionnaires import synthetic as synthetic_data
+from raak.reports import templates as report_templates
+from raak.routes import loading as routes
+from raak.routes import synthetic as route_synthetic
 from raak.training import loading as training
 
 RAAK = Path(__file__).resolve().parents[3]
@@ -20,6 +23,7 @@ ACTIVITIES_FILE = RAAK / "knowledge" / "data" / "activities-2008-2010.json"
 ACTION_POINTS_FILE = RAAK / "knowledge" / "data" / "action-points-2011.json"
 PROTOCOLS_FILE = RAAK / "protocols" / "data" / "protocols-2008-2010.json"
 TRAINING_FILE = RAAK / "training" / "data" / "training-2008-2010.json"
+ROUTES_FILE = RAAK / "routes" / "data" / "route-map-2008-2010.json"
 QUESTIONNAIRES = RAAK / "questionnaires" / "data"
 
 
@@ -50,6 +54,7 @@ class Command(BaseCommand):
             points = load_action_points(ACTION_POINTS_FILE, actor="raak demo")
             protocols.load(PROTOCOLS_FILE, actor="raak demo")
             training.load(TRAINING_FILE, actor="raak demo")
+            routes.load(ROUTES_FILE, actor="raak demo")
             for name in ("eindmeting-zorgcontinuum", "slotrapportage"):
                 questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
             self.stdout.write(
@@ -60,8 +65,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demoprogramma staat er al: {programme.name} (--reset laadt opnieuw)"
             )
+        # Idempotent, so a demo database loaded before reports existed gets the template.
+        report_templates.load(programme, actor="raak demo")
         if synthetic:
             fictional = synthetic_data.load(programme)
+            route_synthetic.load(fictional)
             create_demo_users(fictional)
             self.stdout.write(
                 f"Fictieve gegevens geladen: {fictional.name} (/{fictional.slug}/vragenlijsten/)"

@@ -30,8 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-personal-data",
             action="store_true",
-            help="network: include the names and contact details of aandachtsfunctionarissen "
-            "(only those who gave consent are stored at all)",
+            help="network, route-maps: include the names (and, for the network, contact details) of "
+            "people; only those who gave consent are stored at all",
         )
 
     def handle(
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             paths = export_programme(found, format, output)
         else:
             spec = KINDS[kind]
-            if kind == "network":
+            if kind in ("network", "route-maps"):
                 data = spec.tables(found, include_personal_data)
             else:
                 data = spec.tables(found)

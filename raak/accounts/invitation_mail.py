@@ -1,0 +1,51 @@
+"""Sending an invitation: a background task (Django's tasks framework, run by `raak worker`).
+
+The task makes the link's token itself, stores only its hash and puts the token in the
+message, so the token exists nowhere else: not in the queue, not in the database.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from raak.accounts.invitations import Invitation, hash_token, new_token, valid_for
+
+
+@task
+def send_invitation(invitation_id, base_url=""):
+    """Send (or send again) one invitation; a resend makes the previous link useless."""
+    token = new_token()
+    with transaction.atomic():
+        inv = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("programme", "invited_by")
+            .filter(id=invitation_id)
+            .first()
+        )
+        if inv is None or inv.accepted_at or inv.withdrawn_at:
+            return "not-pending"
+        inv.token_hash = hash_token(token)
+        inv.expires = timezone.now() + valid_for()
+        inv.save(update_fields=["token_hash", "expires"])
+    link = (base_url or settings.SITE_URL).rstrip("/") + reverse("invitation-accept", args=[token])
+    with translation.override("nl"):
+        context = {
+            "invitation": inv,
+            "role": inv.describe(),
+            "link": link,
+            "expires": timezone.localtime(inv.expires),
+            "site_name": settings.SITE_NAME,
+        }
+        subject = render_to_string("accounts/people/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/people/invitation_email.txt", context)
+    try:
+        send_mail(subject, body, None, [inv.email])
+    except Exception as e:  # SMTP, DNS, refused recipient: shown on the people page
+        Invitation.objects.filter(id=inv.id).update(send_error=f"{type(e).__name__}: {e}"[:300])
+        raise
+    Invitation.objects.filter(id=inv.id).update(sent_at=timezone.now(), send_error="")
+    return "sent"

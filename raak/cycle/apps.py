@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CycleConfig(AppConfig):
+    name = "raak.cycle"
+    verbose_name = "Rapportagecyclus"
+
+    def ready(self):
+        # A submitted or accepted report freezes the region's data in the round for
+        # every write path that goes through raak.programmes.status.
+        from raak.cycle.submissions import is_frozen
+        from raak.programmes.status import add_region_freezer
+
+        add_region_freezer(is_frozen)

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from raak.cycle import advisors, views
+
+urlpatterns = [
+    path("start/", views.start, name="start"),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/rapportage/",
+        views.region_report,
+        name="submission",
+    ),
+    path("<slug:slug>/ronde/<slug:round_slug>/indieningen/", views.overview, name="submissions"),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/indieningen.csv",
+        views.overview,
+        {"fmt": "csv"},
+        name="submissions-csv",
+    ),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/indieningen.xlsx",
+        views.overview,
+        {"fmt": "xlsx"},
+        name="submissions-xlsx",
+    ),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/herinneringen/",
+        views.reminder_plan,
+        name="reminder-plan",
+    ),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/herinneringen/nu/",
+        views.remind_now,
+        name="remind-now",
+    ),
+    path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
+    path(
+        "<slug:slug>/adviseurs/<slug:region_slug>/nieuw/",
+        advisors.new_note,
+        name="advisor-note-new",
+    ),
+]

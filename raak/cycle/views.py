@@ -1,0 +1,270 @@
+"""Pages of the reporting cycle: the start page, a region's report for a round with
+submit / accept / return, the submissions overview with its exports, reminders."""
+
+import csv
+import io
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from raak.accounts.access import get_access, national_only, programme_for
+from raak.accounts.models import Role
+from raak.accounts.security import log_event
+from raak.cycle import reminders, submissions
+from raak.cycle.forms import ReminderPlanForm, ReturnForm
+from raak.cycle.models import Reminder, Submission
+from raak.cycle.start import open_round, region_tasks
+from raak.programmes.history import Recorder
+from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
+from raak.questionnaires.models import Questionnaire, Response
+
+
+@login_required
+def start(request):
+    """Where a login lands: the national office on the submissions overview of the
+    open round, a region's members on what their region still has to do."""
+    roles = list(Role.objects.filter(user=request.user).select_related("programme", "region"))
+    national = next((r for r in roles if r.kind == Role.NATIONAL), None)
+    if national is not None:
+        rnd = open_round(national.programme)
+        if rnd is None:
+            return redirect("rounds", national.programme.slug)
+        return redirect("submissions", national.programme.slug, rnd.slug)
+    if not roles:
+        return redirect("home")
+    blocks, quiet, advised = [], [], []
+    for role in roles:
+        if role.kind == Role.ADVISOR:
+            advised.append(role)
+        elif (rnd := open_round(role.programme)) is not None:
+            blocks.append(region_tasks(role.region, rnd, role.kind))
+        else:
+            quiet.append(role)
+    programme = roles[0].programme
+    return render(request, "cycle/start.html", {
+        "programme": programme, "access": get_access(request, programme),
+        "blocks": blocks, "no_open_round": quiet, "advised": advised,
+        "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+def _round(programme, round_slug):
+    return get_object_or_404(Round, programme=programme, slug=round_slug)
+
+
+@login_required
+def region_report(request, slug, round_slug, region_slug):
+    """One page with the region's statuses, indicators and questionnaires of a round;
+    the region submits here, the national office accepts or returns."""
+    programme, access = programme_for(request, slug)
+    region = get_object_or_404(Region, programme=programme, slug=region_slug)
+    if not access.can_read_unpublished(region):
+        raise Http404
+    rnd = _round(programme, round_slug)
+    if request.method == "POST":
+        return _report_action(request, programme, access, rnd, region)
+    statuses = list(
+        MilestoneStatus.objects.filter(round=rnd, region=region).select_related("milestone")
+        .prefetch_related("documents").order_by("milestone__position", "milestone__key")
+    )  # fmt: skip
+    values = list(
+        IndicatorValue.objects.filter(round=rnd, region=region)
+        .select_related("indicator", "category").order_by("indicator__position", "indicator__key")
+    )  # fmt: skip
+    responses = {
+        r.version.questionnaire_id: r
+        for r in Response.objects.filter(round=rnd, region=region).select_related("version")
+    }
+    questionnaires = [
+        (q, responses.get(q.id))
+        for q in Questionnaire.objects.filter(
+            programme=programme, versions__published=True
+        ).distinct()
+    ]
+    sub = Submission.objects.filter(round=rnd, region=region).first()
+    state = submissions.state_of(sub, submissions._has_changes(rnd, region))
+    can_submit = (
+        access.can_write(region) and rnd.is_open
+        and state in submissions.TRANSITIONS["submit"][0]
+    )  # fmt: skip
+    if not access.is_national:
+        log_event("unpublished-read", request, programme=programme, region=region.slug,
+                  round=rnd.slug, page="submission")  # fmt: skip
+    return render(request, "cycle/report.html", {
+        "programme": programme, "access": access, "round": rnd, "region": region,
+        "statuses": statuses, "values": values, "questionnaires": questionnaires,
+        "submission": sub, "state": state, "state_label": dict(Submission.STATES)[state],
+        "events": list(sub.events.select_related("user")) if sub else [],
+        "can_submit": can_submit, "can_edit": access.can_write(region) and rnd.is_open
+        and state not in Submission.FROZEN,
+        "return_form": ReturnForm(), "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+def _report_action(request, programme, access, rnd, region):
+    action = request.POST.get("action", "")
+    if action not in submissions.TRANSITIONS:
+        raise PermissionDenied(_("Onbekende actie."))
+    if action == "submit":
+        if not access.can_write(region):
+            raise PermissionDenied(_("Alleen de regiocoördinator dient de rapportage in."))
+        comment = ""
+    else:
+        if not access.is_national:
+            raise PermissionDenied(_("Alleen het landelijk bureau accepteert of stuurt terug."))
+        form = ReturnForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        if not form.is_valid():
+            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            return redirect("submission", programme.slug, rnd.slug, region.slug)
+    try:
+        submissions.transition(rnd, region, action, user=request.user, comment=comment)
+    except submissions.NotAllowed as e:
+        messages.error(request, str(e))
+        return redirect("submission", programme.slug, rnd.slug, region.slug)
+    done = {
+        "submit": _("Ingediend. Het landelijk bureau bekijkt de rapportage; tot dan ligt ze vast."),
+        "accept": _("Geaccepteerd: de rapportage van %(r)s.") % {"r": region.name},
+        "return": _("Teruggestuurd naar %(r)s met uw toelichting.") % {"r": region.name},
+    }[action]
+    messages.success(request, done)
+    if action == "submit":
+        return redirect("start")
+    return redirect("submissions", programme.slug, rnd.slug)
+
+
+FILTERS = ["alle", "te-laat", *[s for s, _label in Submission.STATES]]
+
+
+@login_required
+def overview(request, slug, round_slug, fmt="html"):
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    rnd = _round(programme, round_slug)
+    ov = submissions.overview(rnd)
+    if fmt != "html":
+        log_event("export", request, programme=programme, what="submissions", round=rnd.slug,
+                  format=fmt)  # fmt: skip
+        return _export(ov, fmt)
+    chosen = request.GET.get("filter", "alle")
+    if chosen not in FILTERS:
+        chosen = "alle"
+    rows = ov.rows
+    if chosen == "te-laat":
+        rows = [r for r in rows if r.overdue]
+    elif chosen != "alle":
+        rows = [r for r in rows if r.state == chosen]
+    filters = [(f, {"alle": _("alle"), "te-laat": _("te laat")}.get(f) or dict(Submission.STATES)[f])
+               for f in FILTERS]  # fmt: skip
+    return render(request, "cycle/overview.html", {
+        "programme": programme, "access": access, "round": rnd, "ov": ov, "rows": rows,
+        "filters": filters, "chosen": chosen,
+        "open_rounds": programme.rounds.filter(state=Round.OPEN).exclude(pk=rnd.pk),
+    })  # fmt: skip
+
+
+def _cell(value):
+    # OWASP CSV injection: user text starting with = + - @ is written as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export(ov, fmt):
+    name = f"indieningen-{ov.round.programme.slug}-{ov.round.slug}"
+    rows = [[_cell(v) for v in row] for row in submissions.table_rows(ov)]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(submissions.COLUMNS)
+        w.writerows(rows)
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "indieningen"
+        ws.append(submissions.COLUMNS)
+        for row in rows:
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(
+            buf.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def reminder_plan(request, slug, round_slug):
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    rnd = _round(programme, round_slug)
+    plan = reminders.plan_for(rnd)
+    if request.method == "POST":
+        before = {f: getattr(plan, f) for f in ReminderPlanForm.Meta.fields} if plan.pk else {}
+        form = ReminderPlanForm(request.POST, instance=plan)
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                recorder = Recorder(request.user, programme=programme)
+                for name in ReminderPlanForm.Meta.fields:
+                    old, new = before.get(name, ""), getattr(plan, name)
+                    if old != new:
+                        recorder.record(subject="herinneringsregels", field=name, old=old,
+                                        new=new, round=rnd)  # fmt: skip
+                recorder.flush()
+            messages.success(request, _("Herinneringsregels opgeslagen."))
+            return redirect("reminder-plan", programme.slug, rnd.slug)
+    else:
+        form = ReminderPlanForm(instance=plan)
+    today = timezone.localdate()
+    schedule = reminders.occurrences(plan, rnd.closes_on) if rnd.closes_on else []
+    log = list(Reminder.objects.filter(round=rnd).select_related("region")[:500])
+    return render(request, "cycle/reminders.html", {
+        "programme": programme, "access": access, "round": rnd, "form": form,
+        "schedule": schedule, "today": today, "log": log, "saved": plan.pk is not None,
+        "due": reminders.due(rnd, today), "placeholders": reminders.PLACEHOLDERS,
+    })  # fmt: skip
+
+
+@login_required
+def remind_now(request, slug, round_slug):
+    """ "Nu herinneren": one region or all late ones; GET previews, POST sends."""
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    rnd = _round(programme, round_slug)
+    which = request.GET.get("regio") or request.POST.get("regio") or ""
+    ov = submissions.overview(rnd)
+    if which:
+        rows = [r for r in ov.rows if r.region.slug == which]
+        if not rows:
+            raise Http404
+    else:
+        rows = [r for r in ov.rows if r.overdue]
+    regions = [r.region for r in rows]
+    today = timezone.localdate()
+    rule = f"nu-{today.isoformat()}"
+    preview = reminders.due(rnd, today, regions=regions, rule=rule) if rnd.is_open else []
+    if request.method == "POST":
+        created, _retried = reminders.remind(rnd, today, actor=request.user.get_username(),
+                                             regions=regions, rule=rule)  # fmt: skip
+        messages.success(
+            request, _("%(n)d herinnering(en) in de wachtrij gezet.") % {"n": len(created)}
+        )
+        return redirect("submissions", programme.slug, rnd.slug)
+    return render(request, "cycle/remind_now.html", {
+        "programme": programme, "access": access, "round": rnd, "which": which,
+        "rows": rows, "preview": preview,
+    })  # fmt: skip

@@ -1,0 +1,268 @@
+"""Everything one report shows, read from the other apps' query and summary code.
+
+A report uses only what is public once it is published: the round itself (publishing
+a report needs a published round), comparisons and changes only against *published*
+earlier rounds, and the knowledge, protocol and training lists, which are public.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from raak.knowledge.models import ActionPoint, Activity, Theme
+from raak.picture.national import NationalPicture
+from raak.programmes.models import RegionMunicipality, Round
+from raak.programmes.summary import percent, summarise
+from raak.protocols.models import Finding
+from raak.questionnaires.compare import compare
+from raak.questionnaires.models import Coding, Question, Questionnaire, Response
+from raak.reports.figures import map_figures
+from raak.reports.text import render_markdown
+from raak.training.models import Reach
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    number: int
+    text_html: str = ""
+    has_text: bool = False
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    programme: object
+    round: object
+    title: str
+    chapters: list
+    picture: object
+    previous: object  # the latest published round before this one, or None
+    items: list  # milestone and indicator figures, with change since `previous`
+    figures: dict  # "milestones"/"indicators" -> [Figure]
+    annex: list
+    forecast: list
+    findings: list
+    reach: dict
+    action_points: list
+    themes: list
+    activity_count: int
+    comparisons: list
+    coded: list
+    state: str = "draft"
+    progress: object = None
+
+    @property
+    def regions(self):
+        return self.picture.summary.regions
+
+
+def previous_published(rnd):
+    return (
+        Round.objects.filter(
+            programme=rnd.programme, peildatum__lt=rnd.peildatum, state=Round.PUBLISHED
+        )
+        .order_by("-peildatum")
+        .first()
+    )
+
+
+def _items(picture, previous):
+    prev = {i.key: i for i in summarise(previous).items} if previous else {}
+    out = []
+    for item in picture.summary.items:
+        partial = item.category("partial")
+        row = {
+            "item": item,
+            "achieved": item.achieved if item.kind == "milestone" else None,
+            "achieved_percent": percent(item.achieved, picture.summary.regions),
+            "partial": partial.count if partial else 0,
+            "change": None,
+            "previous": None,
+        }
+        if item.key in prev and item.kind == "milestone":
+            row["previous"] = prev[item.key].achieved
+            row["change"] = item.achieved - row["previous"]
+        elif item.key in prev:
+            row["previous"] = {c.key: c.count for c in prev[item.key].categories}
+        out.append(row)
+    return out
+
+
+def _forecast(picture):
+    rows = []
+    for m in picture.milestones:
+        for p in picture.pending(m):
+            if p.status and p.status.status in p.status.WITH_PERIOD:
+                rows.append({"milestone": m, "pending": p})
+    rows.sort(
+        key=lambda r: (
+            not r["pending"].overdue,
+            r["pending"].status.expected_earliest or picture.round.peildatum,
+            r["milestone"].position,
+            r["pending"].region.name,
+        )
+    )
+    return rows
+
+
+def _reach(programme):
+    rows = list(Reach.objects.filter(programme=programme).select_related("region"))
+    by_sector, by_region = defaultdict(int), defaultdict(int)
+    for r in rows:
+        by_sector[r.sector] += r.professionals
+        by_region[r.region.name] += r.professionals
+    return {
+        "by_sector": sorted(by_sector.items(), key=lambda x: (-x[1], x[0])),
+        "by_region": sorted(by_region.items()),
+        "total": sum(by_sector.values()),
+        "rows": rows,
+    }
+
+
+def _action_points(programme, regions):
+    by_region = defaultdict(list)
+    for p in ActionPoint.objects.filter(programme=programme).select_related("region"):
+        by_region[p.region_id].append(p)
+    return [(r, by_region[r.id]) for r in regions if by_region[r.id]]
+
+
+def _themes(programme):
+    """Rubrics with their sub-themes and activities, as Bijlage 3 lists them."""
+    activities = defaultdict(list)
+    for a in Activity.objects.filter(programme=programme).for_catalogue():
+        activities[a.theme_id].append(a)
+    themes = list(Theme.objects.filter(programme=programme).select_related("parent"))
+    out = []
+    for t in themes:
+        if t.parent_id is None:
+            children = [
+                {"theme": c, "activities": activities[c.id]}
+                for c in themes
+                if c.parent_id == t.id and activities[c.id]
+            ]
+            if children or activities[t.id]:
+                out.append({"theme": t, "activities": activities[t.id], "children": children})
+    total = sum(len(v) for v in activities.values())
+    return out, total
+
+
+def _comparisons(programme, rnd):
+    """Each questionnaire's comparison between its first published round with
+    answers and this round, only when both are published."""
+    if not rnd.is_published:
+        return []
+    out = []
+    for q in Questionnaire.objects.filter(programme=programme):
+        answered = (
+            Round.objects.filter(
+                state=Round.PUBLISHED,
+                peildatum__lte=rnd.peildatum,
+                questionnaire_responses__version__questionnaire=q,
+                questionnaire_responses__state=Response.SUBMITTED,
+            )
+            .distinct()
+            .order_by("peildatum")
+        )
+        rounds = list(answered)
+        if len(rounds) >= 2 and rounds[-1] == rnd:
+            out.append({"questionnaire": q, "result": compare(q, rounds[0], rnd)})
+    return out
+
+
+def _coded(programme, rnd):
+    """Themes of the coded open answers of this round, with regions and quotes."""
+    if not rnd.is_published:
+        return []
+    out = []
+    for q in Questionnaire.objects.filter(programme=programme):
+        codings = list(
+            Coding.objects.filter(
+                theme__questionnaire=q,
+                answer__response__round=rnd,
+                answer__response__state=Response.SUBMITTED,
+                answer__question__type=Question.TEXT,
+            ).select_related("theme", "answer__response__region")
+        )
+        if not codings:
+            continue
+        by_theme = defaultdict(list)
+        for c in codings:
+            by_theme[c.theme].append(c)
+        themes = []
+        for theme, found in sorted(by_theme.items(), key=lambda x: x[0].name):
+            regions = sorted({c.answer.response.region.name for c in found})
+            quotes = list(dict.fromkeys(c.fragment or str(c.answer.value) for c in found))[:5]
+            themes.append({"theme": theme, "regions": regions, "quotes": quotes})
+        out.append({"questionnaire": q, "themes": themes})
+    return out
+
+
+def chapters_of(chapters, texts):
+    out = []
+    for n, ch in enumerate(chapters, 1):
+        text = texts.get(ch["key"], "") if ch.get("text") else ""
+        out.append(
+            Chapter(
+                ch["key"],
+                ch["title"],
+                n,
+                render_markdown(text),
+                bool(ch.get("text")),
+                list(ch.get("blocks", [])),
+            )
+        )
+    return out
+
+
+def build(rnd, chapters, texts, title="", progress=None):
+    """`chapters` from a template or report; `texts` maps chapter key -> Markdown.
+    `progress(percent, step)` is called along the way."""
+    step = progress or (lambda pct, text: None)
+    programme = rnd.programme
+    step(5, "landelijk beeld")
+    picture = NationalPicture(rnd)
+    previous = previous_published(rnd)
+    items = _items(picture, previous)
+    wanted = {b for ch in chapters for b in ch.get("blocks", [])}
+    figures = {"milestones": [], "indicators": []}
+    if wanted & {"milestone-maps", "indicator-maps"}:
+        step(15, "kaarten")
+        memberships = defaultdict(list)
+        for region_id, code in RegionMunicipality.objects.filter(
+            region__programme=programme
+        ).values_list("region_id", "code"):
+            memberships[region_id].append(code)
+        if "milestone-maps" in wanted:
+            figures["milestones"] = map_figures(
+                picture, [i for i in picture.summary.items if i.kind == "milestone"], memberships
+            )
+        if "indicator-maps" in wanted:
+            figures["indicators"] = map_figures(
+                picture, [i for i in picture.summary.items if i.kind == "indicator"], memberships
+            )
+    step(30, "tabellen en lijsten")
+    themes, activity_count = _themes(programme) if "activities" in wanted else ([], 0)
+    return ReportData(
+        programme=programme,
+        round=rnd,
+        title=title or f"{programme.name}: {rnd.name}",
+        chapters=chapters_of(chapters, texts),
+        picture=picture,
+        previous=previous,
+        items=items,
+        figures=figures,
+        annex=picture.annex_rows(),
+        forecast=_forecast(picture) if "forecast" in wanted else [],
+        findings=list(Finding.objects.filter(programme=programme).select_related("component"))
+        if "protocol-findings" in wanted
+        else [],
+        reach=_reach(programme) if "training-reach" in wanted else {},
+        action_points=_action_points(programme, picture.regions)
+        if "action-points" in wanted
+        else [],
+        themes=themes,
+        activity_count=activity_count,
+        comparisons=_comparisons(programme, rnd) if "questionnaire-comparison" in wanted else [],
+        coded=_coded(programme, rnd) if "coded-themes" in wanted else [],
+    )

@@ -1,0 +1,127 @@
+"""A region's own report (one or two pages): its milestones across rounds with how
+expected periods slipped, indicators, action points, activities, training reach and
+its questionnaire answers beside the national distribution."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from raak.knowledge.models import ActionPoint, Activity
+from raak.programmes.models import IndicatorValue, MilestoneStatus, Round
+from raak.questionnaires.compare import COMPARABLE
+from raak.questionnaires.models import Answer, Choice, Response
+from raak.training.models import Reach
+
+
+@dataclass
+class RegionReport:
+    programme: object
+    region: object
+    round: object
+    title: str
+    rounds: list
+    milestones: list
+    indicators: list
+    action_points: list
+    activities: list
+    reach: list
+    reach_total: int
+    answers: list
+    answers_round: object
+
+
+def _slipped(previous, s):
+    return bool(
+        s and previous and previous.expected_text and s.expected_text
+        and s.expected_latest and previous.expected_latest
+        and s.expected_latest > previous.expected_latest
+    )  # fmt: skip
+
+
+def _answers(region, rounds):
+    """The region's answers in the latest *published* round it answered, beside every
+    region's distribution there (aggregates of unpublished rounds never leave)."""
+    published = [r for r in rounds if r.is_published]
+    response = (
+        Response.objects.filter(region=region, round__in=published, state=Response.SUBMITTED)
+        .select_related("round", "version__questionnaire")
+        .order_by("-round__peildatum")
+        .first()
+    )
+    if response is None:
+        return [], None
+    version = response.version
+    choices = {(c.list_name, c.key): c.label for c in Choice.objects.filter(version=version)}
+    answers = Answer.objects.filter(
+        response__version=version,
+        response__round=response.round,
+        response__state=Response.SUBMITTED,
+        question__type__in=COMPARABLE,
+    ).select_related("question__section", "response")
+    national, own, questions = Counter(), {}, {}
+    for a in answers:
+        q = a.question
+        questions[q.id] = q
+        national[q.id, str(a.value)] += 1
+        if a.response.region_id == region.id:
+            own[q.id] = str(a.value)
+    rows = []
+    for q in sorted(questions.values(), key=lambda q: (q.section.position, q.position)):
+        levels = [
+            {"label": label, "count": national[q.id, key], "own": own.get(q.id) == key}
+            for (list_name, key), label in choices.items()
+            if list_name == q.choice_list
+        ]
+        rows.append({"question": q, "own": choices.get((q.choice_list, own.get(q.id)), "—"),
+                     "levels": levels})  # fmt: skip
+    return rows, response.round
+
+
+def build(region, rnd, unpublished=False):
+    programme = region.programme
+    rounds = Round.objects.filter(programme=programme, peildatum__lte=rnd.peildatum)
+    if not unpublished:
+        rounds = rounds.visible_to_public()
+    rounds = list(rounds.order_by("peildatum"))
+    statuses = {
+        (s.round_id, s.milestone_id): s
+        for s in MilestoneStatus.objects.filter(region=region, round__in=rounds)
+    }
+    values = {
+        (v.round_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(region=region, round__in=rounds).select_related(
+            "category"
+        )
+    }
+    labels = dict(MilestoneStatus.STATUSES)
+    milestones = []
+    for m in programme.milestones.all():
+        cells, previous = [], None
+        for r in rounds:
+            s = statuses.get((r.id, m.id))
+            cells.append({
+                "round": r, "status": s, "label": str(labels[s.status if s else "unknown"]),
+                "slipped_from": previous.expected_text if _slipped(previous, s) else "",
+            })  # fmt: skip
+            previous = s
+        milestones.append({"milestone": m, "cells": cells})
+    indicators = [
+        {"indicator": i, "cells": [{"round": r, "value": values.get((r.id, i.id))} for r in rounds]}
+        for i in programme.indicators.all()
+    ]
+    reach = list(Reach.objects.filter(region=region).order_by("sector"))
+    answers, answers_round = _answers(region, rounds)
+    return RegionReport(
+        programme=programme,
+        region=region,
+        round=rnd,
+        title=f"{region.name}: {programme.name}",
+        rounds=rounds,
+        milestones=milestones,
+        indicators=indicators,
+        action_points=list(ActionPoint.objects.filter(region=region)),
+        activities=list(Activity.objects.filter(regions=region).select_related("theme")),
+        reach=reach,
+        reach_total=sum(r.professionals for r in reach),
+        answers=answers,
+        answers_round=answers_round,
+    )

@@ -1,0 +1,162 @@
+"""The reporting cycle in headless Chromium, axe-checked, with a screenshot per step:
+a coordinator of Amsterdam updates a status, answers the questionnaire and submits; the
+national office returns it with a comment; the coordinator sees it on the start page,
+fixes and resubmits; the national office accepts, closes, confirms and publishes; an
+anonymous visitor sees the round; the national office withdraws it; the visitor no
+longer does."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from raak.accounts.models import Role
+from raak.programmes import tables
+from raak.programmes.importing import import_programme
+from raak.programmes.status import open_round
+from raak.questionnaires import exchange
+from tests.conftest import DEMO_FILE, browser_sign_in
+from tests.test_browser import browser, check_a11y, shot  # noqa: F401 (browser is a fixture)
+
+pytestmark = pytest.mark.browser
+P = "/raak-2008-2010"
+R = "voorjaar-2011"
+ROUND = "Voorjaar 2011"
+
+
+@pytest.fixture
+def cycle_site(transactional_db, live_server, django_user_model):
+    programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
+    exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
+    national = django_user_model.objects.create_user("landelijk", password="geheim-wachtwoord")
+    Role.objects.create(user=national, programme=programme, kind=Role.NATIONAL)
+    coord = django_user_model.objects.create_user(
+        "coord-amsterdam", password="geheim-wachtwoord", email="coord-amsterdam@example.org"
+    )
+    Role.objects.create(user=coord, programme=programme, kind=Role.COORDINATOR,
+                        region=programme.regions.get(slug="amsterdam"))  # fmt: skip
+    today = timezone.localdate()
+    open_round(programme, slug=R, name=ROUND, peildatum=today, user=national,
+               opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=10))  # fmt: skip
+    return live_server.url, national
+
+
+def step(page, name):
+    shot(page, f"cycle-{name}")
+    check_a11y(page, f"cycle-{name}")
+
+
+def test_the_reporting_cycle(browser, cycle_site):  # noqa: F811
+    site, national_user = cycle_site
+    # The coordinator logs in and lands on the start page.
+    coord = browser.new_page(viewport={"width": 1280, "height": 900})
+    coord.goto(f"{site}/inloggen/")
+    coord.get_by_label("Gebruikersnaam").fill("coord-amsterdam")
+    coord.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    with coord.expect_navigation():
+        coord.get_by_role("button", name="Inloggen").click()
+    assert coord.url.endswith("/start/")
+    main = coord.locator("main").inner_text()
+    assert "Regio Amsterdam" in main and "niet begonnen" in main
+    assert "7 mijlpalen nog niet bijgewerkt" in main
+    step(coord, "01-start-coordinator")
+
+    # Updates a status ...
+    coord.get_by_role("link", name="Regionaal handelingsprotocol").click()
+    coord.get_by_label("Status").select_option("done")
+    coord.get_by_label("Toelichting").fill("Protocol vastgesteld door de stuurgroep")
+    coord.get_by_role("button", name="Opslaan").click()
+    assert "Opgeslagen" in coord.locator(".messages").inner_text()
+    # ... answers the questionnaire (the start page's next task) ...
+    coord.goto(f"{site}/start/")
+    coord.get_by_role("link", name="Vul in: Testvragenlijst").click()
+    coord.get_by_label("alle ouders", exact=True).check()
+    coord.locator("fieldset", has_text="Is er een calamiteitenplan?").get_by_label(
+        "Ja", exact=True
+    ).check()
+    coord.get_by_role("button", name="Indienen").click()
+    assert "Ingediend" in coord.locator(".messages").inner_text()
+    step(coord, "02-questionnaire-submitted")
+    # ... and submits the region's report.
+    coord.goto(f"{site}/start/")
+    coord.get_by_role("link", name="Rapportage controleren en indienen").click()
+    report = coord.locator("main").inner_text()
+    assert (
+        "Protocol vastgesteld door de stuurgroep" in report
+        and "Testvragenlijst: ingediend" in report
+    )
+    step(coord, "03-report-before-submit")
+    coord.get_by_role("button", name="Indienen").click()
+    assert "Ingediend" in coord.locator(".messages").inner_text()
+    assert "ingediend" in coord.locator("main").inner_text()
+    step(coord, "04-start-submitted")
+
+    # The national office lands on the overview and returns it with a comment.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    browser_sign_in(context, site, national_user)
+    nat = context.new_page()
+    nat.goto(f"{site}/start/")
+    assert nat.url.endswith(f"{P}/ronde/{R}/indieningen/")
+    assert "1 van 37 ingediend" in nat.locator("main").inner_text()
+    step(nat, "05-overview")
+    nat.get_by_role("link", name="Beoordelen Amsterdam").click()
+    nat.get_by_label("Toelichting voor de regio").fill(
+        "Graag ook de datum van vaststelling noemen."
+    )
+    nat.get_by_role("button", name="Terugsturen").click()
+    assert "Teruggestuurd" in nat.locator(".messages").inner_text()
+    assert "1 teruggestuurd" in nat.locator("main").inner_text()
+    step(nat, "06-overview-returned")
+
+    # The coordinator sees the comment on the start page, fixes and resubmits.
+    coord.goto(f"{site}/start/")
+    assert "Graag ook de datum van vaststelling noemen." in coord.locator("main").inner_text()
+    step(coord, "07-start-returned")
+    coord.get_by_role("link", name="Pas de rapportage aan en dien opnieuw in").click()
+    coord.get_by_role("link", name="Regionaal handelingsprotocol").click()
+    coord.get_by_label("Toelichting").fill("Protocol vastgesteld door de stuurgroep op 3 maart")
+    coord.get_by_role("button", name="Opslaan").click()
+    coord.goto(f"{site}{P}/ronde/{R}/regio/amsterdam/rapportage/")
+    coord.get_by_role("button", name="Indienen").click()
+    assert "Ingediend" in coord.locator(".messages").inner_text()
+
+    # The national office accepts, closes, sees what becomes public, publishes.
+    nat.goto(f"{site}{P}/ronde/{R}/indieningen/")
+    nat.get_by_role("link", name="Beoordelen Amsterdam").click()
+    assert "op 3 maart" in nat.locator("main").inner_text()
+    nat.get_by_role("button", name="Accepteren").click()
+    assert "1 geaccepteerd" in nat.locator("main").inner_text()
+    nat.goto(f"{site}{P}/rondes/")
+    nat.get_by_role("button", name=f"Sluiten {ROUND}").click()
+    nat.get_by_role("link", name=f"Publiceren… {ROUND}").click()
+    confirm = nat.locator("main").inner_text()
+    assert "Na publicatie is het volgende openbaar" in confirm and "Amsterdam" in confirm
+    step(nat, "08-publish-confirmation")
+    nat.get_by_role("button", name=f"Ja, publiceer “{ROUND}”").click()
+    assert "gepubliceerd" in nat.locator(".messages").inner_text()
+
+    # An anonymous visitor sees the round ...
+    visitor = browser.new_page(viewport={"width": 390, "height": 844})
+    answer = visitor.goto(f"{site}{P}/ronde/{R}/")
+    assert answer.status == 200 and ROUND in visitor.locator("main").inner_text()
+    step(visitor, "09-public-round")
+
+    # ... until the national office withdraws it.
+    nat.goto(f"{site}{P}/rondes/")
+    nat.locator("summary", has_text=f"Publicatie intrekken {ROUND}").click()
+    nat.get_by_label(f"Reden van intrekken van “{ROUND}”").fill(
+        "Cijfers van Amsterdam worden herzien."
+    )
+    nat.get_by_role("button", name=f"Intrekken {ROUND}").click()
+    assert "ingetrokken" in nat.locator(".messages").inner_text()
+    assert "Cijfers van Amsterdam worden herzien." in nat.locator("main").inner_text()
+    step(nat, "10-withdrawn")
+    answer = visitor.goto(f"{site}{P}/ronde/{R}/")
+    assert answer.status == 404
+    visitor.goto(f"{site}{P}/regio/amsterdam/")
+    assert ROUND not in visitor.locator("main").inner_text()
+    step(visitor, "11-public-after-withdrawal")
+    for p in (coord, nat, visitor):
+        p.close()
+    context.close()
