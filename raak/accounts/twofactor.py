@@ -16,11 +16,12 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -56,13 +57,13 @@ def is_verified(user):
     return True if check is None else bool(check())
 
 
-def safe_next(request, default="home"):
+def safe_next(request, default=None):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(default)
+    return reverse(default) if default else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(name, request):
