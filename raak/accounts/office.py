@@ -26,6 +26,7 @@ from raak.accounts.access import national_only, programme_for
 from raak.accounts.models import Role, SecurityEvent
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import needs_second_factor, reset_devices
+from raak.programmes import spreadsheets
 
 
 def current_locks():
@@ -216,8 +217,7 @@ def security_log(request, slug, fmt=None):
 
 def _text(value):
     # Usernames and paths are typed by others: never let a spreadsheet run them.
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return spreadsheets.csv_cell("" if value is None else str(value))
 
 
 def _csv(programme, rows):

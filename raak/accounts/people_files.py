@@ -16,12 +16,11 @@ from django.db import transaction
 from raak.accounts import people as service
 from raak.accounts.invitations import Invitation
 from raak.accounts.models import Role
+from raak.programmes import safezip, spreadsheets
 from raak.programmes.tables import FormatError, Problem
 
 COLUMNS = ["email", "name", "role", "region"]
 LIST_COLUMNS = ["username", "name", "email", "role", "region", "active", "two_factor"]
-# An XLSX file is a ZIP of XML; refuse one that unpacks to more than this (zip bombs).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 # --- out -----------------------------------------------------------------------------
@@ -48,9 +47,7 @@ def list_rows(programme):
 
 def spreadsheet_safe(value):
     """Text a spreadsheet would run as a formula (= + - @, tab, CR) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return spreadsheets.csv_cell(value)
 
 
 def write_list(rows, fmt, out):
@@ -100,18 +97,14 @@ def read_rows(path):
 
 def _read_xlsx(path):
     try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError) as e:
+        # The shared ZIP gate: uncompressed size, ratio, no DTD in any XML part.
+        safezip.open_checked(path).close()
+    except (safezip.UnsafeZip, zipfile.BadZipFile, OSError) as e:
         raise FormatError(
             [Problem(path.name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
         ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FormatError([Problem(path.name, "", "", "XLSX-bestand is uitgepakt te groot")])
     try:
-        # openpyxl reads the workbook's parts with defusedxml and the sheets with the
-        # standard library's expat, whose amplification limits (expat >= 2.4) stop
-        # entity expansion; the size check above caps the rest.
+        # The gate above refused any DTD, so no entity can expand in here.
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise FormatError(

@@ -1,7 +1,6 @@
 """Pages of the reporting cycle: the start page, a region's report for a round with
 submit / accept / return, the submissions overview with its exports, reminders."""
 
-import csv
 import io
 
 import openpyxl
@@ -21,6 +20,7 @@ from raak.cycle import reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
+from raak.programmes import spreadsheets
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
 from raak.questionnaires.models import Questionnaire, Response
@@ -174,19 +174,13 @@ def overview(request, slug, round_slug, fmt="html"):
     })  # fmt: skip
 
 
-def _cell(value):
-    # OWASP CSV injection: user text starting with = + - @ is written as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export(ov, fmt):
     name = f"indieningen-{ov.round.programme.slug}-{ov.round.slug}"
-    rows = [[_cell(v) for v in row] for row in submissions.table_rows(ov)]
+    # User text starting with = + - @ is written as text (raak.programmes.spreadsheets).
+    rows = submissions.table_rows(ov)
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = spreadsheets.csv_writer(buf)
         w.writerow(submissions.COLUMNS)
         w.writerows(rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -196,10 +190,7 @@ def _export(ov, fmt):
         ws.title = "indieningen"
         ws.append(submissions.COLUMNS)
         for row in rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula
+            spreadsheets.xlsx_append(ws, row)
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(

@@ -1,11 +1,11 @@
 """`raak submissions`: the submissions overview of a round, as on the web page."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.cycle import submissions
+from raak.programmes import spreadsheets
 from raak.programmes.summary import RoundNotFound, find_round
 
 
@@ -26,13 +26,9 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(submissions.as_dict(ov), ensure_ascii=False, indent=2))
         elif format == "csv":
-            w = csv.writer(self.stdout, lineterminator="\n")
+            w = spreadsheets.csv_writer(self.stdout)  # = + - @ text written as text
             w.writerow(submissions.COLUMNS)
-            for row in submissions.table_rows(ov):
-                w.writerow(
-                    "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-                    for v in row
-                )
+            w.writerows(submissions.table_rows(ov))
         else:
             deadline = f", uiterste inleverdatum {rnd.closes_on:%d-%m-%Y}" if rnd.closes_on else ""
             self.stdout.write(f"{rnd.programme.name} — {rnd.name}{deadline}")
