@@ -9,9 +9,14 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
+
+        from raak.core.route_review import publish_with_accepted_submission
+        from raak.cycle.models import Submission
 
         post_migrate.connect(create_cache_table, sender=self)
+        post_save.connect(publish_with_accepted_submission, sender=Submission,
+                          dispatch_uid="route-map-with-submission")  # fmt: skip
 
 
 def create_cache_table(using="default", **kwargs):
@@ -22,12 +27,3 @@ def create_cache_table(using="default", **kwargs):
 
     if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
         call_command("createcachetable", database=using, verbosity=0)
-
-    def ready(self):
-        from django.db.models.signals import post_save
-
-        from raak.core.route_review import publish_with_accepted_submission
-        from raak.cycle.models import Submission
-
-        post_save.connect(publish_with_accepted_submission, sender=Submission,
-                          dispatch_uid="route-map-with-submission")  # fmt: skip
