@@ -1,14 +1,17 @@
-"""The reporting cycle in headless Chromium, axe-checked, with a screenshot per step:
-a coordinator of Amsterdam updates a status, answers the questionnaire and submits; the
-national office returns it with a comment; the coordinator sees it on the start page,
-fixes and resubmits; the national office accepts, closes, confirms and publishes; an
-anonymous visitor sees the round; the national office withdraws it; the visitor no
-longer does."""
+"""The reporting cycle in headless Chromium, axe-checked, with a screenshot per step,
+from the invitation on: the national office invites a new coordinator for Amsterdam;
+the invitation arrives at a real SMTP server (aiosmtpd) started by the test; the
+coordinator accepts it, sets a password, lands on the start page with the deadline and
+the tasks, updates a status, answers the questionnaire and submits; the national office
+returns it with a comment; the coordinator sees it on the start page, fixes and
+resubmits; the national office accepts, closes, confirms and publishes; an anonymous
+visitor sees the round; the national office withdraws it; the visitor no longer does."""
 
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from raak.accounts.models import Role
@@ -16,30 +19,35 @@ from raak.programmes import tables
 from raak.programmes.importing import import_programme
 from raak.programmes.status import open_round
 from raak.questionnaires import exchange
+from tests import mailserver
 from tests.conftest import DEMO_FILE, browser_sign_in
+from tests.mailserver import body, invitation_link, run_worker
 from tests.test_browser import browser, check_a11y, shot  # noqa: F401 (browser is a fixture)
 
 pytestmark = pytest.mark.browser
 P = "/raak-2008-2010"
 R = "voorjaar-2011"
 ROUND = "Voorjaar 2011"
+COORD_EMAIL = "coord-amsterdam@example.org"
+COORD_PASSWORD = "Amstel-aan-zee-2011"
+smtp = mailserver.smtp  # a real SMTP server per test
 
 
 @pytest.fixture
 def cycle_site(transactional_db, live_server, django_user_model):
+    """The demo programme with an open round and its questionnaire; Amsterdam has no
+    coordinator yet (the test invites one)."""
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
-    national = django_user_model.objects.create_user("landelijk", password="geheim-wachtwoord")
-    Role.objects.create(user=national, programme=programme, kind=Role.NATIONAL)
-    coord = django_user_model.objects.create_user(
-        "coord-amsterdam", password="geheim-wachtwoord", email="coord-amsterdam@example.org"
+    national = django_user_model.objects.create_user(
+        "landelijk", password="geheim-wachtwoord", email="landelijk@example.org"
     )
-    Role.objects.create(user=coord, programme=programme, kind=Role.COORDINATOR,
-                        region=programme.regions.get(slug="amsterdam"))  # fmt: skip
+    Role.objects.create(user=national, programme=programme, kind=Role.NATIONAL)
     today = timezone.localdate()
+    closes_on = today + timedelta(days=10)
     open_round(programme, slug=R, name=ROUND, peildatum=today, user=national,
-               opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=10))  # fmt: skip
-    return live_server.url, national
+               opens_on=today - timedelta(days=5), closes_on=closes_on)  # fmt: skip
+    return live_server.url, national, closes_on
 
 
 def step(page, name):
@@ -47,20 +55,58 @@ def step(page, name):
     check_a11y(page, f"cycle-{name}")
 
 
-def test_the_reporting_cycle(browser, cycle_site):  # noqa: F811
-    site, national_user = cycle_site
-    # The coordinator logs in and lands on the start page.
+def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
+    site, national_user, closes_on = cycle_site
+    # The national office invites a new coordinator for Amsterdam.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    browser_sign_in(context, site, national_user)
+    nat = context.new_page()
+    nat.goto(f"{site}{P}/")
+    nat.get_by_role("link", name="Mensen").click()
+    nat.get_by_role("link", name="Iemand uitnodigen").click()
+    nat.get_by_label("E-mailadres").fill(COORD_EMAIL)
+    nat.get_by_label("Naam:", exact=True).fill("Anna Amstel")
+    nat.get_by_label("regiocoördinator").check()
+    nat.get_by_label("Amsterdam", exact=True).check()
+    step(nat, "00a-invite")
+    nat.get_by_role("button", name="Uitnodiging versturen").click()
+    assert "klaargezet" in nat.locator(".messages").inner_text()
+    assert COORD_EMAIL in nat.locator("main").inner_text()
+    step(nat, "00b-invited")
+
+    # The worker sends it; it arrives at the test's SMTP server.
+    run_worker()
+    [message] = smtp.to(COORD_EMAIL)
+    assert "regiocoördinator: Amsterdam" in body(message)
+    link = invitation_link(message)
+    assert link.startswith(site)
+
+    # The invitee follows the link (no session of their own), sets a password ...
     coord = browser.new_page(viewport={"width": 1280, "height": 900})
-    coord.goto(f"{site}/inloggen/")
+    coord.goto(link)
+    assert "regiocoördinator: Amsterdam" in coord.locator("main").inner_text()
+    assert coord.get_by_label("Uw naam").input_value() == "Anna Amstel"
+    step(coord, "00c-accept-invitation")
     coord.get_by_label("Gebruikersnaam").fill("coord-amsterdam")
-    coord.get_by_label("Wachtwoord").fill("geheim-wachtwoord")
+    coord.get_by_label("Wachtwoord:", exact=True).fill(COORD_PASSWORD)
+    coord.get_by_label("Wachtwoord nog een keer").fill(COORD_PASSWORD)
     with coord.expect_navigation():
-        coord.get_by_role("button", name="Inloggen").click()
+        coord.get_by_role("button", name="Account aanmaken en inloggen").click()
+    # ... and lands signed in on the start page: the deadline and what is to be done.
     assert coord.url.endswith("/start/")
+    assert "Welkom" in coord.locator(".messages").inner_text()
+    assert "Uitloggen (coord-amsterdam)" in coord.locator("header").inner_text()
     main = coord.locator("main").inner_text()
-    assert "Regio Amsterdam" in main and "niet begonnen" in main
+    assert "Regio Amsterdam" in main and ROUND in main and "niet begonnen" in main
+    assert f"uiterste inleverdatum {closes_on:%d-%m-%Y}" in main
+    assert "Nog te doen" in main and "Vragenlijst Testvragenlijst" in main
     assert "7 mijlpalen nog niet bijgewerkt" in main
+    assert "Rapportage controleren en indienen" in main
     step(coord, "01-start-coordinator")
+    user = get_user_model().objects.get(username="coord-amsterdam")
+    assert user.email == COORD_EMAIL
+    role = user.roles.get()
+    assert (role.kind, role.region.slug) == (Role.COORDINATOR, "amsterdam")
 
     # Updates a status ...
     coord.get_by_role("link", name="Regionaal handelingsprotocol").click()
@@ -93,9 +139,6 @@ def test_the_reporting_cycle(browser, cycle_site):  # noqa: F811
     step(coord, "04-start-submitted")
 
     # The national office lands on the overview and returns it with a comment.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    browser_sign_in(context, site, national_user)
-    nat = context.new_page()
     nat.goto(f"{site}/start/")
     assert nat.url.endswith(f"{P}/ronde/{R}/indieningen/")
     assert "1 van 37 ingediend" in nat.locator("main").inner_text()
