@@ -416,3 +416,32 @@ def test_questionnaire_comparison_only_between_published_rounds(demo):
     assert "Hoger:" not in html
     if text_answer is not None:
         assert flat(str(text_answer.value)) not in html
+
+
+@pytest.mark.django_db
+def test_files_of_the_draft_stay_private_after_publishing(report_demo, people, client):
+    from django.core.files.base import ContentFile
+
+    rnd = Round.objects.get(programme=report_demo, slug=R)
+    tpl = report_demo.report_templates.get()
+    report = Report.objects.create(programme=report_demo, round=rnd, template=tpl,
+                                   chapters=tpl.chapters, title="Rapport-XYZ")  # fmt: skip
+
+    def stored(fmt):
+        rf = ReportFile(programme=report_demo, round=rnd, format=fmt, state=ReportFile.DONE,
+                        fingerprint=service.fingerprint(rnd, fmt))  # fmt: skip
+        rf.file.save(f"x.{fmt}", ContentFile(b"<p>inhoud</p>"), save=False)
+        rf.save()
+        return rf
+
+    draft = stored("html")  # made while the report was a draft
+    report.state = Report.PUBLISHED
+    report.save()
+    final = stored("html")  # the published report's own file
+    assert draft.fingerprint != final.fingerprint, (draft.fingerprint, final.fingerprint)
+    page = client.get(f"{P}/rapporten/{R}/").content.decode()
+    assert f"/rapportbestand/{final.pk}/" in page and f"/rapportbestand/{draft.pk}/" not in page
+    assert client.get(f"{P}/rapportbestand/{draft.pk}/download/").status_code == 404
+    assert client.get(f"{P}/rapportbestand/{final.pk}/download/").status_code == 200
+    sign_in(client, people["national"])
+    assert client.get(f"{P}/rapportbestand/{draft.pk}/download/").status_code == 200

@@ -65,7 +65,12 @@ def report_page(request, slug, round_slug):
     data.state = report.state if report else Report.DRAFT
     if not rnd.is_published:
         log_event("unpublished-read", request, programme=programme, round=rnd.slug, what="report")
-    files = ReportFile.objects.filter(round=rnd, region=None, state=ReportFile.DONE)[:4]
+    files = ReportFile.objects.filter(round=rnd, region=None, state=ReportFile.DONE)
+    if not access.is_national:
+        # The public gets only files of the report as it is now (published): files made
+        # from the draft carry draft texts and the "concept" state.
+        files = files.filter(fingerprint__in=_current_fingerprints(rnd))
+    files = files[:4]
     changes = []
     if access.is_national and report is not None:
         changes = ChangeRecord.objects.filter(
@@ -262,7 +267,16 @@ def _file_for_reading(request, programme, access, file_id):
                 raise Http404
     else:
         _report_for_reading(request, programme, access, rf.round.slug)
+        if not access.is_national and rf.fingerprint not in _current_fingerprints(rf.round):
+            raise Http404  # a draft's file, or one of a report that has changed since
     return rf
+
+
+def _current_fingerprints(rnd):
+    try:
+        return {service.fingerprint(rnd, fmt) for fmt in ("pdf", "html")}
+    except service.NoTemplate:
+        return set()
 
 
 def file_download(request, slug, file_id):
