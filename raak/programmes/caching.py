@@ -1,11 +1,14 @@
 """Public pages served from a cache, invalidated exactly when the programme's data changes.
 
-Every change to a programme goes through `history.Recorder`, which writes a ChangeRecord
-(publishing, withdrawing and correcting a round included). The id of the programme's
-newest ChangeRecord is therefore a version of everything its public pages show: one
-indexed query tells whether a stored page is still true. A page is stored under
-(code version, programme, data version, language, day, full path), so a new record makes
-every older entry unreachable at once, on every app server that shares the cache.
+Every change to a programme goes through `history.Recorder`, which writes ChangeRecords
+(publishing, withdrawing and correcting a round included) and raises
+`Programme.data_version` in the same transaction. That counter is therefore a version
+of everything the programme's public pages show, read with the programme itself in one
+query. (The newest ChangeRecord id would not do: ids are handed out at insert, not at
+commit, so a slow transaction could commit an older id after a newer one was cached.)
+A page is stored under (code version, programme, data version, language, day, full
+path), so a change makes every older entry unreachable at once, on every app server
+that shares the cache.
 
 Only anonymous GETs are stored or served: a member sees unpublished data, and their
 pages never touch the cache. Requests that carry a session or messages cookie pass by
@@ -13,6 +16,7 @@ too, so a one-off message or a CSRF token is never stored for the next visitor.
 """
 
 import hashlib
+import hmac
 from functools import wraps
 
 from django.conf import settings
@@ -21,23 +25,12 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from raak.programmes.models import ChangeRecord, Programme
+from raak.programmes.models import Programme
 
 # Bump when a template or view changes what a stored page looks like (deploys that
 # change markup would otherwise serve old HTML until the data changes).
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
-
-
-def data_version(programme_id):
-    """The newest ChangeRecord of the programme: 0 when it has none."""
-    newest = (
-        ChangeRecord.objects.filter(programme_id=programme_id)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return newest or 0
 
 
 def _cacheable_request(request):
@@ -52,28 +45,35 @@ def public_page(view):
 
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        if not _cacheable_request(request):
+        # Downloads (CSV/XLSX) keep their own headers and security-log line.
+        if not _cacheable_request(request) or kwargs.get("fmt", "html") != "html":
             return view(request, slug, *args, **kwargs)
-        programme_id = Programme.objects.filter(slug=slug).values_list("id", flat=True).first()
-        if programme_id is None:
+        found = Programme.objects.filter(slug=slug).values_list("id", "data_version").first()
+        if found is None:
             return view(request, slug, *args, **kwargs)
+        programme_id, version = found
         key = ":".join(
             [
                 "page",
                 CODE_VERSION,
                 str(programme_id),
-                str(data_version(programme_id)),
+                str(version),
                 getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
                 timezone.localdate().isoformat(),
                 hashlib.sha256(request.get_full_path().encode()).hexdigest(),
             ]
         )
-        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-        if etag in request.headers.get("If-None-Match", ""):
+        # Keyed with the secret: the tag says nothing about the key's parts.
+        etag = (
+            '"'
+            + hmac.new(settings.SECRET_KEY.encode(), key.encode(), "sha256").hexdigest()[:32]
+            + '"'
+        )
+        stored = cache.get(key)
+        if stored is not None and etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
             _mark_public(response, etag)
             return response
-        stored = cache.get(key)
         if stored is not None:
             content, content_type = stored
             response = HttpResponse(content, content_type=content_type)

@@ -7,8 +7,9 @@ that nothing changes without a ChangeRecord.
 from datetime import date
 
 from django.db import models
+from django.db.models import F
 
-from raak.programmes.models import ChangeRecord
+from raak.programmes.models import ChangeRecord, Programme
 
 
 def display(value):
@@ -74,3 +75,9 @@ class Recorder:
     def flush(self):
         ChangeRecord.objects.bulk_create(self.pending, batch_size=2000)
         self.pending = []
+        if self.programme is not None and self.programme.pk is not None:
+            # In the change's own transaction, so the new version and the new data
+            # become visible together; the row lock keeps versions in commit order.
+            Programme.objects.filter(pk=self.programme.pk).update(
+                data_version=F("data_version") + 1
+            )

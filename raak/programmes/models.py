@@ -22,6 +22,9 @@ class Programme(models.Model):
     # The national office may require a second factor of every member, not only of
     # itself (raak/accounts/twofactor.py); the national office always needs one.
     require_2fa = models.BooleanField(default=False)
+    # Counts the recorded changes to the programme (history.Recorder.flush raises it in
+    # the change's own transaction): the version of its public pages (caching.py).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-period_start", "slug"]
