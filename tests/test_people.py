@@ -408,7 +408,8 @@ def test_a_switched_off_account_invited_again_is_reactivated(national, people, s
     assert response.status_code == 302
     coord.refresh_from_db()
     assert coord.is_active and coord.check_password("Lang-en-uniek-42")
-    assert set(coord.roles.values_list("region__slug", flat=True)) == {"gouda", "delft"}
+    # Back with the invited role only: the roles it had when switched off stay gone.
+    assert set(coord.roles.values_list("region__slug", flat=True)) == {"delft"}
 
 
 def test_region_page_links_to_its_people(people):

@@ -223,10 +223,24 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
     if inv.state != Invitation.VALID:
         raise PeopleError(_("Deze uitnodiging is niet meer geldig."))
     User = get_user_model()
+    revoked = []
     if user is None:
         user = existing_account(inv)
         if user is not None and user.is_active:
             raise PeopleError(_("Dit adres heeft al een account; log daarmee in."))
+        if user is not None:
+            # A switched-off account comes back with the invited role only: never with
+            # roles it had before, and never past another programme's national office.
+            if Role.objects.filter(user=user).exclude(programme=inv.programme).exists():
+                raise PeopleError(
+                    _(
+                        "Dit account werkt ook in een ander programma; vraag het landelijk bureau om hulp."
+                    )
+                )
+            revoked = list(
+                Role.objects.filter(user=user, programme=inv.programme).select_related("region")
+            )
+            Role.objects.filter(pk__in=[r.pk for r in revoked]).delete()
         if user is None:
             user = User(username=new_account["username"], email=inv.email)
         user.first_name = new_account["name"]
@@ -243,6 +257,9 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
             ) from None
     programme = inv.programme
     recorder = Recorder(user, programme=programme)
+    for role in revoked:
+        recorder.record(subject=_who(user), field="rol", region=role.region,
+                        old=_role_text(role.kind, [role.region] if role.region else []), new="")  # fmt: skip
     regions = inv.region_list()
     if inv.kind == Role.NATIONAL:
         if not Role.objects.filter(user=user, programme=programme, kind=Role.NATIONAL).exists():
