@@ -110,3 +110,13 @@ def test_the_api_ignores_the_session(people, open_round):
     response = client.patch(url, '{"note": "x"}', content_type="application/json",
                             HTTP_IF_MATCH='"1"')  # fmt: skip
     assert response.status_code == 401
+
+
+def test_joining_the_national_office_revokes_earlier_tokens(people, demo):
+    from raak.accounts.models import Role
+    from raak.api import tokens
+
+    token, raw = tokens.create_token(people["coord_a"], name="oud", scope="read-write")
+    assert tokens.find_token(raw) is not None
+    Role.objects.create(user=people["coord_a"], programme=demo, kind=Role.NATIONAL)
+    assert tokens.find_token(raw) is None  # made without a second factor: no office powers
