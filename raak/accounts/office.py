@@ -114,6 +114,20 @@ def _act(request, programme):
         user = get_object_or_404(
             members(programme), pk=_int(request.POST.get("user")), is_active=True
         )
+        # Only for people this office answers for alone: not staff, and no roles in a
+        # programme whose national office is someone else.
+        own = Role.objects.filter(user=request.user, kind=Role.NATIONAL).values("programme_id")
+        if (
+            user.is_staff
+            or user.is_superuser
+            or Role.objects.filter(user=user).exclude(programme_id__in=own).exists()
+        ):
+            messages.error(
+                request,
+                _("%(user)s werkt ook in een ander programma; dat landelijk bureau wist de "
+                  "tweestapsverificatie.") % {"user": user.get_username()},
+            )  # fmt: skip
+            return redirect("security", programme.slug)
         reset_devices(user)
         log_event("otp-reset", request, programme=programme, target=user.get_username())
         messages.success(
@@ -123,6 +137,9 @@ def _act(request, programme):
         )  # fmt: skip
     elif action == "unlock-user":
         username = request.POST.get("username", "")[:150]
+        if not members(programme).filter(username=username).exists():
+            messages.error(request, _("%(u)s is geen lid van dit programma.") % {"u": username})
+            return redirect("security", programme.slug)
         n = axes_reset(username=username)
         log_event("lock-lifted", request, programme=programme, target=username, attempts=n)
         messages.success(request, _("De blokkade van %(u)s is opgeheven.") % {"u": username})
