@@ -212,3 +212,17 @@ def test_the_comparison_says_plainly_when_there_are_no_or_few_answers(
     text = public.get(f"/{demo.slug}/vragenlijsten/").content.decode()
     assert f"{url}?van=a&amp;naar=b" in text
     assert public.get(url, {"van": "a", "naar": "b"}).status_code == 200
+
+
+def test_a_region_whose_report_is_submitted_is_refused(eindmeting, demo, people, tmp_path):
+    from raak.cycle.submissions import transition
+
+    version, a, _b = eindmeting
+    form = Form(version)
+    leiden = demo.regions.get(slug="leiden")
+    transition(a, leiden, "submit", user=people["national"])
+    path = write_csv(tmp_path / "z.csv", form, [leiden])
+    with pytest.raises(CommandError, match="rapportage van “leiden” is ingediend"):
+        call_command("import", "responses", "--questionnaire", version.questionnaire.slug,
+                     "--round", "a", str(path), stdout=StringIO())  # fmt: skip
+    assert not Response.objects.filter(round=a, region=leiden).exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from raak.programmes import status
 from raak.programmes.history import Recorder
 from raak.programmes.models import Round
 from raak.programmes.tables import FormatError, Problem
@@ -132,6 +133,11 @@ def read(path, questionnaire, rnd, filename=None):
             problems.append(Problem(filename, str(row), "region",
                                     f"“{slug}” heeft al ingediend; heropen eerst"))  # fmt: skip
             continue
+        if status.is_region_frozen(rnd, region):  # the region's report is in review
+            problems.append(Problem(filename, str(row), "region",
+                                    f"de rapportage van “{slug}” is ingediend of geaccepteerd; "
+                                    "stuur die eerst terug"))  # fmt: skip
+            continue
         raw, where = {}, {}
         for h, key in columns.items():
             q = keys[key]
@@ -164,7 +170,9 @@ def load(path, questionnaire, rnd, *, user=None, actor="", filename=None):
             .filter(version__questionnaire=questionnaire, round=rnd, region_id__in=region_ids)
             .prefetch_related("answers__question")
         }
-        if any(r.state == Response.SUBMITTED for r in current.values()):
+        if any(r.state == Response.SUBMITTED for r in current.values()) or any(
+            status.is_region_frozen(rnd, region) for region, _v in rows
+        ):
             raise FormatError([Problem(filename, "", "", "intussen heeft een regio ingediend; "
                                        "niets opgeslagen, probeer opnieuw")])  # fmt: skip
         recorder = Recorder(user, actor=actor, programme=questionnaire.programme)
