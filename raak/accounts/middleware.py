@@ -1,6 +1,7 @@
 """Session and response rules that hold for every page, so no view can forget them."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -76,7 +77,9 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("U was te lang niet actief en bent uitgelogd."))
                 if request.method == "GET":
-                    return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+                    return redirect(
+                        f"{reverse('login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+                    )
                 return redirect("login")
             if last is None or now - last >= min(TOUCH_EVERY, settings.SESSION_IDLE_SECONDS):
                 request.session[LAST_SEEN] = now

@@ -27,9 +27,22 @@ from django.utils.cache import patch_cache_control
 
 from raak.programmes.models import Programme
 
-# Bump when a template or view changes what a stored page looks like (deploys that
-# change markup would otherwise serve old HTML until the data changes).
-CODE_VERSION = "2"
+
+def _code_version():
+    """Changes with every deploy that changes a template or the code, so a shared cache
+    never serves a page made by the previous release."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".html", ".py", ".mo") and "migrations" not in path.parts:
+            # Content, not times: app servers of one release share their entries.
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
 TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
 
 
