@@ -182,6 +182,9 @@ def test_names_only_with_consent_and_never_in_exports_without_the_flag(clients, 
     assert r.status_code == 302
     c.refresh_from_db()
     assert c.person_name == "" and c.consent_on is None
+    # …and takes it off the public page at once, without waiting for a review.
+    assert "Anna de Vries" not in clients["anonymous"].get(f"{R}/").content.decode()
+    assert ChangeRecord.objects.filter(field="naam uit publicatie").exists()
     c.person_name, c.consent_on = "Anna de Vries", date(2026, 3, 1)
     c.save()
     for fmt in ("json", "csv", "xlsx"):

@@ -86,6 +86,8 @@ def save_contact(region, step, contact, values, *, expected_version, user, progr
                 raise Conflict(current)
             subject = _subject(step, current.organisation)
             _record_person(recorder, subject, current.person_name, name, region)
+            if current.person_name and current.person_name != name:
+                _withdraw_name(region, current.person_name, recorder, subject)
             changed = recorder.update(
                 current, {**{k: values[k] for k in CONTACT_FIELDS}, "consent_on": consent},
                 subject=subject, region=region, save=False,
@@ -100,6 +102,23 @@ def save_contact(region, step, contact, values, *, expected_version, user, progr
         return contact
 
 
+def _withdraw_name(region, name, recorder, subject):
+    """A name leaves every publication at once when it leaves the draft (consent can be
+    withdrawn; what was published must not keep it until the next review)."""
+    for publication in Publication.objects.filter(region=region):
+        changed = False
+        for contacts in publication.data.get("contacts", {}).values():
+            for c in contacts:
+                if c.get("person_name") == name:
+                    c["person_name"] = ""
+                    changed = True
+        if changed:
+            publication.save(update_fields=["data"])
+            # The record names no person: only that a name left the public page.
+            recorder.record(subject=subject, field="naam uit publicatie", new="verwijderd",
+                            region=region)  # fmt: skip
+
+
 def delete_contact(region, contact, *, expected_version, user, programme):
     with transaction.atomic():
         route = _locked_route(region)
@@ -107,8 +126,11 @@ def delete_contact(region, contact, *, expected_version, user, programme):
         if current is None or current.version != expected_version:
             raise Conflict(current)
         recorder = Recorder(user, programme=programme)
-        recorder.record(subject=_subject(current.step, current.organisation), field="verwijderd",
-                        old=current.organisation, region=region)  # fmt: skip
+        subject = _subject(current.step, current.organisation)
+        recorder.record(subject=subject, field="verwijderd", old=current.organisation,
+                        region=region)  # fmt: skip
+        if current.person_name:
+            _withdraw_name(region, current.person_name, recorder, subject)
         current.delete()
         _touch(route, user)
         recorder.flush()
