@@ -214,6 +214,15 @@ def send_reminder(reminder_id):
     if not get_user_model().objects.filter(pk=reminder.user_id, is_active=True).exists():
         result = {"state": Reminder.FAILED, "last_error": "gebruiker niet actief",
                   "attempts": MAX_ATTEMPTS}  # fmt: skip
+    elif Submission.objects.filter(round_id=reminder.round_id, region_id=reminder.region_id,
+                                   state__in=Submission.FROZEN).exists():  # fmt: skip
+        # A retry that comes after the region submitted would only confuse.
+        result = {"state": Reminder.FAILED, "last_error": "niet meer nodig: ingediend",
+                  "attempts": MAX_ATTEMPTS}  # fmt: skip
+    elif not Role.objects.filter(user_id=reminder.user_id, region_id=reminder.region_id,
+                                 kind=Role.COORDINATOR).exists():  # fmt: skip
+        result = {"state": Reminder.FAILED, "last_error": "geen coördinator van de regio meer",
+                  "attempts": MAX_ATTEMPTS}  # fmt: skip
     else:
         try:
             EmailMessage(reminder.subject, reminder.body, to=[reminder.email]).send()
