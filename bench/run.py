@@ -14,7 +14,6 @@ import platform
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -145,54 +144,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def load(url_paths, seconds=10):
-    """Requests per second under wrk, against one server on 127.0.0.1."""
-    if not shutil.which("wrk"):
-        console.print("[yellow]wrk is not installed (apt-get install wrk): no load figures[/]")
-        return None
-    port = free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "raak.cli", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        out = {}
-        for name, path in url_paths.items():
-            result = subprocess.run(
-                ["wrk", "-t1", "-c4", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
-                capture_output=True, text=True, check=True, timeout=seconds + 30,
-            )  # fmt: skip
-            line = next(x for x in result.stdout.splitlines() if x.startswith("Requests/sec"))
-            out[name] = float(line.split()[1])
-        return out
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def main():
     call_command("migrate", verbosity=0)
     vendor = connection.vendor
     results = []
     with Progress(console=console) as progress:
-        task = progress.add_task("benchmarks", total=3)
+        task = progress.add_task("benchmarks", total=2)
         for regions in (37, 1000):
             results.append(measure(regions))
             progress.advance(task)
-        rates = load({"trivial": "/gezond", "national-37": results[0]["url"],
-                      "national-1000": results[1]["url"]})  # fmt: skip
-        progress.advance(task)
-    write_report(vendor, results, rates)
+    # Load figures (requests per second as a ratio to /gezond) come from bench/load.py,
+    # which brings its own client and fails when it cannot measure.
+    write_report(vendor, results)
 
 
-def write_report(vendor, results, rates):
+def write_report(vendor, results):
     small, big = results
     lines = [
         f"## {vendor} — {date.today().isoformat()}",
@@ -218,17 +184,6 @@ def write_report(vendor, results, rates):
         if same
         else "**Query counts differ between 37 and 1,000 regions: a regression.**"
     )
-    if rates:
-        lines += [
-            "",
-            "Load: `wrk -t1 -c4 -d10s` against one single-threaded `raak runserver --noreload "
-            "--nothreading` on 127.0.0.1 (both on the same 2 cores).",
-            "",
-            "| page | requests/s | ratio to trivial view |",
-            "|---|---:|---:|",
-        ]
-        for name, rate in rates.items():
-            lines.append(f"| {name} | {rate:.1f} | {rate / rates['trivial']:.3f} |")
     section = "\n".join(lines) + "\n"
     console.print(section)
 
