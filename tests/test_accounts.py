@@ -464,3 +464,14 @@ def test_session_ends_after_its_maximum_age_however_busy(people, settings):
     session.save()
     assert c.get("/mijn-account/").status_code == 302
     assert "_auth_user_id" not in c.session
+
+
+def test_the_qr_code_carries_no_text_of_the_username():
+    """The enrolment page inserts the QR SVG as markup: it must hold only paths."""
+    import re
+
+    from raak.accounts.twofactor import qr_svg
+
+    svg = str(qr_svg("otpauth://totp/RAAK:%3Cscript%3Ealert(1)%3C%2Fscript%3E?secret=ABC"))
+    assert "script" not in svg and "alert" not in svg
+    assert set(re.findall(r"<(\w+)", svg)) <= {"svg", "path"}
