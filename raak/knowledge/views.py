@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from raak.accounts.access import programme_for
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.picture.geo import province_name
 from raak.programmes.caching import public_page
 
 
@@ -38,7 +39,11 @@ def catalogue(request, slug):
     programme, access = programme_for(request, slug)
     themes = list(programme.themes.select_related("parent"))
     regions = list(programme.regions.all())
-    provinces = sorted({r.province_code for r in regions if r.province_code})
+    # By name, as people know them; the CBS code stays the value in the URL.
+    provinces = sorted(
+        {(r.province_code, province_name(r.province_code)) for r in regions if r.province_code},
+        key=lambda p: p[1],
+    )
     q = request.GET.get("q", "").strip()[:200]
     theme = request.GET.get("thema", "")
     region = request.GET.get("regio", "")

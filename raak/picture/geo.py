@@ -97,6 +97,24 @@ def _load(name, obj):
 
 
 @lru_cache(maxsize=1)
+def province_names():
+    """CBS code -> province name ("PV30" -> "Noord-Brabant"), from the boundary file.
+
+    Separate from load(): pages that only name a province should not decode every
+    boundary."""
+    topology = json.loads((DATA / "provincie_2025.topojson").read_text(encoding="utf-8"))
+    return {
+        g["properties"]["statcode"]: g["properties"]["statnaam"]
+        for g in topology["objects"]["provincie_2025"]["geometries"]
+    }
+
+
+def province_name(code):
+    """The province's name; an unknown code is shown as it is rather than hidden."""
+    return province_names().get(code, code)
+
+
+@lru_cache(maxsize=1)
 def load():
     gm_topo, gm_arcs, gm_geoms = _load("gemeente_2025.topojson", "gemeente_2025")
     pv_topo, pv_arcs, pv_geoms = _load("provincie_2025.topojson", "provincie_2025")

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from raak.picture.geo import province_name as _province_name
 from raak.programmes.models import MilestoneStatus
 
 register = template.Library()
@@ -29,3 +30,9 @@ def value_label(value, field):
     if field == "status":
         return STATUSES.get(value, value)
     return value
+
+
+@register.filter
+def province_name(code):
+    """ "PV30" -> "Noord-Brabant": people know provinces by name, not by CBS code."""
+    return _province_name(code) if code else ""
