@@ -55,10 +55,18 @@ def home(request):
 
 
 def programme(request, slug):
+    """The programme's own page: its latest round's national picture when the visitor may
+    see one, else a page that says why there is none (the home page's chooser links here,
+    so it must never lead to a 404)."""
     programme, access = programme_for(request, slug)
     rnd = access.visible_rounds().order_by("-peildatum").first()
-    if rnd is None:
-        return render(request, "picture/no_rounds.html", {"programme": programme, "access": access})
+    has_picture = programme.milestones.exists() or programme.indicators.exists()
+    if rnd is None or not has_picture:
+        return render(
+            request,
+            "picture/no_rounds.html",
+            {"programme": programme, "access": access, "round": rnd, "has_picture": has_picture},
+        )
     return redirect("national", programme.slug, rnd.slug)
 
 
@@ -68,6 +76,8 @@ def national(request, slug, round_slug):
     rnd = round_for_reading(request, programme, round_slug)
     picture = NationalPicture(rnd, access.visible_rounds())
     keys = [i.item.key for i in picture.items]
+    if not keys:  # a programme without milestones or indicators (e.g. only questionnaires)
+        return redirect("programme", programme.slug)
     selected = request.GET.get("kaart") or next(
         (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),
         keys[0] if keys else None,

@@ -1,0 +1,64 @@
+"""Screens that work for everyone (issue #14): the home page's programme chooser, the
+programme page without a national picture, the favicon, breadcrumbs and the header's
+account menu. The browser side (phone width, print) is in tests/test_browser_screens.py."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from tests.conftest import sign_in
+
+
+@pytest.fixture
+def two_programmes(db):
+    """What `raak demo --synthetic` makes: the demo programme and a fictional one that
+    has published rounds with questionnaire answers but no milestones or indicators."""
+    call_command("demo", "--no-serve", "--synthetic", stdout=StringIO())
+
+
+def client_for(username):
+    client = Client()
+    if username:
+        sign_in(client, get_user_model().objects.get(username=username))
+    return client
+
+
+def main(response):
+    return response.content.decode().split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize("username", [None, "landelijk", "coord-amsterdam"])
+def test_every_programme_in_the_chooser_leads_to_a_page(two_programmes, username):
+    client = client_for(username)
+    home = client.get("/")
+    assert home.status_code == 200
+    links = re.findall(r'<li><a href="(/[a-z0-9-]+/)">', main(home))
+    assert sorted(links) == ["/fictief-2008-2010/", "/raak-2008-2010/"]
+    for link in links:
+        page = client.get(link, follow=True)
+        assert page.status_code == 200, (username, link, page.redirect_chain)
+    demo = client.get("/raak-2008-2010/", follow=True)
+    assert demo.redirect_chain[-1][0].startswith("/raak-2008-2010/ronde/")
+    fictional = client.get("/fictief-2008-2010/")
+    text = main(fictional)
+    assert "Voorbeeldprogramma met fictieve gegevens" in text
+    assert "geen mijlpalen of indicatoren" in text
+    # Its links go to pages that exist for this visitor too.
+    for link in re.findall(r'<li><a href="(/fictief-2008-2010/[^"]+)">', text):
+        assert client.get(link).status_code == 200, (username, link)
+
+
+def test_a_round_of_a_programme_without_a_picture_leads_to_the_programme_page(two_programmes):
+    page = Client().get("/fictief-2008-2010/ronde/eindfoto/")
+    assert page.status_code == 302 and page["Location"] == "/fictief-2008-2010/"
+
+
+def test_programme_without_a_published_round_says_so(demo):
+    demo.rounds.update(state="open")
+    page = Client().get(f"/{demo.slug}/")
+    assert page.status_code == 200
+    assert "Er is nog geen gepubliceerde ronde." in page.content.decode()
