@@ -232,7 +232,7 @@ def everything(knowledge, practice, people):
     "kind", ["activities", "action-points", "training", "network", "protocols"]
 )
 def test_flat_exports_write_formulas_as_text_and_round_trip(everything, tmp_path, kind):
-    from raak.exchange import KINDS
+    from raak.core.exchange import KINDS
 
     def export(fmt, out):
         call_command("export", kind, "--format", fmt, "--output", str(out), stdout=StringIO())
@@ -562,7 +562,7 @@ def test_flat_import_refuses_overlong_values_by_row(
 
 def test_every_column_maximum_is_documented():
     """docs/import-format.md lists every column with its own maximum."""
-    from raak.exchange import KINDS
+    from raak.core.exchange import KINDS
     from raak.programmes.tables import TABLES
     from raak.questionnaires.exchange import SPEC
 

@@ -120,7 +120,7 @@ def test_programme_csv_import_never_crashes(demo, tmp_path_factory, table, value
 @given(kind=st.sampled_from(["network", "training", "protocols", "activities", "action-points"]),
        value=json_value, n=st.integers(0, 20))  # fmt: skip
 def test_flat_json_imports_never_crash(knowledge, practice, tmp_path_factory, kind, value, n):
-    from raak.exchange import KINDS
+    from raak.core.exchange import KINDS
 
     out = tmp_path_factory.mktemp(kind)
     call_command("export", kind, "--output", str(out), stdout=StringIO())

@@ -1,10 +1,15 @@
+"""`raak export KIND`: one verb for every kind of data. Each app writes its own tables
+(raak.core.exchange lists the kinds); this command only dispatches."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.accounts.security import log_cli_event
-from raak.exchange import KINDS
+from raak.core.exchange import KINDS
 from raak.programmes import flat
 from raak.programmes.exporting import export_programme
 from raak.programmes.models import Programme
+from raak.questionnaires import exchange, responses, xlsform
+from raak.questionnaires.models import Questionnaire
 
 
 class Command(BaseCommand):
@@ -76,9 +81,6 @@ class Command(BaseCommand):
             self.stdout.write(str(path))
 
     def _questionnaire(self, kind, programme, slug, round_slug, format, output):
-        from raak.questionnaires import exchange, responses
-        from raak.questionnaires.models import Questionnaire
-
         questionnaire = Questionnaire.objects.filter(programme=programme, slug=slug or "").first()
         if questionnaire is None:
             names = ", ".join(programme.questionnaires.values_list("slug", flat=True)) or "geen"
@@ -93,8 +95,6 @@ class Command(BaseCommand):
             return
         version = questionnaire.versions.order_by("-number").first()
         if format == "xlsform":
-            from raak.questionnaires import xlsform
-
             self.stdout.write(str(xlsform.write(version, output)))
             return
         paths = flat.write(exchange.tables(version), *exchange.SPEC, programme.slug, output,

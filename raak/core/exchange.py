@@ -1,5 +1,8 @@
 """The kinds of data `raak import KIND FILE` and `raak export KIND` know, besides
-`programme` (which has its own nested format, see raak.programmes.tables)."""
+`programme` (which has its own nested format, see raak.programmes.tables) and the
+questionnaire kinds (`questionnaire`, `responses`, which take options of their own).
+Each kind is read and written by its own app; this list is the only place that knows
+them all."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

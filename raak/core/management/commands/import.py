@@ -1,9 +1,14 @@
+"""`raak import KIND FILE`: one verb for every kind of data. Each app reads its own
+files (raak.core.exchange lists the kinds); this command only dispatches and reports."""
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from raak.exchange import KINDS
+from raak.core.exchange import KINDS
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
+from raak.questionnaires import exchange, xlsform
+from raak.questionnaires.response_import import load_file
 
 
 class Command(BaseCommand):
@@ -40,8 +45,6 @@ class Command(BaseCommand):
         with console.status(f"{file} lezen en controleren…"):
             try:
                 if kind == "questionnaire":
-                    from raak.questionnaires import exchange, xlsform
-
                     if xlsform.is_xlsform(file):
                         result = xlsform.load(file, programme, publish, skip_unsupported)
                     else:
@@ -54,8 +57,6 @@ class Command(BaseCommand):
                         self.stdout.write(f"  let op: {note}")
                     return
                 if kind == "responses":
-                    from raak.questionnaires.response_import import load_file
-
                     n = load_file(file, programme, options["questionnaire"], options["round"])
                     self.stdout.write(f"Antwoorden van {n} regio's geïmporteerd (ingediend).")
                     return

@@ -1,0 +1,40 @@
+"""`raak demo` (raak/core): one command loads every app's seed data through each app's
+own loader, and a second run leaves it alone."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from raak.accounts.models import Role
+from raak.knowledge.models import ActionPoint, Activity
+from raak.programmes.models import Programme
+from raak.questionnaires.models import Questionnaire
+from raak.reports.models import ReportTemplate
+
+
+def test_demo_loads_every_app_once(db):
+    out = StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    programme = Programme.objects.get(slug="raak-2008-2010")
+    assert "Demoprogramma geladen" in out.getvalue()
+    assert Activity.objects.filter(programme=programme).count() == 108
+    assert ActionPoint.objects.filter(programme=programme).count() == 63
+    assert programme.protocol_components.exists()
+    assert programme.route_steps.exists()
+    assert programme.training_criteria.exists()
+    assert set(
+        Questionnaire.objects.filter(programme=programme).values_list("slug", flat=True)
+    ) == {
+        "eindmeting-zorgcontinuum",
+        "slotrapportage",
+    }
+    assert ReportTemplate.objects.filter(programme=programme).exists()
+    roles = Role.objects.filter(programme=programme).count()
+    assert roles and "demo-accounts aangemaakt" in out.getvalue()
+
+    again = StringIO()
+    call_command("demo", no_serve=True, stdout=again)
+    assert "staat er al" in again.getvalue()
+    assert "demo-accounts" not in again.getvalue()
+    assert Activity.objects.filter(programme=programme).count() == 108
+    assert Role.objects.filter(programme=programme).count() == roles
