@@ -101,6 +101,7 @@ ACCOUNTS = [
 PICTURE = [
     Row("home", get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("health", get=200, post=200),
+    Row("favicon", get=200, post=405),
     Row("programme", {"slug": P}, get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("programme", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
     Row("national", {"slug": P, "round_slug": R1}, get=200, post=200, note="published"),

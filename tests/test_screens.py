@@ -62,3 +62,17 @@ def test_programme_without_a_published_round_says_so(demo):
     page = Client().get(f"/{demo.slug}/")
     assert page.status_code == 200
     assert "Er is nog geen gepubliceerde ronde." in page.content.decode()
+
+
+def test_favicon_is_answered_and_linked(demo):
+    client = Client()
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/x-icon"
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert client.post("/favicon.ico").status_code == 405
+    page = client.get(f"/{demo.slug}/", follow=True).content.decode()
+    svg = re.search(r'<link rel="icon" href="([^"]+\.svg)" type="image/svg\+xml">', page)
+    assert svg, "pages link the SVG icon"
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(svg.group(1).removeprefix("/static/")).endswith("favicon.svg")
