@@ -5,6 +5,8 @@ from pathlib import Path
 from raak.programmes.models import IndicatorCategory, IndicatorValue, MilestoneStatus, Programme
 from raak.programmes.tables import write_csv_dir, write_json, write_xlsx
 
+STATUS_ORDER = {k: i for i, (k, _l) in enumerate(MilestoneStatus.STATUSES)}
+
 
 def _iso(day):
     return day.isoformat() if day else None
@@ -17,15 +19,38 @@ def programme_tables(programme: Programme):
         "programme": [{
             "slug": p.slug, "name": p.name, "period_start": _iso(p.period_start),
             "period_end": _iso(p.period_end), "description": p.description, "source": p.source,
+            "name_en": p.name_en, "milestone_annex_key": p.milestone_annex_key,
+            "milestone_annex_title": p.milestone_annex_title,
+            "milestone_annex_title_en": p.milestone_annex_title_en,
         }],
+        "status_labels": [
+            {"status": s.status, "label": s.label, "label_en": s.label_en}
+            for s in sorted(p.status_labels.all(), key=lambda s: STATUS_ORDER.get(s.status, 99))
+        ],
+        "indicator_groups": [
+            {"key": g.key, "name": g.name, "name_en": g.name_en, "annex_title": g.annex_title,
+             "annex_title_en": g.annex_title_en, "annex_caption": g.annex_caption,
+             "annex_caption_en": g.annex_caption_en}
+            for g in p.indicator_groups.all()
+        ],
+        "sections": [
+            {"section": s.section, "name": s.name, "name_en": s.name_en, "title": s.title,
+             "title_en": s.title_en, "term": s.term, "term_en": s.term_en}
+            for s in p.section_names.order_by("section")
+        ],
         "milestones": [
-            {"key": m.key, "name": m.name, "description": m.description} for m in p.milestones.all()
+            {"key": m.key, "name": m.name, "description": m.description, "name_en": m.name_en,
+             "statuses": m.used_statuses.split()}
+            for m in p.milestones.all()
         ],
         "indicators": [
-            {"key": i.key, "name": i.name, "description": i.description} for i in p.indicators.all()
+            {"key": i.key, "name": i.name, "description": i.description, "name_en": i.name_en,
+             "group": i.group.key if i.group else ""}
+            for i in p.indicators.select_related("group")
         ],
         "indicator_categories": [
-            {"indicator": c.indicator.key, "key": c.key, "label": c.label, "takes_date": c.takes_date}
+            {"indicator": c.indicator.key, "key": c.key, "label": c.label, "takes_date": c.takes_date,
+             "label_en": c.label_en}
             for c in IndicatorCategory.objects.filter(indicator__programme=p)
             .select_related("indicator").order_by("indicator__position", "indicator__key", "position", "key")
         ],
@@ -46,7 +71,8 @@ def programme_tables(programme: Programme):
             for r in regions for n in r.notes.all()
         ],
         "rounds": [
-            {"slug": r.slug, "name": r.name, "peildatum": _iso(r.peildatum), "state": r.state}
+            {"slug": r.slug, "name": r.name, "peildatum": _iso(r.peildatum), "state": r.state,
+             "name_en": r.name_en, "source": r.source}
             for r in p.rounds.all()
         ],
         "milestone_statuses": [

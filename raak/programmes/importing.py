@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from raak.programmes import cleaning, history
+from raak.programmes import cleaning, history, wording_import
 from raak.programmes.cleaning import GM_CODE, PV_CODE, check_slug
 from raak.programmes.models import (
     Indicator,
@@ -351,9 +351,11 @@ class Importer:
             raise FormatError(self.problems)
         self._load_existing()
         self._validate_definitions()
+        wording_import.validate(self)
         self._validate_regions()
         self._validate_rounds()
         self._validate_statuses()
+        wording_import.validate_status_use(self)
         self._validate_values()
         if self.problems:
             raise FormatError(self.problems)
@@ -369,9 +371,11 @@ class Importer:
             self.recorder.programme = self.programme
             self.recorder.quiet = created  # a new programme gets one record, not thousands
             counts = Counter()
+            old_keys = wording_import.keys_before(self)
             self._write_definitions(counts)
             self._write_regions(counts)
             self._write_rounds(counts)
+            wording_import.write(self, old_keys)
             self._write_statuses(counts)
             self._write_values(counts)
             if created:

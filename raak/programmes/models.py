@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 class Programme(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    # Every name a programme gives may have an English form, shown by the English
+    # interface when present (wording.local); the Dutch name otherwise.
+    name_en = models.CharField(max_length=200, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     description = models.TextField(blank=True)
@@ -25,6 +28,13 @@ class Programme(models.Model):
     # Counts the recorded changes to the programme (history.Recorder.flush raises it in
     # the change's own transaction): the version of its public pages (caching.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # The annex table of milestones on the national picture: its anchor and title. The
+    # defaults are the seed report's (Bijlage 1), so old exchange files keep them.
+    milestone_annex_key = models.SlugField(default="bijlage-1")
+    milestone_annex_title = models.CharField(max_length=200, default="Stand van zaken mijlpalen")
+    milestone_annex_title_en = models.CharField(
+        max_length=200, blank=True, default="State of the milestones"
+    )
 
     class Meta:
         ordering = ["-period_start", "slug"]
@@ -102,7 +112,11 @@ class Milestone(models.Model):
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="milestones")
     key = models.SlugField()
     name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
+    # The statuses this milestone uses, as keys separated by spaces ("done expected
+    # not_started unknown": no partial); empty means all of MilestoneStatus.STATUSES.
+    used_statuses = models.CharField(max_length=100, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -113,6 +127,74 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def status_keys(self):
+        """The statuses this milestone uses, in the order of MilestoneStatus.STATUSES."""
+        chosen = set(self.used_statuses.split())
+        return [k for k, _l in MilestoneStatus.STATUSES if not chosen or k in chosen]
+
+
+class IndicatorGroup(models.Model):
+    """Indicators shown together under one heading, with an annex table of their own
+    (the seed's "Continuering" and Bijlage 2). The key is the annex's anchor."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="indicator_groups")
+    key = models.SlugField()
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    annex_title = models.CharField(max_length=200, blank=True)
+    annex_title_en = models.CharField(max_length=200, blank=True)
+    annex_caption = models.CharField(max_length=200, blank=True)
+    annex_caption_en = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="indicator_group_key_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StatusLabel(models.Model):
+    """What a programme calls a milestone status; a status without a row keeps the
+    seed's word (wording.DEFAULT_STATUS_LABELS)."""
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="status_labels")
+    status = models.CharField(max_length=12)
+    label = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "status"], name="status_label_unique")
+        ]
+
+
+class SectionName(models.Model):
+    """What a programme calls its protocol, network and training sections: `name` in
+    the navigation, `title` on the page, `term` for the thing itself ("handelingsprotocol",
+    "aandachtsfunctionaris kindermishandeling"). Without a row, the seed's words."""
+
+    PROTOCOLS, NETWORK, TRAINING = "protocols", "network", "training"
+    SECTIONS = [PROTOCOLS, NETWORK, TRAINING]
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="section_names")
+    section = models.CharField(max_length=20)
+    name = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    title_en = models.CharField(max_length=200, blank=True)
+    term = models.CharField(max_length=200, blank=True)
+    term_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "section"], name="section_name_unique")
+        ]
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -126,7 +208,12 @@ class Indicator(models.Model):
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="indicators")
     key = models.SlugField()
     name = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
+    # None: the programme's default group (wording.DEFAULT_GROUP, the seed's words).
+    group = models.ForeignKey(
+        IndicatorGroup, models.SET_NULL, null=True, blank=True, related_name="indicators"
+    )
     position = models.PositiveIntegerField(default=0)
 
     objects = IndicatorQuerySet.as_manager()
@@ -145,6 +232,7 @@ class IndicatorCategory(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="categories")
     key = models.SlugField()
     label = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200, blank=True)
     # Whether an answer in this category may carry a date (e.g. "yes, until 31-12-2011").
     takes_date = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
@@ -178,7 +266,10 @@ class Round(models.Model):
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="rounds")
     slug = models.SlugField()
     name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
     peildatum = models.DateField()
+    # Where this round's figures come from; shown on the round's pages.
+    source = models.TextField(blank=True)
     state = models.CharField(max_length=10, choices=STATES, default=OPEN)
     # The calendar: regions report between opening date and deadline. Rounds from an
     # import or from before the calendar existed have none.

@@ -25,12 +25,32 @@ FORMAT = "raak-programme/1"
 TABLES = {
     "programme": [
         ("slug", "str:50"), ("name", "str:200"), ("period_start", "date"), ("period_end", "date"),
-        ("description", "str"), ("source", "str"),
+        ("description", "str"), ("source", "str"), ("name_en", "str:200"),
+        ("milestone_annex_key", "str:50"), ("milestone_annex_title", "str:200"),
+        ("milestone_annex_title_en", "str:200"),
     ],
-    "milestones": [("key", "str:50"), ("name", "str:200"), ("description", "str")],
-    "indicators": [("key", "str:50"), ("name", "str:300"), ("description", "str")],
+    # The programme's words (wording.py); a file without these tables keeps the seed's.
+    "status_labels": [("status", "str:12"), ("label", "str:200"), ("label_en", "str:200")],
+    "indicator_groups": [
+        ("key", "str:50"), ("name", "str:200"), ("name_en", "str:200"),
+        ("annex_title", "str:200"), ("annex_title_en", "str:200"),
+        ("annex_caption", "str:200"), ("annex_caption_en", "str:200"),
+    ],
+    "sections": [
+        ("section", "str:20"), ("name", "str:100"), ("name_en", "str:100"),
+        ("title", "str:200"), ("title_en", "str:200"), ("term", "str:200"), ("term_en", "str:200"),
+    ],
+    "milestones": [
+        ("key", "str:50"), ("name", "str:200"), ("description", "str"), ("name_en", "str:200"),
+        ("statuses", "list"),
+    ],
+    "indicators": [
+        ("key", "str:50"), ("name", "str:300"), ("description", "str"), ("name_en", "str:300"),
+        ("group", "str:50"),
+    ],
     "indicator_categories": [
         ("indicator", "str:50"), ("key", "str:50"), ("label", "str:200"), ("takes_date", "bool"),
+        ("label_en", "str:200"),
     ],
     "regions": [
         ("slug", "str:50"), ("name", "str:200"), ("centrumgemeente_code", "str:6"),
@@ -41,7 +61,10 @@ TABLES = {
     "region_notes": [
         ("region", "str:50"), ("date_text", "str:100"), ("text", "str"), ("source", "str:300"),
     ],
-    "rounds": [("slug", "str:50"), ("name", "str:200"), ("peildatum", "date"), ("state", "str:10")],
+    "rounds": [
+        ("slug", "str:50"), ("name", "str:200"), ("peildatum", "date"), ("state", "str:10"),
+        ("name_en", "str:200"), ("source", "str"),
+    ],
     "milestone_statuses": [
         ("round", "str:50"), ("region", "str:50"), ("milestone", "str:50"), ("status", "str:12"),
         ("expected", "str:100"), ("note", "str"),
@@ -60,6 +83,12 @@ NESTED = {
     "milestone_statuses": ("rounds", "milestone_statuses", "round", "slug"),
     "indicator_values": ("rounds", "indicator_values", "round", "slug"),
 }
+
+# The lists at the top of a JSON file, in the order they are written.
+TOP_LEVEL = (
+    "status_labels", "indicator_groups", "sections", "milestones", "indicators", "regions",
+    "rounds",
+)  # fmt: skip
 
 
 @dataclass
@@ -137,7 +166,7 @@ def _read_json(path):
         if not isinstance(doc["programme"], dict):
             raise FormatError([Problem(name, "programme", "", "verwacht een object")])
         tables.rows["programme"] = [Row(name, "programme", doc["programme"])]
-    for table in ("milestones", "indicators", "regions", "rounds"):
+    for table in TOP_LEVEL:
         items = doc.get(table, [])
         if not isinstance(items, list):
             raise FormatError([Problem(name, table, "", "verwacht een lijst")])
@@ -248,7 +277,7 @@ def _csv_value(kind, value):
 def write_json(tables, path):
     """`tables` is {table: [dict]} with plain values (dates as ISO text)."""
     doc = {"format": FORMAT, "programme": tables["programme"][0]}
-    for table in ("milestones", "indicators", "regions", "rounds"):
+    for table in TOP_LEVEL:
         parents = [dict(r) for r in tables[table]]
         for child, (parent, key, link, parent_key) in NESTED.items():
             if parent != table:

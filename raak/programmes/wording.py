@@ -1,0 +1,144 @@
+"""The words a programme uses for its own things, in the visitor's language.
+
+Status labels, indicator groups and section names are programme data (models
+StatusLabel, IndicatorGroup, SectionName); what a programme does not name keeps the
+seed report's words below, so old exchange files and old databases read as before.
+Every name may have an English form (`*_en`), shown by the English interface when
+present; the Dutch one otherwise.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+
+# The seed's words, (Dutch, English): the demo programme's values and the default of
+# any programme that does not give its own.
+DEFAULT_STATUS_LABELS = {
+    "done": ("gereed en/of in uitvoering", "done and/or in progress"),
+    "partial": ("gedeeltelijk", "partial"),
+    "expected": ("verwacht", "expected"),
+    "not_started": ("niet gestart", "not started"),
+    "unknown": ("onbekend", "unknown"),
+}
+DEFAULT_GROUP = {
+    "key": "bijlage-2",
+    "name": "Continuering",
+    "name_en": "Continuation",
+    "annex_title": "Continuering na de programmaperiode",
+    "annex_title_en": "Continuation after the programme period",
+    "annex_caption": "Prognose per regio",
+    "annex_caption_en": "Forecast per region",
+}
+DEFAULT_SECTIONS = {
+    "protocols": {
+        "name": "Protocollen", "name_en": "Protocols",
+        "title": "Regionale handelingsprotocollen", "title_en": "Regional protocols",
+        "term": "handelingsprotocol", "term_en": "protocol",
+    },
+    "network": {
+        "name": "Netwerk", "name_en": "Network",
+        "title": "Netwerk aandachtsfunctionarissen",
+        "title_en": "Network of child-abuse officers (aandachtsfunctionarissen)",
+        "term": "aandachtsfunctionaris kindermishandeling", "term_en": "child-abuse officer",
+    },
+    "training": {
+        "name": "Scholing", "name_en": "Training", "title": "Scholing", "title_en": "Training",
+        "term": "scholing", "term_en": "training",
+    },
+}  # fmt: skip
+
+
+def english():
+    return (get_language() or "").startswith("en")
+
+
+def local(obj, field="name"):
+    """`obj.<field>_en` in the English interface when it is filled in, else `obj.<field>`."""
+    get = obj.get if isinstance(obj, dict) else lambda f, d="": getattr(obj, f, d)
+    if english():
+        value = get(f"{field}_en", "")
+        if value:
+            return value
+    return get(field, "")
+
+
+def status_labels(programme):
+    """{status key: label} in the current language, for one programme (one query,
+    remembered on the programme object for the rest of the request)."""
+    lang = "en" if english() else "nl"
+    cache = programme.__dict__.setdefault("_status_labels", {})
+    if lang not in cache:
+        labels = {
+            k: nl_en[1] if lang == "en" else nl_en[0] for k, nl_en in DEFAULT_STATUS_LABELS.items()
+        }
+        for s in programme.status_labels.all():
+            labels[s.status] = local(s, "label")
+        cache[lang] = labels
+    return cache[lang]
+
+
+def status_text(label, status, expected_text):
+    """A status with its expected period, said once: "verwacht voorjaar 2027",
+    "gedeeltelijk (voorjaar 2027)"; not "verwacht, verwacht voorjaar 2027"."""
+    if not expected_text:
+        return label
+    if status == "expected":
+        return f"{label} {expected_text}"
+    return f"{label} ({expected_text})"
+
+
+@dataclass
+class Group:
+    key: str
+    name: str
+    annex_title: str
+    annex_caption: str
+    indicators: list
+
+
+def indicator_groups(programme, indicators):
+    """The programme's indicators by group, in group order, each group's words in the
+    current language; indicators without a group go in the seed's default group."""
+    groups = list(programme.indicator_groups.all())
+    out = {g.id: Group(g.key, local(g), local(g, "annex_title"), local(g, "annex_caption"), [])
+           for g in groups}  # fmt: skip
+    default = None
+    for i in indicators:
+        if i.group_id in out:
+            out[i.group_id].indicators.append(i)
+        else:
+            if default is None:
+                d = DEFAULT_GROUP
+                default = Group(d["key"], local(d), local(d, "annex_title"),
+                                local(d, "annex_caption"), [])  # fmt: skip
+            default.indicators.append(i)
+    result = [g for g in out.values() if g.indicators]
+    return result + ([default] if default else [])
+
+
+@dataclass
+class Section:
+    key: str
+    name: str
+    title: str
+    term: str
+
+
+def sections(programme):
+    """{section: Section} with the programme's names, in the current language. A
+    title or term the programme leaves empty is its section name, never the seed's."""
+    rows = {s.section: s for s in programme.section_names.all()}
+    out = {}
+    for key, default in DEFAULT_SECTIONS.items():
+        row = rows.get(key)
+        if row is None:
+            words = default
+        else:
+            words = {"name": row.name, "name_en": row.name_en}
+            for f in ("title", "term"):
+                words[f] = getattr(row, f) or row.name
+                words[f + "_en"] = getattr(row, f + "_en") or (
+                    row.name_en if not getattr(row, f) else ""
+                )
+        out[key] = Section(key, local(words), local(words, "title"), local(words, "term"))
+    return out
