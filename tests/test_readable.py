@@ -6,6 +6,7 @@ import re
 from django.test import Client
 
 from raak.picture import geo
+from raak.programmes.models import Region
 
 P = "/raak-2008-2010"
 
@@ -28,3 +29,105 @@ def test_provinces_are_named_not_coded(knowledge):
     nh = c.get(f"{P}/activiteiten/", {"provincie": "PV27"})
     assert nh.context["total"] > 0
     assert '<option value="PV27" selected>Noord-Holland</option>' in nh.content.decode()
+
+
+def _svg(html):
+    return re.search(r'<svg class="map".*?</svg>', html, re.S).group(0)
+
+
+def _key(html):
+    return re.search(r'<h3 id="key-[^"]+">.*?</div>\s*</div>', html, re.S).group(0)
+
+
+def _boxes(svg, size):
+    """Boxes of the drawn numbers, as maps.number_box measures them."""
+    boxes = {}
+    for x, y, anchor, n in re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)" data-number="(\d+)">\d+</text>', svg
+    ):
+        w, h = 0.6 * size * len(n), 0.75 * size
+        x0 = float(x) - {"start": 0, "middle": w / 2, "end": w}[anchor]
+        boxes[int(n)] = (x0, float(y) - h, x0 + w, float(y))
+    return boxes
+
+
+def _overlap(a, b):
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_every_region_is_numbered_on_the_map_and_named_in_the_key(demo):
+    from raak.picture.maps import NUMBER_SIZE
+
+    html = Client().get(f"{P}/ronde/eindrapportage-2011/?kaart=handelingsprotocol").content
+    html = html.decode()
+    svg, key = _svg(html), _key(html)
+    regions = list(Region.objects.order_by("position", "name"))
+    assert len(regions) == 37
+    rows = re.findall(r'<li value="(\d+)" data-region="([^"]+)">', key)
+    assert sorted(int(n) for n, _ in rows) == list(range(1, 38))
+    assert {name for _, name in rows} == {r.name for r in regions}
+    assert "Gouda</a>: gedeeltelijk" in key
+    boxes = _boxes(svg, NUMBER_SIZE)
+    assert sorted(boxes) == list(range(1, 38))  # every number is drawn
+    # No two numbers collide, and all stay on the map.
+    for a in boxes:
+        for b in boxes:
+            assert a == b or not _overlap(boxes[a], boxes[b]), (a, b)
+    markers = re.findall(r'<path class="marker" fill="#\w+" d="M([\d.]+),([\d.]+)', svg)
+    assert len(markers) == 37
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    for box in boxes.values():
+        assert 0 <= box[0] and box[2] <= width and 0 <= box[1] and box[3] <= height
+
+
+def test_a_thousand_regions_stay_readable(db):
+    """A generated programme (fictieve gegevens) of 1,000 regions spread over the 2025
+    municipalities: no numbers on the map, every region named in a key by province."""
+    from raak.programmes import tables
+    from raak.programmes.importing import import_programme
+
+    g = geo.load()
+    codes = sorted(g.municipalities)
+    provinces = sorted(geo.province_names())
+    doc = {
+        "format": "raak-programme/1",
+        "programme": {"slug": "duizend", "name": "Duizend regio's (fictieve gegevens)",
+                      "period_start": "2010-01-01", "period_end": "2013-12-31",
+                      "description": "fictieve gegevens", "source": "fictieve gegevens"},
+        "milestones": [{"key": "m0", "name": "Mijlpaal 0", "description": ""}],
+        "indicators": [],
+        "regions": [{"slug": f"r{n:04d}", "name": f"Regio {n:04d}",
+                     "centrumgemeente_code": codes[n % len(codes)],
+                     "centrumgemeente_name": g.municipalities[codes[n % len(codes)]].name,
+                     "province_code": provinces[n % len(provinces)]} for n in range(1000)],
+        "rounds": [{"slug": "ronde-1", "name": "Ronde 1", "peildatum": "2011-01-15",
+                    "state": "published", "indicator_values": [],
+                    "milestone_statuses": [
+                        {"region": f"r{n:04d}", "milestone": "m0",
+                         "status": ("done", "expected", "not_started")[n % 3],
+                         "expected": "2012" if n % 3 == 1 else "", "note": ""}
+                        for n in range(1000)]}],
+    }  # fmt: skip
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "duizend.json"
+        path.write_text(json.dumps(doc))
+        import_programme(tables.read(path), actor="test")
+    html = Client().get("/duizend/ronde/ronde-1/?kaart=m0").content.decode()
+    svg, key = _svg(html), _key(html)
+    assert "data-number" not in svg  # 1,000 numbers would be unreadable
+    assert len(re.findall(r'class="region"', svg)) == 1000
+    for name in geo.province_names().values():  # the key's groups are named on the map
+        assert f">{name}</text>" in svg
+    named = re.findall(r'<li data-region="([^"]+)"><a href="/duizend/regio/', key)
+    assert sorted(named) == [f"Regio {n:04d}" for n in range(1000)]
+    groups = re.findall(r"<h4>([^<]+)</h4>", key)
+    assert groups == sorted(geo.province_names().values())
+    assert 'tabindex="0" role="region"' in key  # the long key scrolls in its own box
+    # Markers stay inside the map.
+    width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    for x, y in re.findall(r'<path class="marker" fill="#\w+" d="M([\d.]+),([\d.]+)', svg):
+        assert 0 <= float(x) <= width and 0 <= float(y) <= height

@@ -1,13 +1,12 @@
 """Maps for the report: the picture app's maps, with a number at every region and a
 numbered key beside the map, so names stay readable on paper (there is no hover)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
 from raak.picture import geo
-from raak.picture.maps import MARKER_SIZE, build_map
+from raak.picture.maps import build_map
 
 
 @dataclass
@@ -17,8 +16,9 @@ class KeyRow:
     label: str  # status or answer, with its detail
     colour: str
     shape: str
-    x: float | None
+    x: float | None  # where the number is drawn; None: not on the map
     y: float | None
+    anchor: str = "start"
 
 
 @dataclass
@@ -29,28 +29,9 @@ class Figure:
     key: list
 
 
-def _placed(picture):
-    """(region, x, y) in the order picture.maps.build_map places the markers."""
-    g = geo.load()
-    by_point = defaultdict(list)
-    for region in picture.regions:
-        area = g.municipality(region.centrumgemeente_code)
-        by_point[area.point if area else None].append(region)
-    out = []
-    for point, regions in by_point.items():
-        for i, region in enumerate(regions):
-            if point is None:
-                out.append((region, None, None))
-            else:
-                x = point[0] + (i - (len(regions) - 1) / 2) * (MARKER_SIZE * 2.2)
-                out.append((region, round(x, 1), point[1]))
-    return out
-
-
 def map_figures(picture, items, memberships):
-    """One Figure per summary item (milestone or indicator)."""
-    placed = _placed(picture)
-    numbers = {r.id: n for n, r in enumerate(picture.regions, 1)}
+    """One Figure per summary item (milestone or indicator). Numbers and their places
+    come from picture.maps, so the report and the page number regions alike."""
     out = []
     # Province outlines only: regions are markers, and 342 municipal outlines per map
     # would triple the PDF's time and size for no reader. WeasyPrint draws SVG from
@@ -68,13 +49,10 @@ def map_figures(picture, items, memberships):
     for item in items:
         the_map = build_map(picture, item, lambda r: "", memberships)
         the_map.base_layer = base
-        key = []
-        for (region, x, y), mark in zip(placed, the_map.regions, strict=True):
-            label = mark.label[len(region.name) + 2 :]
-            key.append(
-                KeyRow(numbers[region.id], region.name, label, mark.colour, mark.shape, x, y)
-            )
-        key.sort(key=lambda k: k.number)
+        key = [
+            KeyRow(m.number, m.name, m.status, m.colour, m.shape, m.number_x, m.number_y, m.anchor)
+            for m in the_map.regions
+        ]
         counts = "; ".join(f"{e.label}: {e.count}" for e in the_map.legend)
         alt = f"Kaart {item.label}: {counts}."
         desc = (
