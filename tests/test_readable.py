@@ -2,7 +2,9 @@
 forecast's axis, and the catalogue's theme hierarchy and highlighted search terms."""
 
 import re
+from datetime import date
 
+import pytest
 from django.test import Client
 
 from raak.picture import geo
@@ -131,3 +133,75 @@ def test_a_thousand_regions_stay_readable(db):
     width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
     for x, y in re.findall(r'<path class="marker" fill="#\w+" d="M([\d.]+),([\d.]+)', svg):
         assert 0 <= float(x) <= width and 0 <= float(y) <= height
+
+
+def _forecast_items(start, end, n=4):
+    """n fictional expected statuses spread evenly from `start` to `end`."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    span = (end - start).days
+    items = []
+    for i in range(n):
+        a = start + timedelta(days=span * i // n)
+        b = start + timedelta(days=span * (i + 1) // n)
+        region, milestone = SimpleNamespace(name=f"Regio {i}"), SimpleNamespace(name="Mijlpaal")
+        status = SimpleNamespace(region=region, milestone=milestone, expected_text="fictief",
+                                 expected_earliest=a, expected_latest=b)  # fmt: skip
+        items.append({"status": status, "overdue": False})
+    return items
+
+
+def _assert_axis_readable(ticks, width):
+    from raak.picture.exports import text_width
+
+    assert len(ticks) >= 3
+    for (xa, la), (xb, lb) in zip(ticks, ticks[1:], strict=False):
+        assert xb - xa >= (text_width(la) + text_width(lb)) / 2, (la, lb)
+    assert ticks[-1][0] + text_width(ticks[-1][1]) / 2 <= width
+
+
+@pytest.mark.parametrize(
+    "start, end, step, labels",
+    [
+        (date(2012, 1, 1), date(2012, 3, 31), 1, ["2012", "feb", "mrt", "apr"]),
+        (date(2011, 5, 1), date(2013, 4, 30), 3, ["apr 2011", "jul", "okt", "2012", "apr"]),
+        (date(2011, 1, 1), date(2020, 12, 31), 12, ["2011", "2012", "2013"]),
+        (date(2000, 1, 1), date(2049, 12, 31), 60, ["2000", "2005", "2010"]),
+    ],
+)
+def test_forecast_axis_step_follows_the_span(db, start, end, step, labels):
+    from raak.picture.exports import timeline
+
+    t = timeline(_forecast_items(start, end))
+    assert t.step == step
+    assert [label for _x, label in t.ticks][: len(labels)] == labels
+    _assert_axis_readable(t.ticks, t.width)
+    # Equal spacing: the axis is linear in time.
+    gaps = {round(b - a) for (a, _), (b, _) in zip(t.ticks, t.ticks[1:], strict=False)}
+    assert max(gaps) - min(gaps) <= 1 or step == 1  # months differ by a day or three
+
+
+def test_forecast_page_axis_in_the_svg(demo):
+    from raak.picture.exports import text_width
+
+    html = Client().get(f"{P}/verwacht/").content.decode()
+    svg = re.search(r'<svg class="timeline".*?</svg>', html, re.S).group(0)
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+    ticks = [
+        (float(x), label)
+        for x, label in re.findall(r'<text x="([\d.]+)" y="11" text-anchor="middle">([^<]+)<', svg)
+    ]
+    _assert_axis_readable(ticks, width)
+    assert all(text_width(label) > 0 for _x, label in ticks)
+
+
+def test_forecast_axis_speaks_the_language(db):
+    from django.utils import translation
+
+    from raak.picture.exports import timeline
+
+    items = _forecast_items(date(2012, 2, 1), date(2012, 4, 30))
+    assert [label for _x, label in timeline(items).ticks][:3] == ["feb 2012", "mrt", "apr"]
+    with translation.override("en"):
+        assert [label for _x, label in timeline(items).ticks][:3] == ["Feb 2012", "Mar", "Apr"]
