@@ -13,12 +13,8 @@ from django.utils.translation import gettext as _
 from raak.accounts.access import get_access, programme_for, region_for_writing
 from raak.knowledge.forms import ActionPointForm, ActivityForm
 from raak.knowledge.models import ActionPoint, Activity
-from raak.programmes.history import Recorder
 from raak.programmes.models import Programme, Region
-
-
-class Conflict(Exception):
-    pass
+from raak.programmes.status import Conflict, save_or_conflict
 
 
 def _activity_for_writing(request, programme, key):
@@ -62,41 +58,6 @@ def _next_activity_key(programme):
     return f"a-{number:04d}"
 
 
-def _save(obj, values, expected_version, *, user, programme, subject, region=None, m2m=None):
-    """Optimistic locking: refuse when someone saved since `expected_version`."""
-    with transaction.atomic():
-        if obj.pk:
-            current = type(obj).objects.select_for_update().get(pk=obj.pk)
-            if current.version != expected_version:
-                raise Conflict
-        recorder = Recorder(user, programme=programme)
-        if obj.pk:
-            changed = recorder.update(obj, values, subject=subject, region=region, save=False)
-        else:
-            for name, value in values.items():
-                setattr(obj, name, value)
-                recorder.record(subject=subject, field=name, new=value, region=region)
-            changed = True
-        if m2m is not None:
-            old = sorted(r.slug for r in obj.regions.all()) if obj.pk else []
-            new = sorted(r.slug for r in m2m)
-            if old != new:
-                recorder.record(
-                    subject=subject,
-                    field="regio's",
-                    old=" ".join(old),
-                    new=" ".join(new),
-                    region=region,
-                )
-                changed = True
-        if changed or not obj.pk:
-            obj.version = (obj.version or 0) + (1 if obj.pk else 0)
-            obj.save()
-            if m2m is not None:
-                obj.regions.set(m2m)
-        recorder.flush()
-
-
 @login_required
 def edit_activity(request, slug, key=None):
     programme, access = programme_for(request, slug)
@@ -130,12 +91,16 @@ def edit_activity(request, slug, key=None):
                     if not activity.pk:
                         _lock(Programme, programme.pk)
                         activity.key = _next_activity_key(programme)
-                    _save(activity, values, d["version"], user=request.user, programme=programme,
-                          subject=f"activiteit {activity.key}", m2m=kept + d["regions"])  # fmt: skip
-            except Conflict:
+                    save_or_conflict(
+                        Activity, {"programme": programme, "key": activity.key}, values,
+                        expected_version=d["version"] if activity.pk else 0,
+                        user=request.user, programme=programme,
+                        subject=f"activiteit {activity.key}", regions=kept + d["regions"],
+                    )  # fmt: skip
+            except Conflict as e:
                 conflict = True
                 data = form.data.copy()
-                data["version"] = Activity.objects.get(pk=activity.pk).version
+                data["version"] = e.current.version if e.current else 0
                 form.data = data
             else:
                 messages.success(request, _("Activiteit opgeslagen."))
@@ -186,12 +151,18 @@ def edit_action_point(request, slug, region_slug, point_id=None):
                             n=Max("number")
                         )["n"]
                         point.number = (last or 0) + 1
-                    _save(point, values, d["version"], user=request.user, programme=programme,
-                          subject=f"actiepunt {point.year}-{point.number}", region=region)  # fmt: skip
-            except Conflict:
+                    lookup = {"programme": programme, "region": region, "year": point.year,
+                              "number": point.number}  # fmt: skip
+                    save_or_conflict(
+                        ActionPoint, lookup, values,
+                        expected_version=d["version"] if point.pk else 0, user=request.user,
+                        programme=programme, subject=f"actiepunt {point.year}-{point.number}",
+                        region=region,
+                    )  # fmt: skip
+            except Conflict as e:
                 conflict = True
                 data = form.data.copy()
-                data["version"] = ActionPoint.objects.get(pk=point.pk).version
+                data["version"] = e.current.version if e.current else 0
                 form.data = data
             else:
                 messages.success(request, _("Actiepunt opgeslagen."))

@@ -59,25 +59,90 @@ def _locked_round(rnd):
     return current
 
 
-def _save(model, lookup, values, *, user, expected_version, subject, rnd, region):
+def save_or_conflict(
+    model,
+    lookup,
+    values,
+    *,
+    expected_version,
+    user,
+    subject,
+    programme,
+    rnd=None,
+    region=None,
+    regions=None,
+    stamp=None,
+    recorder=None,
+):
+    """The one save of every editor with optimistic locking (status and indicator
+    pages, the knowledge editors, the protocol checklist).
+
+    In one transaction: refuse a closed round or frozen region (when `rnd` is given),
+    lock the stored row named by `lookup`, and raise Conflict(stored row) when its
+    version is not the one the editor started from (0: there was no row). Otherwise
+    create or update the row with a change record per field that changes, the version
+    one up and `updated_by` set when the model has it. `stamp` values (e.g. the day of
+    a check) are set with every change but not recorded; `regions` are the row's
+    regions (many-to-many), recorded as one field. A `recorder` passed in collects the
+    records of several saves, and its owner flushes it. Returns the saved row."""
     with transaction.atomic():
-        check_writable(rnd, region)
+        if rnd is not None:
+            check_writable(rnd, region)
         obj = model.objects.select_for_update().filter(**lookup).first()
         if (obj.version if obj else 0) != expected_version:
             raise Conflict(obj)
-        recorder = Recorder(user, programme=rnd.programme)
-        if obj is None:
-            obj = model(**lookup, **values, updated_by=user)
-            obj.save()
+        own_recorder = recorder is None
+        recorder = recorder or Recorder(user, programme=programme)
+        where = {"round": rnd, "region": region}
+        extra = dict(stamp or {})
+        if any(f.name == "updated_by" for f in model._meta.fields):
+            extra["updated_by"] = user
+        created = obj is None
+        if created:
+            obj = model(**lookup, **values, **extra)
             for name, new in values.items():
-                if new not in ("", None):
-                    recorder.record(subject=subject, field=name, new=new, round=rnd, region=region)
-        elif recorder.update(obj, values, subject=subject, round=rnd, region=region, save=False):
-            obj.version += 1
-            obj.updated_by = user
+                if new not in ("", None, []):
+                    recorder.record(subject=subject, field=name, new=new, **where)
+            changed = True
+        else:
+            changed = recorder.update(obj, values, subject=subject, save=False, **where)
+        if regions is not None:
+            old = [] if created else sorted(r.slug for r in obj.regions.all())
+            new = sorted(r.slug for r in regions)
+            if old != new:
+                recorder.record(subject=subject, field="regio's", old=" ".join(old),
+                                new=" ".join(new), **where)  # fmt: skip
+                changed = True
+        if changed:
+            if not created:
+                obj.version += 1
+                for name, value in extra.items():
+                    setattr(obj, name, value)
             obj.save()
-        recorder.flush()
+            if regions is not None:
+                obj.regions.set(regions)
+        if own_recorder:
+            recorder.flush()
         return obj
+
+
+def delete_or_conflict(
+    model, lookup, values, *, expected_version, user, subject, programme, region=None, recorder=None
+):
+    """Like save_or_conflict, for a row the editor emptied: the stored `values` fields
+    are recorded as cleared and the row is deleted. No row: nothing to do."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update().filter(**lookup).first()
+        if (obj.version if obj else 0) != expected_version:
+            raise Conflict(obj)
+        if obj is None:
+            return
+        own_recorder = recorder is None
+        recorder = recorder or Recorder(user, programme=programme)
+        recorder.update(obj, values, subject=subject, region=region, save=False)
+        obj.delete()
+        if own_recorder:
+            recorder.flush()
 
 
 def save_milestone_status(rnd, region, milestone, *, user, expected_version, status, period, note):
@@ -89,18 +154,18 @@ def save_milestone_status(rnd, region, milestone, *, user, expected_version, sta
         "note": note,
     }
     lookup = {"round": rnd, "region": region, "milestone": milestone}
-    return _save(
+    return save_or_conflict(
         MilestoneStatus, lookup, values, user=user, expected_version=expected_version,
-        subject=milestone.name, rnd=rnd, region=region,
+        subject=milestone.name, programme=rnd.programme, rnd=rnd, region=region,
     )  # fmt: skip
 
 
 def save_indicator_value(rnd, region, indicator, *, user, expected_version, category, day, note):
     values = {"category": category, "date": day, "note": note}
     lookup = {"round": rnd, "region": region, "indicator": indicator}
-    return _save(
+    return save_or_conflict(
         IndicatorValue, lookup, values, user=user, expected_version=expected_version,
-        subject=indicator.name, rnd=rnd, region=region,
+        subject=indicator.name, programme=rnd.programme, rnd=rnd, region=region,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import programme_for, region_for_writing
+from raak.programmes import status
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
 from raak.protocols.models import Check
@@ -77,23 +78,12 @@ def edit_checklist(request, slug, region_slug):
                 version = -1
             wanted[c] = (answer, evidence, note, version)
         if not errors:
-            with transaction.atomic():
-                # Lock the region first: with no checks yet there is no row to lock, and
-                # two first saves would both insert (an IntegrityError for the second).
-                Region.objects.select_for_update().filter(pk=region.pk).values_list(
-                    "pk", flat=True
-                ).first()
-                current = {
-                    ch.component_id: ch
-                    for ch in Check.objects.select_for_update().filter(region=region)
-                }
-                conflicts = [c for c, (_a, _e, _n, v) in wanted.items()
-                             if (current[c.id].version if c.id in current else 0) != v]  # fmt: skip
-                if not conflicts:
-                    _save(request.user, programme, region, wanted, current)
-                    messages.success(request, _("Checklist opgeslagen."))
-                    return redirect("protocol-region", programme.slug, region.slug)
-            checks = current
+            conflicts = _save_checklist(request.user, programme, region, wanted)
+            if not conflicts:
+                messages.success(request, _("Checklist opgeslagen."))
+                return redirect("protocol-region", programme.slug, region.slug)
+            # Show the stored answers and versions next to the person's input.
+            checks = {c.component_id: c for c in Check.objects.filter(region=region)}
     items = []
     for c in components:
         check = checks.get(c.id)
@@ -114,28 +104,29 @@ def edit_checklist(request, slug, region_slug):
     )  # fmt: skip
 
 
-def _save(user, programme, region, wanted, current):
+def _save_checklist(user, programme, region, wanted):
+    """Save every answer or none: returns the components someone else changed meanwhile
+    (and then saves nothing)."""
+    conflicts = []
     recorder = Recorder(user, programme=programme)
     today = timezone.localdate()
-    for component, (answer, evidence, note, _version) in wanted.items():
-        check = current.get(component.id)
-        subject = f"protocol: {component.name}"
-        if not answer:
-            if check:
-                recorder.record(
-                    subject=subject, field="answer", old=check.answer, new="", region=region
-                )
-                check.delete()
-            continue
-        values = {"answer": answer, "evidence": evidence, "note": note}
-        if check is None:
-            Check.objects.create(
-                region=region, component=component, checked_on=today, updated_by=user, **values
-            )
-            recorder.record(subject=subject, field="answer", new=answer, region=region)
-        elif recorder.update(check, values, subject=subject, region=region, save=False):
-            check.version += 1
-            check.checked_on = today
-            check.updated_by = user
-            check.save()
-    recorder.flush()
+    with transaction.atomic():
+        # Lock the region first: with no checks yet there is no row to lock, and two
+        # first saves would both insert (an IntegrityError for the second).
+        Region.objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True).first()
+        for component, (answer, evidence, note, version) in wanted.items():
+            values = {"answer": answer, "evidence": evidence, "note": note}
+            save = status.save_or_conflict if answer else status.delete_or_conflict
+            extra = {"stamp": {"checked_on": today}} if answer else {}
+            try:
+                save(Check, {"region": region, "component": component}, values,
+                     expected_version=version, user=user, programme=programme,
+                     subject=f"protocol: {component.name}", region=region, recorder=recorder,
+                     **extra)  # fmt: skip
+            except status.Conflict:
+                conflicts.append(component)
+        if conflicts:
+            transaction.set_rollback(True)
+        else:
+            recorder.flush()
+    return conflicts
