@@ -16,6 +16,8 @@ FALSE = {"no", "nee", "false", "onwaar", "0", ""}
 
 
 def clean_str(value):
+    if type(value) is str:  # nearly every cell: the fast way out
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from raak.programmes import cleaning, history, wording_import
+from raak.programmes import bulk, cleaning, history, wording_import
 from raak.programmes.cleaning import GM_CODE, PV_CODE, check_slug
 from raak.programmes.models import (
     Indicator,
@@ -30,6 +30,7 @@ from raak.programmes.tables import TABLES, FormatError, Problem
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 # A withdrawn publication comes last: an import may keep it, never re-publish it.
 STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED, Round.WITHDRAWN]
+STATUS_FIELDS = ["status", "expected_text", "expected_earliest", "expected_latest", "note"]
 COUNT_LABELS = {
     "milestone": "mijlpalen",
     "indicator": "indicatoren",
@@ -69,15 +70,18 @@ class Importer:
     def _clean(self):
         for table, columns in TABLES.items():
             out = self.rows[table] = []
+            known = {c for c, _k in columns}
+            # One cleaner per column, not per cell: a large programme has 500,000 cells.
+            cleaners = [(col, kind, cleaning.cleaner(kind)) for col, kind in columns]
             for row in self.tables.get(table):
-                unknown = set(row.data) - {c for c, _k in columns}
+                unknown = row.data.keys() - known
                 for col in sorted(unknown):
                     self.problem(row, col, "onbekende kolom")
                 data, ok = {}, True
-                for col, kind in columns:
+                for col, kind, clean in cleaners:
                     try:
                         _json_list(row.file, kind, row.data.get(col))
-                        data[col] = cleaning.cleaner(kind)(row.data.get(col))
+                        data[col] = clean(row.data.get(col))
                     except ValueError as e:
                         self.problem(row, col, str(e))
                         ok = False
@@ -287,6 +291,7 @@ class Importer:
 
     def _validate_statuses(self):
         milestone_keys = set(self.milestones) | {d["key"] for _r, d in self.rows["milestones"]}
+        periods = {}
         for row, data in self.rows["milestone_statuses"]:
             ok = self._check_round_region(row, data)
             if data["milestone"] not in milestone_keys:
@@ -310,7 +315,11 @@ class Importer:
                     ok = False
                 else:
                     try:
-                        data["period"] = parse_period(data["expected"])
+                        data["period"] = periods.get(data["expected"]) or parse_period(
+                            data["expected"]
+                        )
+                        # A Period is frozen; a file repeats a few texts thousands of times.
+                        periods[data["expected"]] = data["period"]
                     except PeriodError as e:
                         self.problem(row, "expected", str(e))
                         ok = False
@@ -552,13 +561,13 @@ class Importer:
                 self.milestones[d["milestone"]],
             )
             period = d["period"]
-            values = {
-                "status": d["status"],
-                "expected_text": period.text if period else "",
-                "expected_earliest": period.earliest if period else None,
-                "expected_latest": period.latest if period else None,
-                "note": d["note"],
-            }
+            values = (
+                d["status"],
+                period.text if period else "",
+                period.earliest if period else None,
+                period.latest if period else None,
+                d["note"],
+            )
             obj = existing.get((rnd.id, region.id, milestone.id))
             frozen = rnd.id in self.frozen_round_ids
             if obj is None:
@@ -567,7 +576,7 @@ class Importer:
                         row, "round", f"ronde “{rnd.slug}” is gesloten; statussen liggen vast"
                     )
                     continue
-                new.append(MilestoneStatus(round=rnd, region=region, milestone=milestone, **values))
+                new.append((rnd.id, region.id, milestone.id, *values))
                 self.recorder.record(
                     round=rnd,
                     region=region,
@@ -575,21 +584,26 @@ class Importer:
                     field="status",
                     new=d["status"],
                 )
-            elif any(getattr(obj, k) != v for k, v in values.items()):
+            elif any(getattr(obj, k) != v for k, v in zip(STATUS_FIELDS, values, strict=True)):
                 if frozen:
                     self.problem(
                         row, "round", f"ronde “{rnd.slug}” is gesloten; statussen liggen vast"
                     )
                     continue
                 self.recorder.update(
-                    obj, values, subject=milestone.name, round=rnd, region=region, save=False
+                    obj,
+                    dict(zip(STATUS_FIELDS, values, strict=True)),
+                    subject=milestone.name,
+                    round=rnd,
+                    region=region,
+                    save=False,
                 )
                 obj.version += 1
                 changed.append(obj)
-        MilestoneStatus.objects.bulk_create(new, batch_size=2000)
+        bulk.insert_rows(MilestoneStatus, ["round", "region", "milestone", *STATUS_FIELDS], new)
         MilestoneStatus.objects.bulk_update(
             changed,
-            ["status", "expected_text", "expected_earliest", "expected_latest", "note", "version"],
+            [*STATUS_FIELDS, "version"],
             batch_size=2000,
         )
         counts["mijlpaalstatussen nieuw"] += len(new)
@@ -621,7 +635,9 @@ class Importer:
                         row, "round", f"ronde “{rnd.slug}” is gesloten; antwoorden liggen vast"
                     )
                     continue
-                new.append(IndicatorValue(round=rnd, region=region, indicator=indicator, **values))
+                new.append(
+                    (rnd.id, region.id, indicator.id, category.id, d["parsed_date"], d["note"])
+                )
                 self.recorder.record(
                     round=rnd,
                     region=region,
@@ -640,7 +656,9 @@ class Importer:
                 )
                 obj.version += 1
                 changed.append(obj)
-        IndicatorValue.objects.bulk_create(new, batch_size=2000)
+        bulk.insert_rows(
+            IndicatorValue, ["round", "region", "indicator", "category", "date", "note"], new
+        )
         IndicatorValue.objects.bulk_update(
             changed, ["category", "date", "note", "version"], batch_size=2000
         )
