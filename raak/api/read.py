@@ -15,6 +15,7 @@ from raak.api import schemas as s
 from raak.api.paging import MAX_PAGE_SIZE, paginate
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.programmes import wording
 from raak.programmes.models import (
     Indicator,
     IndicatorValue,
@@ -72,14 +73,15 @@ def round_dict(r):
 
 def status_dict(st, *, rnd=None, region=None, milestone=None):
     """A stored status, or (st None) the unknown one every region has until it says."""
-    labels = dict(MilestoneStatus.STATUSES)
+    # The programme's own words (remembered on the round's programme for the request).
+    labels = wording.status_labels((rnd or st.round).programme)
     key = st.status if st else MilestoneStatus.UNKNOWN
     return {
         "round": (rnd or st.round).slug,
         "region": (region or st.region).slug,
         "milestone": (milestone or st.milestone).key,
         "status": key,
-        "statusLabel": str(labels[key]),
+        "statusLabel": labels[key],
         "expectedPeriod": st.expected_text if st else "",
         "expectedEarliest": st.expected_earliest if st else None,
         "expectedLatest": st.expected_latest if st else None,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
 from raak.picture.forms import IndicatorForm, RoundDatesForm, RoundForm, StatusForm, WithdrawForm
-from raak.programmes import publishing
+from raak.programmes import publishing, wording
 from raak.programmes import status as status_service
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
@@ -52,7 +52,7 @@ def edit_status(request, slug, round_slug, region_slug, key):
     current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
     conflict, summary = None, ""
     if request.method == "POST":
-        form = StatusForm(request.POST, request.FILES)
+        form = StatusForm(request.POST, request.FILES, milestone=milestone)
         if form.is_valid():
             d = form.cleaned_data
 
@@ -67,7 +67,7 @@ def edit_status(request, slug, round_slug, region_slug, key):
                         _attach(saved, d["document"], request.user, rnd, region)
 
             saved_message = _("Opgeslagen: %(m)s voor %(r)s.") % {
-                "m": milestone.name,
+                "m": wording.local(milestone),
                 "r": region.name,
             }
             done, conflict, summary = _try_save(
@@ -77,12 +77,13 @@ def edit_status(request, slug, round_slug, region_slug, key):
                 return redirect("region", programme.slug, region.slug)
     else:
         form = StatusForm(
+            milestone=milestone,
             initial={
                 "status": current.status if current else MilestoneStatus.UNKNOWN,
                 "expected": current.expected_text if current else "",
                 "note": current.note if current else "",
                 "version": current.version if current else 0,
-            }
+            },
         )
     return render(
         request,
@@ -110,14 +111,14 @@ def _try_save(request, form, save, describe, saved_message):
 
 
 def _describe_status(s):
-    text = s.get_status_display()
-    if s.expected_text:
-        text += f", {_('verwacht')} {s.expected_text}"
+    label = wording.status_labels(s.milestone.programme)[s.status]
+    text = wording.status_text(label, s.status, s.expected_text)
     return f"{text} — {s.note}" if s.note else text
 
 
 def _describe_value(v):
-    return f"{v.category.label}, {v.date:%d-%m-%Y}" if v.date else v.category.label
+    label = wording.local(v.category, "label")
+    return f"{label}, {v.date:%d-%m-%Y}" if v.date else label
 
 
 def _rebase(form, current):
@@ -167,7 +168,7 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
                 )  # fmt: skip
 
             saved_message = _("Opgeslagen: %(i)s voor %(r)s.") % {
-                "i": indicator.name,
+                "i": wording.local(indicator),
                 "r": region.name,
             }
             done, conflict, summary = _try_save(request, form, save, _describe_value, saved_message)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
-from raak.programmes import spreadsheets
+from raak.programmes import spreadsheets, wording
 
 COLUMNS = [
     "regio", "mijlpaal", "status", "verwachte periode", "vroegste datum", "laatste datum",
@@ -21,7 +21,7 @@ def _rows(items):
     for it in items:
         s = it["status"]
         yield [
-            s.region.name, s.milestone.name, s.get_status_display(), s.expected_text,
+            s.region.name, wording.local(s.milestone), s.label, s.expected_text,
             s.expected_earliest.isoformat() if s.expected_earliest else "",
             s.expected_latest.isoformat() if s.expected_latest else "",
             "ja" if it["overdue"] else "nee", s.note,
@@ -139,7 +139,7 @@ def timeline(items, width=760, row=22, label_width=330):
         x0 = label_width + _months(s.expected_earliest, origin) * scale
         x1 = label_width + _months(s.expected_latest, origin) * scale + scale / 31
         bars.append(
-            Bar(f"{s.region.name} · {s.milestone.name}", s.expected_text, round(x0, 1),
+            Bar(f"{s.region.name} · {wording.local(s.milestone)}", s.expected_text, round(x0, 1),
                 round(max(x1 - x0, 3), 1), 24 + n * row, it["overdue"])
         )  # fmt: skip
     ticks = [(round(label_width + (i - lo) * scale, 1), label) for i, label in months]

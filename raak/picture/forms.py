@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
-from raak.programmes import evidence
+from raak.programmes import evidence, wording
 from raak.programmes.fields import PeriodField
 from raak.programmes.models import MilestoneStatus
 from raak.programmes.periods import ACCEPTED_FORMS
@@ -26,6 +26,12 @@ class StatusForm(forms.Form):
     document = forms.FileField(label=_("Bewijsstuk (PDF, DOCX of ODT)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the statuses this milestone uses, in the programme's words.
+        self.labels = wording.status_labels(milestone.programme)
+        self.fields["status"].choices = [(k, self.labels[k]) for k in milestone.status_keys]
+
     def clean_document(self):
         upload = self.cleaned_data.get("document")
         if not upload:
@@ -45,13 +51,19 @@ class StatusForm(forms.Form):
         data = super().clean()
         status, period = data.get("status"), data.get("expected")
         if status == MilestoneStatus.EXPECTED and period is None and "expected" not in self.errors:
-            self.add_error("expected", _("Bij de status ‘verwacht’ hoort een verwachte periode."))
-        if period is not None and status not in MilestoneStatus.WITH_PERIOD:
             self.add_error(
                 "expected",
-                _(
-                    "Een verwachte periode hoort alleen bij ‘gedeeltelijk’ of ‘verwacht’; maak het veld leeg."
-                ),
+                _("Bij de status ‘%(s)s’ hoort een verwachte periode.")
+                % {"s": self.labels[status]},
+            )
+        if period is not None and status not in MilestoneStatus.WITH_PERIOD:
+            with_period = [
+                k for k, _l in self.fields["status"].choices if k in MilestoneStatus.WITH_PERIOD
+            ]
+            self.add_error(
+                "expected",
+                _("Een verwachte periode hoort alleen bij %(s)s; maak het veld leeg.")
+                % {"s": " / ".join(f"‘{self.labels[k]}’" for k in with_period)},
             )
         return data
 
@@ -75,7 +87,7 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = {c.key: c for c in categories}
-        self.fields["category"].choices = [(c.key, c.label) for c in categories]
+        self.fields["category"].choices = [(c.key, wording.local(c, "label")) for c in categories]
 
     def clean_category(self):
         return self.categories[self.cleaned_data["category"]]

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from raak.programmes import wording
 from raak.programmes.models import (
     IndicatorCategory,
     IndicatorValue,
@@ -48,6 +50,23 @@ class Pending:
     overdue: bool
     label: str
 
+    @property
+    def text(self):
+        """ "Amsterdam: verwacht voorjaar 2027", the period said once."""
+        return wording.status_text(
+            self.label, self.status.status if self.status else UNKNOWN,
+            self.status.expected_text if self.status else "",
+        )  # fmt: skip
+
+
+@dataclass
+class Move:
+    """A region whose status on a milestone changed since the previous round."""
+
+    region: Region
+    before: str  # "gereed en/of in uitvoering"
+    after: str  # "verwacht voorjaar 2027"
+
 
 @dataclass
 class ItemPicture:
@@ -56,6 +75,7 @@ class ItemPicture:
     change: int | None = None  # achieved now minus achieved in the previous round
     previous_achieved: int | None = None
     pending: list = field(default_factory=list)
+    moves: list = field(default_factory=list)  # Move, since the previous round
 
 
 def reference_day(rnd):
@@ -71,8 +91,8 @@ class NationalPicture:
         self.round = rnd
         self.programme = rnd.programme
         self.today = reference_day(rnd)
-        # Status labels are lazy translations; resolving one per cell is slow.
-        self.status_labels = {key: str(label) for key, label in MilestoneStatus.STATUSES}
+        # The programme's own words, in the current language (one query).
+        self.status_labels = wording.status_labels(self.programme)
         self.regions = list(
             Region.objects.filter(programme=self.programme).active_on(rnd.peildatum)
         )
@@ -105,11 +125,22 @@ class NationalPicture:
             .order_by("-peildatum")
             .first()
         )
+        self.groups = wording.indicator_groups(self.programme, self.indicators)
+        self.annex_key = self.programme.milestone_annex_key
+        self.annex_title = wording.local(self.programme, "milestone_annex_title")
         self.items = self._items()
+        by_key = {p.item.key: p for p in self.items if p.item.kind == "indicator"}
+        for g in self.groups:
+            g.items = [by_key[i.key] for i in g.indicators if i.key in by_key]
 
     def _items(self):
         previous = summarise(self.previous) if self.previous else None
         prev_items = {i.key: i for i in previous.items} if previous else {}
+        before = (
+            {(s.region_id, s.milestone_id): s
+             for s in MilestoneStatus.objects.for_national_picture(self.previous)}
+            if self.previous else {}
+        )  # fmt: skip
         out = []
         milestones = {m.key: m for m in self.milestones}
         for item in self.summary.items:
@@ -118,8 +149,27 @@ class NationalPicture:
                 if item.key in prev_items:
                     picture.previous_achieved = prev_items[item.key].achieved
                     picture.change = item.achieved - picture.previous_achieved
+                    picture.moves = self.moves(milestones[item.key], before)
                 picture.pending = self.pending(milestones[item.key])
             out.append(picture)
+        return out
+
+    def _text(self, s):
+        if s is None:
+            return self.status_labels[UNKNOWN]
+        return wording.status_text(self.status_labels[s.status], s.status, s.expected_text)
+
+    def moves(self, milestone, before):
+        """Regions whose status or expected period on `milestone` differs from the
+        previous round: "Amsterdam: gereed → verwacht voorjaar 2027"."""
+        out = []
+        for region in self.regions:
+            old = before.get((region.id, milestone.id))
+            new = self.statuses.get((region.id, milestone.id))
+            old_key = (old.status, old.expected_text) if old else (UNKNOWN, "")
+            new_key = (new.status, new.expected_text) if new else (UNKNOWN, "")
+            if old_key != new_key:
+                out.append(Move(region, self._text(old), self._text(new)))
         return out
 
     def pending(self, milestone):
@@ -157,20 +207,30 @@ class NationalPicture:
     def indicator_cell(self, region, indicator):
         v = self.values.get((region.id, indicator.id))
         if v is None:
-            return Cell("unknown", "geen gegevens")
+            return Cell("unknown", _("geen gegevens"))
         detail = v.date.strftime("%d-%m-%Y") if v.date else ""
-        return Cell(v.category.key, v.category.label, detail, obj=v)
+        return Cell(v.category.key, wording.local(v.category, "label"), detail, obj=v)
 
     def categories_of(self, indicator):
         return [c for c in self.categories if c.indicator_id == indicator.id]
 
     def annex_rows(self):
-        """Bijlage 1 and 2 as rows: region, then a cell per milestone and indicator."""
-        return [
-            {
+        """The annex tables as rows: region, then a cell per milestone, and per
+        indicator group a list of cells (the seed's Bijlage 1 and 2)."""
+        rows = []
+        for r in self.regions:
+            cells = {i.id: self.indicator_cell(r, i) for i in self.indicators}
+            rows.append({
                 "region": r,
                 "milestones": [self.milestone_cell(r, m) for m in self.milestones],
-                "indicators": [self.indicator_cell(r, i) for i in self.indicators],
-            }
-            for r in self.regions
+                "indicators": [cells[i.id] for i in self.indicators],
+                "groups": [[cells[i.id] for i in g.indicators] for g in self.groups],
+            })  # fmt: skip
+        return rows
+
+    def annex_groups(self, rows):
+        """Per indicator group its own annex table: [{"group", "rows": [{"region", "cells"}]}]."""
+        return [
+            {"group": g, "rows": [{"region": r["region"], "cells": r["groups"][n]} for r in rows]}
+            for n, g in enumerate(self.groups)
         ]

@@ -13,6 +13,7 @@ from raak.accounts.security import log_event
 from raak.picture import exports
 from raak.picture.maps import build_map
 from raak.picture.national import NationalPicture, reference_day
+from raak.programmes import wording
 from raak.programmes.caching import public_page
 from raak.programmes.models import (
     ChangeRecord,
@@ -107,6 +108,7 @@ def national(request, slug, round_slug):
         picture, item, lambda r: reverse("region", args=[programme.slug, r.slug]), memberships
     )
     rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+    annex = picture.annex_rows()
     return render(
         request,
         "picture/national.html",
@@ -118,7 +120,8 @@ def national(request, slug, round_slug):
             "map": the_map,
             "selected": selected,
             "access": access,
-            "annex": picture.annex_rows(),
+            "annex": annex,
+            "annex_groups": picture.annex_groups(annex),
         },
     )
 
@@ -136,6 +139,9 @@ def region(request, slug, region_slug):
         (s.round_id, s.milestone_id): s
         for s in MilestoneStatus.objects.for_region_page(region, rounds)
     }
+    labels = wording.status_labels(programme)
+    for s in statuses.values():
+        s.text = wording.status_text(labels[s.status], s.status, s.expected_text)
     values = {
         (v.round_id, v.indicator_id): v
         for v in IndicatorValue.objects.filter(region=region, round__in=rounds).select_related(
@@ -158,16 +164,22 @@ def region(request, slug, region_slug):
             )  # fmt: skip
             previous = s
         rows.append({"milestone": m, "cells": cells})
-    indicator_rows = [
-        {"indicator": i, "cells": [{"round": r, "value": values.get((r.id, i.id))} for r in rounds]}
-        for i in programme.indicators.all()
-    ]
+    indicator_groups = wording.indicator_groups(programme, programme.indicators.all())
+    for g in indicator_groups:
+        g.items = [
+            {
+                "indicator": i,
+                "cells": [{"round": r, "value": values.get((r.id, i.id))} for r in rounds],
+            }
+            for i in g.indicators
+        ]
     context = {
         "programme": programme,
         "region": region,
         "rounds": rounds,
         "rows": rows,
-        "indicator_rows": indicator_rows,
+        "indicator_groups": indicator_groups,
+        "status_labels": labels,
         "access": access,
         "can_write": access.can_write(region),
         "insider": insider,
@@ -216,6 +228,10 @@ def forecast(request, slug, fmt="html"):
         MilestoneStatus.objects.for_forecast(rnd),
         key=lambda s: (not s.is_overdue(today), s.expected_earliest, s.region.name),
     )
+    labels = wording.status_labels(programme)
+    for s in rows:
+        # The programme's word for the status, read by the page, the CSV/XLSX and the chart.
+        s.label = labels[s.status]
     items = [{"status": s, "overdue": s.is_overdue(today)} for s in rows]
     if fmt in ("csv", "xlsx"):
         log_event(

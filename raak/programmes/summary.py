@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
+from raak.programmes import wording
 from raak.programmes.models import (
     IndicatorCategory,
     IndicatorValue,
@@ -45,6 +47,11 @@ class Item:
 
     def category(self, key):
         return next((c for c in self.categories if c.key == key), None)
+
+    @property
+    def partial(self):
+        """The partial category, or None for a milestone that does not use it."""
+        return self.category("partial")
 
     @property
     def achieved(self):
@@ -115,16 +122,20 @@ def summarise(rnd: Round) -> Summary:
     for milestone_id, status, n in rows:
         status_counts[milestone_id, status] += n
 
+    labels = wording.status_labels(programme)
     items = []
     for m in programme.milestones.all():
         recorded = sum(status_counts[m.id, key] for key, _l in MilestoneStatus.STATUSES)
+        used = m.status_keys
         cats = []
-        for key, label in MilestoneStatus.STATUSES:
+        for key, _l in MilestoneStatus.STATUSES:
             n = status_counts[m.id, key] + (
                 total - recorded if key == MilestoneStatus.UNKNOWN else 0
             )
-            cats.append(Category(key, str(label), n, percent(n, total)))
-        items.append(Item(m.key, m.name, "milestone", cats))
+            # A status the milestone does not use is left out, unless old data has it.
+            if key in used or n:
+                cats.append(Category(key, labels[key], n, percent(n, total)))
+        items.append(Item(m.key, wording.local(m), "milestone", cats))
 
     value_counts = Counter(
         dict(
@@ -148,8 +159,8 @@ def summarise(rnd: Round) -> Summary:
         out = []
         for c in cats:
             n = value_counts[c.id] + (missing if c.key == "unknown" else 0)
-            out.append(Category(c.key, c.label, n, percent(n, total)))
+            out.append(Category(c.key, wording.local(c, "label"), n, percent(n, total)))
         if missing and not any(c.key == "unknown" for c in cats):
-            out.append(Category("missing", "geen gegevens", missing, percent(missing, total)))
-        items.append(Item(indicator.key, indicator.name, "indicator", out))
+            out.append(Category("missing", _("geen gegevens"), missing, percent(missing, total)))
+        items.append(Item(indicator.key, wording.local(indicator), "indicator", out))
     return Summary(programme, rnd, total, items)

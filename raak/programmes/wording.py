@@ -7,7 +7,7 @@ Every name may have an English form (`*_en`), shown by the English interface whe
 present; the Dutch one otherwise.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
 
@@ -94,6 +94,7 @@ class Group:
     annex_title: str
     annex_caption: str
     indicators: list
+    items: list = field(default_factory=list)  # filled by the page that shows the group
 
 
 def indicator_groups(programme, indicators):

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from raak.picture.geo import province_name as _province_name
+from raak.programmes import wording
 from raak.programmes.models import MilestoneStatus
 
 register = template.Library()
@@ -36,3 +37,10 @@ def value_label(value, field):
 def province_name(code):
     """ "PV30" -> "Noord-Brabant": people know provinces by name, not by CBS code."""
     return _province_name(code) if code else ""
+
+
+@register.filter
+def local(obj, field="name"):
+    """{{ milestone|local }}, {{ round|local:"name" }}: the English name in the English
+    interface when the programme gives one, the Dutch name otherwise."""
+    return wording.local(obj, field) if obj is not None else ""
