@@ -1,18 +1,11 @@
 """What regions learn from each other: recommended activities (good practices) and
 regional action points. Both belong to a programme; themes are data."""
 
-import unicodedata
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from raak.programmes.cleaning import normalise
 from raak.programmes.models import Programme, Region
-
-
-def normalise(text):
-    """Lower case without diacritics, so "coördinator" finds "coordinator"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 class Theme(models.Model):

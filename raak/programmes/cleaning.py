@@ -5,6 +5,7 @@ made the file.
 """
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -112,3 +113,10 @@ def check_slug(value):
             f"“{value}” is geen geldige sleutel; gebruik kleine letters, cijfers en streepjes"
         )
     return value
+
+
+def normalise(text):
+    """Lower case without diacritics, so "coördinator" finds "coordinator": for matching
+    (catalogue search, coding suggestions), never for what is stored."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
