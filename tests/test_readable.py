@@ -205,3 +205,37 @@ def test_forecast_axis_speaks_the_language(db):
     assert [label for _x, label in timeline(items).ticks][:3] == ["feb 2012", "mrt", "apr"]
     with translation.override("en"):
         assert [label for _x, label in timeline(items).ticks][:3] == ["Feb 2012", "Mar", "Apr"]
+
+
+def test_theme_filter_shows_sub_themes_under_their_rubric(knowledge):
+    from raak.knowledge.models import Theme
+
+    html = Client().get(f"{P}/activiteiten/", {"thema": "meldcodes"}).content.decode()
+    select = re.search(r'<select id="thema".*?</select>', html, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    names = {t.key: t.name for t in Theme.objects.all()}
+    assert [label for label, _ in groups] == [names["zorgcontinuum"], names["beleid"]]
+    beleid = re.findall(r'<option value="([\w-]+)"', groups[1][1])
+    assert beleid == ["beleid", "handelingsprotocollen", "netwerk-aandachtsfunctionarissen",
+                      "borging", "onderwijs", "communicatie"]  # fmt: skip
+    assert f"{names['beleid']}: alle subthema’s" in groups[1][1]
+    assert f'<option value="meldcodes" selected>{names["meldcodes"]}</option>' in groups[0][1]
+
+
+def test_search_terms_are_marked_and_escaped(knowledge):
+    from raak.knowledge.highlight import highlight
+
+    assert highlight("Meldcode & <b>coördinator</b>", "coordinator") == (
+        "Meldcode &amp; &lt;b&gt;<mark>coördinator</mark>&lt;/b&gt;"
+    )
+    assert highlight("Een meldcode.", "meldcodes") == "Een <mark>meldcode</mark>."
+    assert highlight("a < b & c", "") == "a &lt; b &amp; c"
+    q = "<meldcode> &"
+    response = Client().get(f"{P}/activiteiten/", {"q": q})
+    html = response.content.decode()
+    results = re.search(r'<ul class="results">.*?</ul>', html, re.S).group(0)
+    assert response.context["total"] > 0
+    marked = re.findall(r"<mark>([^<]*)</mark>", results)
+    assert marked and all(m.lower().startswith("meldcode") for m in marked)
+    assert "<b>" not in results and results.count("<mark>") == results.count("</mark>")
+    assert 'value="&lt;meldcode&gt; &amp;"' in html

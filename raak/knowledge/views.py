@@ -38,6 +38,10 @@ class CappedPaginator(Paginator):
 def catalogue(request, slug):
     programme, access = programme_for(request, slug)
     themes = list(programme.themes.select_related("parent"))
+    # The filter shows sub-themes under their rubric; choosing a rubric takes all of them.
+    theme_tree = [
+        (t, [s for s in themes if s.parent_id == t.id]) for t in themes if not t.parent_id
+    ]
     regions = list(programme.regions.all())
     # By name, as people know them; the CBS code stays the value in the URL.
     provinces = sorted(
@@ -68,6 +72,7 @@ def catalogue(request, slug):
         request,
         "knowledge/catalogue.html",
         {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
+         "theme_tree": theme_tree,
          "can_add": access.is_national or any(access.can_write(r) for r in regions),
          "regions": regions, "provinces": provinces, "theme": theme, "region": region,
          "province": province, "total": page.paginator.count,

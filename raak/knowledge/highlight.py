@@ -1,0 +1,46 @@
+"""Search terms marked in the catalogue's results.
+
+The search itself (search.py) matches words without diacritics, as prefixes on
+SQLite and by Dutch stem on PostgreSQL; marking follows the same rules word by word,
+so "coordinator" marks "coördinator" and "meldcodes" marks "meldcode". Every piece of
+text is escaped before it is joined with <mark>, so a term or a text with < or & can
+never become markup.
+"""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from raak.knowledge.models import normalise
+
+WORD = re.compile(r"\w+")
+STEM_SLACK = 2  # a query word may be this much longer than the word it marks ("meldcodes")
+
+
+def terms(query):
+    return [t for t in WORD.findall(normalise(query))]
+
+
+def matches(word, wanted):
+    w = normalise(word)
+    return any(
+        w.startswith(t) or (len(w) >= 4 and t.startswith(w) and len(t) - len(w) <= STEM_SLACK)
+        for t in wanted
+    )
+
+
+def highlight(text, query):
+    """`text` as safe HTML with every word that the query matches in <mark>."""
+    text = str(text or "")
+    wanted = terms(query or "")
+    if not wanted:
+        return escape(text)
+    out, at = [], 0
+    for m in WORD.finditer(text):
+        if matches(m.group(0), wanted):
+            out.append(escape(text[at : m.start()]))
+            out.append(f"<mark>{escape(m.group(0))}</mark>")
+            at = m.end()
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
