@@ -49,7 +49,6 @@ ALLOWED = {
     "the catalogue's own search",
     ("routes/views.py", "knowledge"): "a region's route map links that region's activities",
     ("routes/views.py", "training"): "a region's route map links that region's training offers",
-    ("cycle/", "questionnaires"): "a region's report lists the questionnaires it has to fill in",
 }
 
 

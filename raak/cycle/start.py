@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from raak.accounts.models import Role
 from raak.cycle.models import Submission
+from raak.programmes import round_forms
 from raak.programmes.models import MilestoneStatus, Round
-from raak.questionnaires.models import Questionnaire, Response
 
 
 @dataclass
@@ -20,7 +20,7 @@ class RegionTasks:
     submission: object
     state: str
     milestones: list = field(default_factory=list)  # milestones without an update
-    questionnaires: list = field(default_factory=list)  # (questionnaire, state label, url)
+    questionnaires: list = field(default_factory=list)  # (RoundForm, state label, url)
     next_url: str = ""
     next_label: str = ""
 
@@ -44,18 +44,13 @@ def region_tasks(region, rnd, role):
         ).values_list("milestone_id", flat=True)
     )
     milestones = [m for m in programme.milestones.all() if m.id not in updated]
-    responses = {
-        resp.version.questionnaire_id: resp
-        for resp in Response.objects.filter(round=rnd, region=region).select_related("version")
-    }
-    open_questionnaires = []
-    for q in Questionnaire.objects.filter(programme=programme, versions__published=True).distinct():
-        resp = responses.get(q.id)
-        if resp is None or resp.state != Response.SUBMITTED:
-            label = _("concept, nog niet ingediend") if resp else _("nog niet beantwoord")
-            url = reverse("response", args=[p, q.slug, r, region.slug])
-            open_questionnaires.append((q, label, url))
-    has_changes = bool(updated) or bool(responses)
+    forms = round_forms.for_region(rnd, region)
+    open_questionnaires = [
+        (f, _("concept, nog niet ingediend") if f.started else _("nog niet beantwoord"), f.url)
+        for f in forms
+        if not f.submitted
+    ]
+    has_changes = bool(updated) or any(f.started for f in forms)
     state = (
         sub.state if sub else (Submission.IN_PROGRESS if has_changes else Submission.NOT_STARTED)
     )

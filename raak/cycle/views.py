@@ -20,10 +20,9 @@ from raak.cycle import reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import spreadsheets
+from raak.programmes import round_forms, spreadsheets
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
-from raak.questionnaires.models import Questionnaire, Response
 
 
 @login_required
@@ -78,16 +77,7 @@ def region_report(request, slug, round_slug, region_slug):
         IndicatorValue.objects.filter(round=rnd, region=region)
         .select_related("indicator", "category").order_by("indicator__position", "indicator__key")
     )  # fmt: skip
-    responses = {
-        r.version.questionnaire_id: r
-        for r in Response.objects.filter(round=rnd, region=region).select_related("version")
-    }
-    questionnaires = [
-        (q, responses.get(q.id))
-        for q in Questionnaire.objects.filter(
-            programme=programme, versions__published=True
-        ).distinct()
-    ]
+    questionnaires = round_forms.for_region(rnd, region)
     sub = Submission.objects.filter(round=rnd, region=region).first()
     state = submissions.state_of(sub, submissions._has_changes(rnd, region))
     can_submit = (

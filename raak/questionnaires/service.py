@@ -2,11 +2,13 @@
 the continuation questions feeding the programme's indicators (one truth)."""
 
 from django.db import transaction
+from django.urls import reverse
 
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue
+from raak.programmes.round_forms import RoundForm
 from raak.programmes.status import Conflict, RoundClosed, check_writable, save_indicator_value
-from raak.questionnaires.models import Answer, Response
+from raak.questionnaires.models import Answer, Questionnaire, Response
 
 __all__ = ["Conflict", "RoundClosed", "save", "reopen"]
 
@@ -92,3 +94,25 @@ def reopen(response, *, user):
         recorder.record(subject=f"vragenlijst {response.version.questionnaire.slug}", field="status",
                         old="ingediend", new="heropend", round=response.round, region=response.region)  # fmt: skip
         recorder.flush()
+
+
+def round_forms(rnd, region):
+    """The programme's published questionnaires for one region in a round, for the
+    pages of raak.cycle (registered in programmes.round_forms); two queries."""
+    responses = {
+        r.version.questionnaire_id: r
+        for r in Response.objects.filter(round=rnd, region=region).select_related("version")
+    }
+    published = Questionnaire.objects.filter(
+        programme_id=rnd.programme_id, versions__published=True
+    )
+    forms = []
+    for q in published.distinct():
+        resp = responses.get(q.id)
+        url = reverse("response", args=[rnd.programme.slug, q.slug, rnd.slug, region.slug])
+        forms.append(RoundForm(
+            name=q.name, url=url, started=resp is not None,
+            submitted=resp is not None and resp.state == Response.SUBMITTED,
+            state_label=resp.get_state_display() if resp else "",
+        ))  # fmt: skip
+    return forms
