@@ -117,7 +117,7 @@ def test_the_shared_database_cache_follows_a_publication(demo, people, open_roun
         assert anonymous.get(f"{P}/ronde/{R1}/").content == first.content
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM raak_cache_test")
-            assert cursor.fetchone()[0] == 1
+            assert cursor.fetchone()[0] == 2  # the page and its map
         change_round_state(open_round, "closed", user=people["national"])
         change_round_state(open_round, "published", user=people["national"], confirmed=True)
         assert open_round.name in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
@@ -164,3 +164,48 @@ def test_a_guessed_etag_without_a_stored_page_is_no_304(demo):
 
     cache.clear()
     assert Client().get(f"{P}/ronde/{R1}/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 200
+
+
+def test_the_map_of_an_open_round_follows_each_change_for_the_national_office(
+    demo, people, open_round
+):
+    """The rendered map is cached per round and data version, for members too: a
+    coordinator's change is on the national office's map at the next request."""
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="werkplan"
+    )
+    national = sign_in(Client(), people["national"])
+    url = f"{P}/ronde/{open_round.slug}/?kaart=werkplan"
+    before = national.get(url).content.decode()
+    assert 'aria-label="Gouda: niet gestart"' not in before
+    assert "private" in national.get(url)["Cache-Control"]
+    save_milestone_status(
+        open_round, status.region, status.milestone, user=people["coord_a"],
+        expected_version=status.version, status="not_started", period="", note="",
+    )  # fmt: skip
+    assert 'aria-label="Gouda: niet gestart"' in national.get(url).content.decode()
+    # The open round's map never reaches anyone else, whatever is in the cache.
+    assert Client().get(url).status_code == 404
+    outsider = sign_in(Client(), people["coord_b"])
+    assert outsider.get(url).status_code == 404
+    assert outsider.get(f"{P}/ronde/{open_round.slug}/kaarten/?kaart=werkplan").status_code == 404
+
+
+def test_the_public_map_shows_a_publication_and_a_withdrawal_at_once(demo, people, open_round):
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="werkplan"
+    )
+    save_milestone_status(
+        open_round, status.region, status.milestone, user=people["coord_a"],
+        expected_version=status.version, status="not_started", period="", note="",
+    )  # fmt: skip
+    map_page = f"{P}/ronde/{open_round.slug}/kaarten/?kaart=werkplan"
+    anonymous = Client()
+    assert anonymous.get(map_page).status_code == 404
+    change_round_state(open_round, "closed", user=people["national"])
+    change_round_state(open_round, "published", user=people["national"], confirmed=True)
+    page = anonymous.get(map_page)
+    assert 'aria-label="Gouda: niet gestart"' in page.content.decode()
+    assert anonymous.get(map_page).content == page.content  # now from the cache
+    change_round_state(open_round, "withdrawn", user=people["national"], reason="fout")
+    assert anonymous.get(map_page).status_code == 404

@@ -1,6 +1,9 @@
 """The national picture of one round: what the national page, its maps and its
 annex tables show. Built with a fixed number of queries, whatever the number of
-regions (see bench/)."""
+regions (see bench/).
+
+Statuses are read as plain rows, not model instances: at 1,000 regions × 7 milestones
+building 7,000 MilestoneStatus objects was most of the page's time."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +22,11 @@ from raak.programmes.models import (
 from raak.programmes.summary import percent, summarise
 
 UNKNOWN = MilestoneStatus.UNKNOWN
+# Above this many regions the national page lists regions in pages and the maps get a
+# page of their own (issue #12: 150 ms at 1,000 regions); the seed's 37 keep one page.
+FULL_OVERVIEW_MAX = 100
+ANNEX_PAGE_SIZE = 50
+PENDING_SHOWN = 10
 
 
 @dataclass
@@ -41,6 +49,37 @@ class Cell:
         if self.category == MilestoneStatus.EXPECTED:
             return self.detail
         return self.label
+
+
+@dataclass(slots=True)
+class StatusRow:
+    """What the picture, its maps and the report need of a MilestoneStatus."""
+
+    WITH_PERIOD = MilestoneStatus.WITH_PERIOD
+    FIELDS = ("id", "region_id", "milestone_id", "status", "expected_text",
+              "expected_earliest", "expected_latest", "note")  # fmt: skip
+
+    id: int
+    region_id: int
+    milestone_id: int
+    status: str
+    expected_text: str
+    expected_earliest: date | None
+    expected_latest: date | None
+    note: str
+
+    is_overdue = MilestoneStatus.is_overdue
+
+
+@dataclass(slots=True)
+class ValueRow:
+    """What the picture needs of an IndicatorValue."""
+
+    region_id: int
+    indicator_id: int
+    category: IndicatorCategory
+    date: date | None
+    note: str
 
 
 @dataclass
@@ -107,16 +146,20 @@ class NationalPicture:
             if not self.indicators or self.indicators[-1] != c.indicator:
                 self.indicators.append(c.indicator)
         self.statuses = {
-            (s.region_id, s.milestone_id): s
-            for s in MilestoneStatus.objects.for_national_picture(rnd)
+            (row[1], row[2]): StatusRow(*row)
+            for row in MilestoneStatus.objects.for_national_picture(rnd).values_list(
+                *StatusRow.FIELDS
+            )
         }
         by_id = {c.id: c for c in self.categories}
-        self.values = {}
-        for v in IndicatorValue.objects.filter(round=rnd).only(
-            "region_id", "indicator_id", "category_id", "date", "note"
-        ):
-            v.category = by_id[v.category_id]
-            self.values[v.region_id, v.indicator_id] = v
+        self.values = {
+            (region_id, indicator_id): ValueRow(
+                region_id, indicator_id, by_id[category_id], day, note
+            )
+            for region_id, indicator_id, category_id, day, note in IndicatorValue.objects.filter(
+                round=rnd
+            ).values_list("region_id", "indicator_id", "category_id", "date", "note")
+        }
         self.summary = summarise(rnd)
         if visible_rounds is None:
             visible_rounds = Round.objects.filter(programme=self.programme).visible_to_public()
@@ -214,11 +257,12 @@ class NationalPicture:
     def categories_of(self, indicator):
         return [c for c in self.categories if c.indicator_id == indicator.id]
 
-    def annex_rows(self):
+    def annex_rows(self, regions=None):
         """The annex tables as rows: region, then a cell per milestone, and per
-        indicator group a list of cells (the seed's Bijlage 1 and 2)."""
+        indicator group a list of cells (the seed's Bijlage 1 and 2), for `regions`
+        (one page of them) or all."""
         rows = []
-        for r in self.regions:
+        for r in self.regions if regions is None else regions:
             cells = {i.id: self.indicator_cell(r, i) for i in self.indicators}
             rows.append({
                 "region": r,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("taal/<str:code>/", views.switch_language, name="switch-language"),
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
+    path("<slug:slug>/ronde/<slug:round_slug>/kaarten/", views.national_map, name="national-map"),
     path("<slug:slug>/regio/<slug:region_slug>/", views.region, name="region"),
     path("<slug:slug>/document/<int:doc_id>/", views.document, name="document"),
     path("<slug:slug>/verwacht/", views.forecast, name="forecast"),

@@ -1,8 +1,10 @@
 """Public and member pages: the national picture, maps, region pages, the forecast."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +14,15 @@ from raak.accounts.access import programme_for, round_for_reading
 from raak.accounts.security import log_event
 from raak.picture import exports
 from raak.picture.maps import build_map
-from raak.picture.national import NationalPicture, reference_day
+from raak.picture.national import (
+    ANNEX_PAGE_SIZE,
+    FULL_OVERVIEW_MAX,
+    PENDING_SHOWN,
+    NationalPicture,
+    reference_day,
+)
 from raak.programmes import wording
-from raak.programmes.caching import public_page
+from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
     ChangeRecord,
     EvidenceDocument,
@@ -84,46 +92,81 @@ def programme(request, slug):
     return redirect("national", programme.slug, rnd.slug)
 
 
+def _selected_item(request, picture):
+    """The item whose map is shown: ?kaart=, else the first milestone with work to do."""
+    keys = [i.item.key for i in picture.items]
+    selected = request.GET.get("kaart") or next(
+        (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),
+        keys[0],
+    )
+    if selected not in keys:
+        raise Http404
+    return next(i.item for i in picture.items if i.item.key == selected)
+
+
+def _map_html(request, programme, picture, item):
+    """The rendered map of one item, cached per round, item, language and data version:
+    the same for everyone who may see the round, and re-drawn after any change."""
+
+    def draw():
+        memberships = {}
+        for region_id, code in RegionMunicipality.objects.filter(
+            region__programme=programme
+        ).values_list("region_id", "code"):
+            memberships.setdefault(region_id, []).append(code)
+        the_map = build_map(
+            picture, item, lambda r: reverse("region", args=[programme.slug, r.slug]), memberships
+        )
+        return render_to_string("picture/_map.html", {"map": the_map}, request=request)
+
+    return cached_fragment(request, programme, ["map", picture.round.id, item.key], draw)
+
+
 @public_page
 def national(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd = round_for_reading(request, programme, round_slug)
     picture = NationalPicture(rnd, access.visible_rounds())
-    keys = [i.item.key for i in picture.items]
-    if not keys:  # a programme without milestones or indicators (e.g. only questionnaires)
+    if not picture.items:  # a programme without milestones or indicators (e.g. only questionnaires)
         return redirect("programme", programme.slug)
-    selected = request.GET.get("kaart") or next(
-        (i.item.key for i in picture.items if i.item.kind == "milestone" and i.pending),
-        keys[0] if keys else None,
-    )
-    if selected not in keys:
-        raise Http404
-    memberships = {}
-    for region_id, code in RegionMunicipality.objects.filter(
-        region__programme=programme
-    ).values_list("region_id", "code"):
-        memberships.setdefault(region_id, []).append(code)
-    item = next(i.item for i in picture.items if i.item.key == selected)
-    the_map = build_map(
-        picture, item, lambda r: reverse("region", args=[programme.slug, r.slug]), memberships
-    )
+    item = _selected_item(request, picture)
     rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
-    annex = picture.annex_rows()
-    return render(
-        request,
-        "picture/national.html",
-        {
-            "programme": programme,
-            "round": rnd,
-            "rounds": rounds,
-            "picture": picture,
-            "map": the_map,
-            "selected": selected,
-            "access": access,
-            "annex": annex,
-            "annex_groups": picture.annex_groups(annex),
-        },
-    )
+    context = {
+        "programme": programme,
+        "round": rnd,
+        "rounds": rounds,
+        "picture": picture,
+        "selected": item.key,
+        "access": access,
+        "large": len(picture.regions) > FULL_OVERVIEW_MAX,
+    }
+    if context["large"]:
+        # Drawing and listing every region made a 1.4 MB page at 1,000 regions: the annex
+        # comes in pages, each card lists the first regions, the maps have their own page.
+        page = Paginator(picture.regions, ANNEX_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        annex = picture.annex_rows(page.object_list)
+        context.update(annex_page=page, pending_slice=f":{PENDING_SHOWN}")
+    else:
+        annex = picture.annex_rows()
+        context.update(pending_slice=":", map_html=_map_html(request, programme, picture, item))
+    context.update(annex=annex, annex_groups=picture.annex_groups(annex))
+    return render(request, "picture/national.html", context)
+
+
+@public_page
+def national_map(request, slug, round_slug):
+    """One map of the national picture on its own page (for large programmes)."""
+    programme, access = programme_for(request, slug)
+    rnd = round_for_reading(request, programme, round_slug)
+    picture = NationalPicture(rnd, access.visible_rounds())
+    if not picture.items:
+        raise Http404
+    item = _selected_item(request, picture)
+    return render(request, "picture/national_map.html", {
+        "programme": programme, "round": rnd, "picture": picture, "selected": item.key,
+        "map_title": item.label, "map_html": _map_html(request, programme, picture, item),
+        "access": access,
+    })  # fmt: skip
 
 
 @public_page

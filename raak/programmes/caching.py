@@ -10,7 +10,11 @@ A page is stored under (code version, programme, data version, language, day, fu
 path), so a change makes every older entry unreachable at once, on every app server
 that shares the cache.
 
-Only anonymous GETs are stored or served: a member sees unpublished data, and their
+Fragments (`cached_fragment`: the rendered map of a round) use the same key parts and
+so the same invalidation. They hold only data of one round that everyone who may see
+that round sees alike, so members share them too; the view checks access before asking.
+
+Only anonymous GETs are stored or served as whole pages: a member sees unpublished data, and their
 pages never touch the cache. Requests that carry a session or messages cookie pass by
 too, so a one-off message or a CSRF token is never stored for the next visitor.
 """
@@ -46,6 +50,24 @@ CODE_VERSION = _code_version()
 TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
 
 
+def _language(request):
+    return getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+
+
+def cached_fragment(request, programme, parts, make):
+    """`make()`'s markup, kept until the programme's data (or the day, or the release)
+    changes. `parts` name the fragment; `programme` was read in this request."""
+    key = ":".join(
+        ["fragment", CODE_VERSION, str(programme.id), str(programme.data_version),
+         _language(request), timezone.localdate().isoformat(), *map(str, parts)]
+    )  # fmt: skip
+    html = cache.get(key)
+    if html is None:
+        html = make()
+        cache.set(key, html, TIMEOUT)
+    return html
+
+
 def _cacheable_request(request):
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
@@ -71,7 +93,7 @@ def public_page(view):
                 CODE_VERSION,
                 str(programme_id),
                 str(version),
-                getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                _language(request),
                 timezone.localdate().isoformat(),
                 hashlib.sha256(request.get_full_path().encode()).hexdigest(),
             ]
