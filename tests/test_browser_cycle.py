@@ -95,7 +95,7 @@ def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
     # ... and lands signed in on the start page: the deadline and what is to be done.
     assert coord.url.endswith("/start/")
     assert "Welkom" in coord.locator(".messages").inner_text()
-    assert "Uitloggen (coord-amsterdam)" in coord.locator("header").inner_text()
+    assert "coord-amsterdam" in coord.locator("header details.account summary").inner_text()
     main = coord.locator("main").inner_text()
     assert "Regio Amsterdam" in main and ROUND in main and "niet begonnen" in main
     assert f"uiterste inleverdatum {closes_on:%d-%m-%Y}" in main

@@ -122,6 +122,7 @@ def test_ten_wrong_passwords_lock_the_account_until_the_lock_ends(browser, site,
     time.sleep(2.5)
     password_step(page, site, "coord-gouda")
     assert "/inloggen/" not in page.url
+    page.locator("header details.account summary").click()  # the account menu
     assert page.get_by_role("button", name="Uitloggen (coord-gouda)").is_visible()
     page.close()
 
