@@ -43,17 +43,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def smtp_mailers(port, host="127.0.0.1"):
+    """MAILERS for plain SMTP on `port` (tests point Django at their own server)."""
+    options = {"host": host, "port": port, "username": "", "password": "", "use_tls": False}
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
 @pytest.fixture
 def smtp(settings):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
+    settings.MAILERS = smtp_mailers(controller.port)
     settings.DEFAULT_FROM_EMAIL = "raak@example.org"
     yield inbox
     controller.stop()

@@ -292,11 +292,9 @@ def test_password_reset_by_email_over_smtp(people, settings):
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = (
-            "127.0.0.1",
-            controller.server.sockets[0].getsockname()[1],
-        )
+        from tests.mailserver import smtp_mailers
+
+        settings.MAILERS = smtp_mailers(controller.server.sockets[0].getsockname()[1])
         user = people["coord_a"]
         user.email = "coord-a@example.org"
         user.save()

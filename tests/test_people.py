@@ -178,10 +178,9 @@ def test_advisor_of_several_regions(national, smtp):
 
 
 def test_failed_delivery_is_shown(national, settings):
-    from tests.mailserver import free_port
+    from tests.mailserver import free_port, smtp_mailers
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.MAILERS = smtp_mailers(free_port())  # nothing listens
     invite(national, "weg@example.org", "viewer", region("gouda"))
     run_worker()
     inv = Invitation.objects.get()

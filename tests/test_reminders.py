@@ -16,6 +16,7 @@ from raak.cycle import reminders, submissions
 from raak.cycle.models import Reminder, ReminderPlan
 from raak.programmes.models import ChangeRecord
 from tests.conftest import sign_in
+from tests.mailserver import smtp_mailers
 
 P = "/raak-2008-2010"
 R2 = "voorjaar-2011"
@@ -43,9 +44,7 @@ def smtp(settings):
         port = s.getsockname()[1]
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    settings.MAILERS = smtp_mailers(port)
     settings.DEFAULT_FROM_EMAIL = "raak@example.org"
     settings.SITE_URL = "https://raak.example.org"
     yield box
