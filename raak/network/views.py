@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
 from raak.accounts.security import log_event
 from raak.network.models import Institution, Meeting, Officer
+from raak.programmes import wording
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
 from raak.programmes.summary import percent
@@ -74,6 +76,8 @@ class InstitutionForm(forms.Form):
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        term = wording.sections(region.programme)["network"].term
+        self.fields["officer_appointed"].label = capfirst(_("%(term)s aangesteld") % {"term": term})
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

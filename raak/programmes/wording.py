@@ -9,7 +9,10 @@ present; the Dutch one otherwise.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
+
+from raak.programmes.models import Programme
 
 # The seed's words, (Dutch, English): the demo programme's values and the default of
 # any programme that does not give its own.
@@ -33,7 +36,7 @@ DEFAULT_SECTIONS = {
     "protocols": {
         "name": "Protocollen", "name_en": "Protocols",
         "title": "Regionale handelingsprotocollen", "title_en": "Regional protocols",
-        "term": "handelingsprotocol", "term_en": "protocol",
+        "term": "regionaal handelingsprotocol", "term_en": "regional protocol",
     },
     "network": {
         "name": "Netwerk", "name_en": "Network",
@@ -143,3 +146,34 @@ def sections(programme):
                 )
         out[key] = Section(key, local(words), local(words, "title"), local(words, "term"))
     return out
+
+
+def sections_with_content(programme):
+    """{section: bool} for the sections of the navigation, in one query. The other
+    apps' tables are named through the programme's reverse relations, so this module
+    imports none of them."""
+
+    def exists(relation):
+        model = Programme._meta.get_field(relation).related_model
+        return Exists(model.objects.filter(programme=OuterRef("pk")))
+
+    region_model = Programme._meta.get_field("regions").related_model
+    institution = region_model._meta.get_field("institutions").related_model
+    checks = {
+        "activities": exists("activities"),
+        "action_points": exists("action_points"),
+        "questionnaires": exists("questionnaires"),
+        "protocols": exists("protocol_components"),
+        "training": exists("training_criteria")
+        | exists("training_offers")
+        | exists("training_reach"),
+        "network": Exists(institution.objects.filter(region__programme=OuterRef("pk"))),
+    }
+    # Prefixed: the annotations may not share a name with the reverse relations.
+    found = (
+        Programme.objects.filter(pk=programme.pk)
+        .annotate(**{f"has_{k}": v for k, v in checks.items()})
+        .values(*(f"has_{k}" for k in checks))
+        .first()
+    )
+    return {k: found[f"has_{k}"] for k in checks} if found else {}

@@ -44,3 +44,24 @@ def local(obj, field="name"):
     """{{ milestone|local }}, {{ round|local:"name" }}: the English name in the English
     interface when the programme gives one, the Dutch name otherwise."""
     return wording.local(obj, field) if obj is not None else ""
+
+
+@register.simple_tag
+def programme_sections(programme):
+    """{% programme_sections programme as sections %}: the programme's names for its
+    protocol, network and training sections ({{ sections.network.term }})."""
+    return wording.sections(programme)
+
+
+@register.simple_tag(takes_context=True)
+def programme_nav(context, programme):
+    """What the navigation shows of a programme: its section names, and which sections
+    have content. An empty section is left out, except for the programme's members,
+    who are the ones to fill it (a region adds its network and training reach)."""
+    access = context.get("access")
+    member = bool(access and (access.is_national or access.region_ids))
+    shown = wording.sections_with_content(programme)
+    return {
+        "sections": wording.sections(programme),
+        "shows": {k: has or member for k, has in shown.items()},
+    }
