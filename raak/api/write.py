@@ -107,6 +107,21 @@ def _stale(current, represent):
     )  # fmt: skip
 
 
+def _saved(response, represent, save):
+    """Run `save` (a programmes.status change) and answer with the saved state and its
+    ETag; a version moved on meanwhile is 412 with the stored state, a region frozen or a
+    round closed meanwhile 403."""
+    try:
+        saved = save()
+    except status_service.Conflict as e:
+        raise _stale(e.current, represent) from None
+    except status_service.RegionFrozen:
+        raise PermissionDenied(_frozen) from None
+    except status_service.RoundClosed:
+        raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
+    return with_etag(response, represent(saved))
+
+
 def _readable(request, programme, round, region):
     programme, access = programme_for(request, programme)
     region = get_object_or_404(Region, programme=programme, slug=region)
@@ -154,18 +169,10 @@ def _change_status(request, response, programme, round, region, milestone, chang
     if period is not None and wanted["status"] not in MilestoneStatus.WITH_PERIOD:
         raise invalid("expectedPeriod", _("Een verwachte periode hoort alleen bij ‘gedeeltelijk’ "
                                           "of ‘verwacht’; maak het veld leeg."))  # fmt: skip
-    try:
-        saved = status_service.save_milestone_status(
-            rnd, region, milestone, user=request.user, expected_version=version,
-            status=wanted["status"], period=period, note=wanted["note"].strip(),
-        )  # fmt: skip
-    except status_service.Conflict as e:
-        raise _stale(e.current, represent) from None
-    except status_service.RegionFrozen:
-        raise PermissionDenied(_frozen) from None
-    except status_service.RoundClosed:
-        raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
-    return with_etag(response, represent(saved))
+    return _saved(response, represent, lambda: status_service.save_milestone_status(
+        rnd, region, milestone, user=request.user, expected_version=version,
+        status=wanted["status"], period=period, note=wanted["note"].strip(),
+    ))  # fmt: skip
 
 
 @router.put(STATUS_PATH, **WRITE, response=s.StatusOut, operation_id="replaceStatus",
@@ -227,18 +234,10 @@ def _change_value(request, response, programme, round, region, indicator, change
         raise invalid("category", _("Kies een van: %(keys)s.") % {"keys": ", ".join(categories)})
     if wanted["date"] and not category.takes_date:
         raise invalid("date", _("Bij dit antwoord hoort geen datum; maak het veld leeg."))
-    try:
-        saved = status_service.save_indicator_value(
-            rnd, region, indicator, user=request.user, expected_version=version,
-            category=category, day=wanted["date"], note=(wanted["note"] or "").strip(),
-        )  # fmt: skip
-    except status_service.Conflict as e:
-        raise _stale(e.current, represent) from None
-    except status_service.RegionFrozen:
-        raise PermissionDenied(_frozen) from None
-    except status_service.RoundClosed:
-        raise PermissionDenied(_("Deze ronde is zojuist gesloten.")) from None
-    return with_etag(response, represent(saved))
+    return _saved(response, represent, lambda: status_service.save_indicator_value(
+        rnd, region, indicator, user=request.user, expected_version=version,
+        category=category, day=wanted["date"], note=(wanted["note"] or "").strip(),
+    ))  # fmt: skip
 
 
 @router.put(VALUE_PATH, **WRITE, response=s.IndicatorValueOut, operation_id="replaceIndicatorValue",
