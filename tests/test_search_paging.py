@@ -41,3 +41,75 @@ def test_catalogue_order_follows_the_theme(knowledge):
     activity.save()
     activity.refresh_from_db()
     assert activity.catalogue_order == other.catalogue_order
+
+
+def _reference(terms):
+    """The catalogue's matches computed in Python: every term starts a word."""
+    import re
+
+    from raak.knowledge.models import normalise
+
+    def hit(activity):
+        found = re.findall(r"[^\W_]+", activity.search_text)
+        return all(any(w.startswith(normalise(t)) for w in found) for t in terms)
+
+    return [a.key for a in Activity.objects.filter(programme__slug=P[1:]) if hit(a)]
+
+
+def _pages(client, q, pages):
+    from django.core.cache import cache
+
+    keys = []
+    for n in range(1, pages + 1):
+        cache.clear()  # the same URL again: the search must run, not the page cache
+        keys += [
+            a.key for a in client.get(f"{P}/activiteiten/", {"q": q, "pagina": n}).context["page"]
+        ]
+    return keys
+
+
+def test_walking_the_catalogue_order_and_reading_the_list_agree(knowledge, monkeypatch):
+    """SQLite reads a dense query's page by testing rows in catalogue order, a sparse
+    one from the list of matches: both give the same pages (issue #12)."""
+    from django.db import connection
+
+    from raak.knowledge import search, views
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 6)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    client = Client()
+    monkeypatch.setattr(search, "WALK_PROBES", 10**9)  # always walk
+    walked = _pages(client, "meldcode", 2)
+    monkeypatch.setattr(search, "WALK_PROBES", 1)  # never walk
+    listed = _pages(client, "meldcode", 2)
+    assert walked == listed and len(walked) == 6
+    if connection.vendor == "sqlite":  # PostgreSQL stems in Dutch instead
+        assert walked == _reference(["meldcode"])[:6]
+
+
+def test_the_count_is_exact_below_the_cap_and_says_more_above_it(knowledge, monkeypatch):
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # prefix semantics below; PostgreSQL stems in Dutch
+    expected = _reference(["meld"])
+    page = Client().get(f"{P}/activiteiten/", {"q": "meld"})
+    assert not page.context["capped"] and page.context["total"] == len(expected) > 5
+    assert [a.key for a in page.context["page"]] == expected[:25]
+    monkeypatch.setattr(CappedPaginator, "CAP", len(expected) - 1)
+    cache.clear()
+    page = Client().get(f"{P}/activiteiten/", {"q": "meld"})
+    assert page.context["capped"] and page.context["total"] == len(expected) - 1
+
+
+def test_a_prefix_finds_every_word_it_starts(knowledge):
+    """Words are matched as prefixes ("signal" finds "signaleren" and "signalering")."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    page = Client().get(f"{P}/activiteiten/", {"q": "signal scholing"})
+    assert [a.key for a in page.context["page"]] == _reference(["signal", "scholing"])[:25]
+    assert Client().get(f"{P}/activiteiten/", {"q": "zzzgeenwoord"}).context["total"] == 0

@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 
 from raak.accounts.access import programme_for
 from raak.knowledge.models import ActionPoint, Activity
-from raak.knowledge.search import search
+from raak.knowledge.search import PAGE_SIZE, catalogue_search
 from raak.picture.geo import province_name
 from raak.programmes.caching import public_page
 
@@ -20,6 +20,11 @@ class CappedPaginator(Paginator):
     first CAP results; a narrower query or a filter finds the rest."""
 
     CAP = 1000
+
+    def __init__(self, object_list, per_page, counted=None):
+        super().__init__(object_list, per_page)
+        if counted is not None:  # already counted (capped) by the search
+            self.counted = counted
 
     @cached_property
     def counted(self):
@@ -54,7 +59,6 @@ def catalogue(request, slug):
     province = request.GET.get("provincie", "")
 
     qs = Activity.objects.filter(programme=programme)
-    qs = search(qs, q)
     if theme:
         qs = qs.filter(Q(theme__key=theme) | Q(theme__parent__key=theme))
     # Region filters as subqueries: a join over the many-to-many would repeat rows
@@ -67,7 +71,13 @@ def catalogue(request, slug):
             Q(id__in=links.filter(region__province_code=province).values("activity_id"))
             | Q(province_codes__icontains=f'"{province}"')
         )
-    page = CappedPaginator(qs.for_catalogue(), 25).get_page(request.GET.get("pagina"))
+    number = request.GET.get("pagina")
+    qs, counted = catalogue_search(
+        qs, q, programme_id=programme.id, filtered=bool(theme or region or province),
+        position=(int(number) - 1) * PAGE_SIZE if number and number.isdigit() and int(number) > 0 else 0,
+        cap=CappedPaginator.CAP,
+    )  # fmt: skip
+    page = CappedPaginator(qs.for_catalogue(), PAGE_SIZE, counted).get_page(number)
     return render(
         request,
         "knowledge/catalogue.html",
