@@ -117,6 +117,14 @@ class ItemPicture:
     moves: list = field(default_factory=list)  # Move, since the previous round
 
 
+def status_rows(rnd):
+    """{(region id, milestone id): StatusRow} of one round."""
+    return {
+        (row[1], row[2]): StatusRow(*row)
+        for row in MilestoneStatus.objects.for_national_picture(rnd).values_list(*StatusRow.FIELDS)
+    }
+
+
 def reference_day(rnd):
     """Overdue is judged on the peildatum for a frozen round, on today for an open one."""
     return timezone.localdate() if rnd.is_open else rnd.peildatum
@@ -145,12 +153,7 @@ class NationalPicture:
         for c in self.categories:
             if not self.indicators or self.indicators[-1] != c.indicator:
                 self.indicators.append(c.indicator)
-        self.statuses = {
-            (row[1], row[2]): StatusRow(*row)
-            for row in MilestoneStatus.objects.for_national_picture(rnd).values_list(
-                *StatusRow.FIELDS
-            )
-        }
+        self.statuses = status_rows(rnd)
         by_id = {c.id: c for c in self.categories}
         self.values = {
             (region_id, indicator_id): ValueRow(
@@ -179,11 +182,7 @@ class NationalPicture:
     def _items(self):
         previous = summarise(self.previous) if self.previous else None
         prev_items = {i.key: i for i in previous.items} if previous else {}
-        before = (
-            {(s.region_id, s.milestone_id): s
-             for s in MilestoneStatus.objects.for_national_picture(self.previous)}
-            if self.previous else {}
-        )  # fmt: skip
+        before = status_rows(self.previous) if self.previous else {}
         out = []
         milestones = {m.key: m for m in self.milestones}
         for item in self.summary.items:
