@@ -14,7 +14,7 @@ from raak.accounts.access import get_access, programme_for, region_for_writing
 from raak.knowledge.forms import ActionPointForm, ActivityForm
 from raak.knowledge.models import ActionPoint, Activity
 from raak.programmes.models import Programme, Region
-from raak.programmes.status import Conflict, save_or_conflict
+from raak.programmes.status import Conflict, rebase, save_or_conflict
 
 
 def _activity_for_writing(request, programme, key):
@@ -99,9 +99,7 @@ def edit_activity(request, slug, key=None):
                     )  # fmt: skip
             except Conflict as e:
                 conflict = True
-                data = form.data.copy()
-                data["version"] = e.current.version if e.current else 0
-                form.data = data
+                rebase(form, e.current)
             else:
                 messages.success(request, _("Activiteit opgeslagen."))
                 return redirect("activity", programme.slug, activity.key)
@@ -161,9 +159,7 @@ def edit_action_point(request, slug, region_slug, point_id=None):
                     )  # fmt: skip
             except Conflict as e:
                 conflict = True
-                data = form.data.copy()
-                data["version"] = e.current.version if e.current else 0
-                form.data = data
+                rebase(form, e.current)
             else:
                 messages.success(request, _("Actiepunt opgeslagen."))
                 return redirect(f"/{programme.slug}/actiepunten/?regio={region.slug}")

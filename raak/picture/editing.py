@@ -100,7 +100,7 @@ def _try_save(request, form, save, describe, saved_message):
     try:
         save()
     except status_service.Conflict as e:
-        _rebase(form, e.current)
+        status_service.rebase(form, e.current)
         return False, e.current, describe(e.current) if e.current else _("verwijderd")
     except status_service.RegionFrozen:
         raise PermissionDenied(_("De rapportage van deze regio is zojuist ingediend.")) from None
@@ -119,14 +119,6 @@ def _describe_status(s):
 def _describe_value(v):
     label = wording.local(v.category, "label")
     return f"{label}, {v.date:%d-%m-%Y}" if v.date else label
-
-
-def _rebase(form, current):
-    """Keep the person's input but move it onto the stored version, so a second
-    deliberate save replaces the other change instead of conflicting again."""
-    data = form.data.copy()
-    data["version"] = current.version if current else 0
-    form.data = data
 
 
 def _attach(status, upload, user, rnd, region):

@@ -145,6 +145,15 @@ def delete_or_conflict(
             recorder.flush()
 
 
+def rebase(form, current):
+    """After a Conflict on an edit page: keep the person's input but move it onto the
+    stored version, so a second deliberate save replaces the other change instead of
+    conflicting again (0: the row is gone)."""
+    data = form.data.copy()
+    data["version"] = current.version if current else 0
+    form.data = data
+
+
 def save_milestone_status(rnd, region, milestone, *, user, expected_version, status, period, note):
     values = {
         "status": status,
