@@ -118,7 +118,8 @@ def test_a_thousand_regions_stay_readable(db):
         path = Path(tmp) / "duizend.json"
         path.write_text(json.dumps(doc))
         import_programme(tables.read(path), actor="test")
-    html = Client().get("/duizend/ronde/ronde-1/?kaart=m0").content.decode()
+    # So many regions have their maps on a page of their own.
+    html = Client().get("/duizend/ronde/ronde-1/kaarten/?kaart=m0").content.decode()
     svg, key = _svg(html), _key(html)
     assert "data-number" not in svg  # 1,000 numbers would be unreadable
     assert len(re.findall(r'class="region"', svg)) == 1000
@@ -239,3 +240,17 @@ def test_search_terms_are_marked_and_escaped(knowledge):
     assert marked and all(m.lower().startswith("meldcode") for m in marked)
     assert "<b>" not in results and results.count("<mark>") == results.count("</mark>")
     assert 'value="&lt;meldcode&gt; &amp;"' in html
+
+
+def test_a_map_comes_alone_for_switching_without_reload(demo):
+    c = Client()
+    page = c.get(f"{P}/ronde/eindrapportage-2011/").content.decode()
+    fragment_url = f"{P}/ronde/eindrapportage-2011/kaarten/werkplan/"
+    assert f'href="?kaart=werkplan#kaarten" data-map-fragment="{fragment_url}"' in page
+    assert 'src="/static/raak/maps.js' in page and '<div id="map-panel">' in page
+    fragment = c.get(fragment_url).content.decode()
+    assert "<html" not in fragment and '<h3 id="map-heading" tabindex="-1">' in fragment
+    # The fragment is the same map the page shows for ?kaart=.
+    full = c.get(f"{P}/ronde/eindrapportage-2011/?kaart=werkplan").content.decode()
+    assert _svg(fragment) == _svg(full) and _key(fragment) == _key(full)
+    assert c.get(f"{P}/ronde/eindrapportage-2011/kaarten/bestaat-niet/").status_code == 404

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
     path("<slug:slug>/ronde/<slug:round_slug>/kaarten/", views.national_map, name="national-map"),
+    path(
+        "<slug:slug>/ronde/<slug:round_slug>/kaarten/<slug:key>/",
+        views.map_fragment,
+        name="map-fragment",
+    ),
     path("<slug:slug>/regio/<slug:region_slug>/", views.region, name="region"),
     path("<slug:slug>/document/<int:doc_id>/", views.document, name="document"),
     path("<slug:slug>/verwacht/", views.forecast, name="forecast"),

@@ -170,6 +170,22 @@ def national_map(request, slug, round_slug):
 
 
 @public_page
+def map_fragment(request, slug, round_slug, key):
+    """One map as a fragment of HTML: static/raak/maps.js puts it in place when a visitor
+    picks another map, so the page does not reload (the links still work without it).
+    The same access, page cache and map cache as the national picture."""
+    programme, access = programme_for(request, slug)
+    rnd = round_for_reading(request, programme, round_slug)
+    picture = NationalPicture(rnd, access.visible_rounds())
+    item = next((i.item for i in picture.items if i.item.key == key), None)
+    if item is None:
+        raise Http404
+    return render(request, "picture/_map_panel.html", {
+        "map_title": item.label, "map_html": _map_html(request, programme, picture, item),
+    })  # fmt: skip
+
+
+@public_page
 def region(request, slug, region_slug):
     programme, access = programme_for(request, slug)
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
