@@ -12,7 +12,9 @@ from raak.questionnaires.models import Questionnaire
 from raak.reports.models import ReportTemplate
 
 
-def test_demo_loads_every_app_once(db):
+def test_demo_loads_every_app_once(transactional_db):
+    # transactional_db: `raak demo` runs `migrate`, which PostgreSQL will not run inside
+    # the transaction a plain `db` test keeps open around the loads.
     out = StringIO()
     call_command("demo", no_serve=True, stdout=out)
     programme = Programme.objects.get(slug="raak-2008-2010")

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """The home of jobs that span apps (demo, exchange dispatch, reports, the worker),
+    """The home of jobs that span apps (the demo, import/export dispatch, the route map's
+    publication with a submission, the worker, backups),
     so that each app knows only itself and `programmes`."""
 
     name = "raak.core"
