@@ -76,3 +76,46 @@ def test_favicon_is_answered_and_linked(demo):
     from django.contrib.staticfiles import finders
 
     assert finders.find(svg.group(1).removeprefix("/static/")).endswith("favicon.svg")
+
+
+def crumbs(response):
+    text = response.content.decode()
+    found = re.search(
+        r'<nav class="crumbs" aria-label="Kruimelpad"><ol>(.*?)</ol></nav>', text, re.S
+    )
+    assert found, "the page has breadcrumbs"
+    return re.findall(
+        r'<li(?: aria-current="page")?>(?:<a href="([^"]+)">)?([^<]+)', found.group(1)
+    )
+
+
+def test_nested_pages_have_breadcrumbs_back_up(demo, people, open_round):
+    client = sign_in(Client(), people["coord_a"])
+    region = client.get(f"/{demo.slug}/regio/gouda/")
+    assert crumbs(region) == [(f"/{demo.slug}/", demo.name), ("", "Gouda")]
+    milestone = demo.milestones.order_by("position").first()
+    form = client.get(f"/{demo.slug}/ronde/{open_round.slug}/regio/gouda/mijlpaal/{milestone.key}/")
+    assert form.status_code == 200
+    assert crumbs(form) == [
+        (f"/{demo.slug}/", demo.name),
+        (f"/{demo.slug}/regio/gouda/", "Gouda"),
+        ("", milestone.name),
+    ]
+    assert 'aria-current="page">' + milestone.name in form.content.decode()
+    # Top-level pages have none: the header menu is their way back.
+    assert "crumbs" not in client.get(f"/{demo.slug}/verwacht/").content.decode()
+
+
+def test_section_pages_lead_back_to_their_section(practice, knowledge, people):
+    from raak.knowledge.models import Activity
+
+    slug = practice.slug
+    client = sign_in(Client(), people["coord_a"])
+    assert crumbs(client.get(f"/{slug}/protocollen/gouda/"))[1] == (
+        f"/{slug}/protocollen/",
+        "Protocollen",
+    )
+    assert crumbs(client.get(f"/{slug}/netwerk/gouda/"))[1] == (f"/{slug}/netwerk/", "Netwerk")
+    activity = Activity.objects.first()
+    page = client.get(f"/{slug}/activiteiten/{activity.key}/")
+    assert crumbs(page)[1] == (f"/{slug}/activiteiten/", "Activiteiten")
