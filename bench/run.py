@@ -1,8 +1,10 @@
-"""RAAK benchmarks: import, `raak summary`, the national page and load, at 37 and at
-1,000 regions x 10 rounds. Writes docs/performance.md.
+"""RAAK benchmarks: import, `raak summary`, the national page and its map page, at 37
+and at 1,000 regions x 10 rounds. Writes docs/performance.md. Exits non-zero when the
+query counts grow with regions or the national page at 1,000 regions takes 150 ms or more.
 
-    make bench                                   # SQLite (a fresh file under bench/results)
-    DATABASE_URL=postgres://... make bench       # PostgreSQL (the database is emptied!)
+    python bench/run.py                          # SQLite (a fresh file under bench/results)
+    DATABASE_URL=postgres://... python bench/run.py   # PostgreSQL (the database is emptied!)
+    make bench                                   # every bench, SQLite and PostgreSQL
 
 The generated programmes are fictional ("fictieve gegevens") and never touch the
 demo database. Query counts are what matters most: they must not grow with regions.
@@ -23,9 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, analyse, setup  # noqa: E402
+from generated import generate  # noqa: E402
 
 setup("bench")
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -39,54 +43,7 @@ from raak.programmes.models import Programme, Round  # noqa: E402
 from raak.programmes.summary import summarise  # noqa: E402
 
 console = Console()
-STATUSES = ["done", "done", "done", "partial", "expected", "not_started", "unknown"]
-PERIODS = [
-    "Maart 2011",
-    "Voorjaar 2011",
-    "1e kwartaal 2012",
-    "medio 2012",
-    "2013",
-    "Voor zomer 2012",
-]
-
-
-def generate(slug, regions, rounds):
-    """A fictional programme in the exchange format, deterministic."""
-    milestones = [f"m{i}" for i in range(7)]
-    doc = {
-        "format": "raak-programme/1",
-        "programme": {"slug": slug, "name": f"Benchmark {regions} regio's (fictieve gegevens)",
-                      "period_start": "2010-01-01", "period_end": "2013-12-31",
-                      "description": "fictieve gegevens", "source": "fictieve gegevens"},
-        "milestones": [{"key": m, "name": f"Mijlpaal {m}", "description": ""} for m in milestones],
-        "indicators": [
-            {"key": f"i{k}", "name": f"Indicator {k}", "description": "",
-             "categories": [{"key": c, "label": c, "takes_date": False} for c in ("yes", "no", "unknown")]}
-            for k in range(2)
-        ],
-        "regions": [{"slug": f"r{n:04d}", "name": f"Regio {n:04d}", "centrumgemeente_code": "GM0363",
-                     "centrumgemeente_name": "Amsterdam", "province_code": "PV27"} for n in range(regions)],
-        "rounds": [],
-    }  # fmt: skip
-    for r in range(rounds):
-        statuses, values = [], []
-        for n in range(regions):
-            for j, m in enumerate(milestones):
-                status = STATUSES[(n + j + r) % len(STATUSES)]
-                period = (
-                    PERIODS[(n + j) % len(PERIODS)] if status in ("partial", "expected") else ""
-                )
-                statuses.append({"region": f"r{n:04d}", "milestone": m, "status": status,
-                                 "expected": period, "note": ""})  # fmt: skip
-            for k in range(2):
-                values.append({"region": f"r{n:04d}", "indicator": f"i{k}",
-                               "category": ("yes", "no", "unknown")[(n + k + r) % 3], "date": "", "note": ""})  # fmt: skip
-        doc["rounds"].append({
-            "slug": f"ronde-{r + 1:02d}", "name": f"Ronde {r + 1}",
-            "peildatum": date(2010 + r // 4, 3 * (r % 4) + 1, 15).isoformat(),
-            "state": "published", "milestone_statuses": statuses, "indicator_values": values,
-        })  # fmt: skip
-    return doc
+PAGE_GOAL_S = 0.150  # issue #12: the national picture at 1,000 regions, uncached
 
 
 def timed(fn, repeat=5):
@@ -120,6 +77,16 @@ def measure(regions, rounds=10):
     client = Client(HTTP_HOST="127.0.0.1")
     assert client.get(url).status_code == 200
 
+    map_url = f"/{slug}/ronde/{latest.slug}/kaarten/?kaart=m0"
+
+    def uncached(path):
+        # The first request after a data change: the page and its map are made anew.
+        def get():
+            cache.clear()
+            assert client.get(path).status_code == 200
+
+        return get
+
     def summary_command():
         call_command(
             "summary", "--programme", slug, "--format", "json", stdout=open(os.devnull, "w")
@@ -132,8 +99,9 @@ def measure(regions, rounds=10):
         "import_s": import_seconds,
         "summary_s": timed(summary_command),
         "summary_queries": queries(lambda: summarise(latest)),
-        "page_s": timed(lambda: client.get(url)),
-        "page_queries": queries(lambda: client.get(url)),
+        "page_s": timed(uncached(url)),
+        "page_queries": queries(uncached(url)),
+        "map_s": timed(uncached(map_url)),
         "url": url,
     }
 
@@ -166,23 +134,35 @@ def write_report(vendor, results):
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{vendor}. Generated programmes (fictieve gegevens): 7 milestones, 2 indicators, 10 rounds.",
         "",
-        "| regions | statuses | import (s) | `raak summary` (s) | summary queries | national page (ms) | page queries |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "National page and map page: server time of the first request after a data change "
+        "(nothing cached), median of 5.",
+        "",
+        "| regions | statuses | import (s) | `raak summary` (s) | summary queries | national page (ms) | page queries | map page (ms) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['regions']} | {r['statuses']:,} | {r['import_s']:.2f} | {r['summary_s']:.3f} | "
-            f"{r['summary_queries']} | {r['page_s'] * 1000:.0f} | {r['page_queries']} |"
+            f"{r['summary_queries']} | {r['page_s'] * 1000:.0f} | {r['page_queries']} | "
+            f"{r['map_s'] * 1000:.0f} |"
         )
     lines.append("")
+    page_met = big["page_s"] < PAGE_GOAL_S
+    lines.append(
+        f"National page at {big['regions']:,} regions: {big['page_s'] * 1000:.0f} ms, goal "
+        f"< {PAGE_GOAL_S * 1000:.0f} ms: **{'met' if page_met else 'missed'}**."
+    )
+    lines.append("")
+    # At 1,000 regions the page has no inline map, so one query (the map's municipalities)
+    # fewer: counts may not grow with regions.
     same = (
-        small["page_queries"] == big["page_queries"]
-        and small["summary_queries"] == big["summary_queries"]
+        big["page_queries"] <= small["page_queries"]
+        and big["summary_queries"] <= small["summary_queries"]
     )
     lines.append(
-        "Query counts are the same at 37 and 1,000 regions."
+        "Query counts do not grow from 37 to 1,000 regions."
         if same
-        else "**Query counts differ between 37 and 1,000 regions: a regression.**"
+        else "**Query counts grow from 37 to 1,000 regions: a regression.**"
     )
     section = "\n".join(lines) + "\n"
     console.print(section)
@@ -197,7 +177,7 @@ def write_report(vendor, results):
     kept = [s for s in old.split("\n## ") if s.strip() and not s.lstrip("# ").startswith(vendor)]
     kept = ["## " + s.lstrip("# ") for s in kept]
     doc.write_text(header + "\n<!-- results -->\n" + "\n".join([section, *kept]))
-    if not same:
+    if not same or not page_met:
         sys.exit(1)
 
 

@@ -68,8 +68,10 @@ class Command(BaseCommand):
             "--timeout", str(env_int("RAAK_TIMEOUT", 60)),
             "--graceful-timeout", "30",
             "--keep-alive", "5",
-            # Recycle workers now and then so a slow leak cannot grow without bound.
-            "--max-requests", "2000", "--max-requests-jitter", "200",
+            # Recycle workers now and then so a slow leak cannot grow without bound
+            # (RAAK_MAX_REQUESTS=0: never; bench/load.py so measures memory growth).
+            "--max-requests", str(env_int("RAAK_MAX_REQUESTS", 2000)),
+            "--max-requests-jitter", "200",
             "--access-logfile", "-",
             # No shared control socket in $HOME: several servers may run on one host.
             "--no-control-socket",
