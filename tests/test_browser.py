@@ -220,7 +220,7 @@ def test_protocols_training_and_network(browser, site):
     check_a11y(coordinator, "network-add")
     coordinator.get_by_label("Instelling:", exact=True).fill("GGD Haaglanden")
     coordinator.get_by_label("Sector:", exact=True).fill("jeugdgezondheidszorg")
-    coordinator.get_by_label("Aandachtsfunctionaris aangesteld").check()
+    coordinator.get_by_label("Aandachtsfunctionaris kindermishandeling aangesteld").check()
     coordinator.get_by_role("button", name="Opslaan").click()
     assert "GGD Haaglanden" in coordinator.locator("main").inner_text()
     check_a11y(coordinator, "network-region")

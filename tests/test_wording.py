@@ -1,0 +1,350 @@
+"""Issue #14: a programme's words are its own data. A second programme (fictieve
+gegevens) with other status labels, indicator groups and section names shows none of
+the demo's words on its pages, in Dutch and in English."""
+
+import csv
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from raak.accounts.models import Role
+from raak.programmes import tables
+from raak.programmes.exporting import export_programme
+from raak.programmes.importing import import_programme
+from raak.programmes.models import Milestone, Programme
+from raak.programmes.tables import FormatError
+
+from .conftest import DEMO_FILE, sign_in
+
+SLUG = "huiselijk-geweld-2027"
+
+
+def second_programme():
+    """Fictieve gegevens: two regions, two rounds, words unlike the seed's."""
+    statuses = [
+        # (round, region, milestone, status, expected)
+        ("voorjaar-2027", "noord", "meldcode", "done", ""),
+        ("voorjaar-2027", "zuid", "meldcode", "not_started", ""),
+        ("voorjaar-2027", "noord", "ketenaanpak", "partial", "najaar 2027"),
+        ("voorjaar-2027", "zuid", "ketenaanpak", "expected", "voorjaar 2027"),
+        ("najaar-2027", "noord", "meldcode", "expected", "voorjaar 2028"),
+        ("najaar-2027", "zuid", "meldcode", "done", ""),
+        ("najaar-2027", "noord", "ketenaanpak", "done", ""),
+        ("najaar-2027", "zuid", "ketenaanpak", "expected", "voorjaar 2028"),
+    ]
+
+    def round_(slug, name, name_en, day):
+        return {
+            "slug": slug, "name": name, "name_en": name_en, "peildatum": day,
+            "state": "published", "source": f"Fictieve gegevens, peiling {name}",
+            "milestone_statuses": [
+                {"region": g, "milestone": m, "status": s, "expected": e, "note": ""}
+                for r, g, m, s, e in statuses if r == slug
+            ],
+            "indicator_values": [
+                {"region": "noord", "indicator": "contactpunt", "category": "ja", "date": "",
+                 "note": ""},
+            ],
+        }  # fmt: skip
+
+    return {
+        "format": "raak-programme/1",
+        "programme": {
+            "slug": SLUG, "name": "Aanpak huiselijk geweld 2027 (fictieve gegevens)",
+            "name_en": "Domestic violence approach 2027 (fictitious data)",
+            "period_start": "2027-01-01", "period_end": "2028-12-31",
+            "description": "Fictieve gegevens.", "source": "Fictieve gegevens",
+            "milestone_annex_key": "overzicht-mijlpalen",
+            "milestone_annex_title": "Overzicht mijlpalen",
+            "milestone_annex_title_en": "Milestone overview",
+        },
+        "status_labels": [
+            {"status": "done", "label": "afgerond", "label_en": "completed"},
+            {"status": "partial", "label": "deels", "label_en": "in part"},
+            {"status": "expected", "label": "gepland", "label_en": "planned"},
+            {"status": "not_started", "label": "nog niet begonnen", "label_en": "not begun"},
+            {"status": "unknown", "label": "geen melding", "label_en": "not reported"},
+        ],
+        "indicator_groups": [
+            {"key": "borging", "name": "Borging", "name_en": "Embedding",
+             "annex_title": "Borging per regio", "annex_title_en": "Embedding per region",
+             "annex_caption": "Stand van de borging", "annex_caption_en": "State of embedding"},
+        ],
+        "sections": [
+            {"section": "protocols", "name": "Richtlijnen", "name_en": "Guidelines",
+             "title": "Regionale richtlijnen", "title_en": "Regional guidelines",
+             "term": "meldcode", "term_en": "reporting code"},
+            {"section": "network", "name": "Contactpersonen", "name_en": "Contacts",
+             "title": "", "title_en": "", "term": "contactpersoon huiselijk geweld",
+             "term_en": "domestic violence contact"},
+            {"section": "training", "name": "Deskundigheid", "name_en": "Expertise",
+             "title": "", "title_en": "", "term": "", "term_en": ""},
+        ],
+        "milestones": [
+            {"key": "meldcode", "name": "Meldcode ingevoerd", "name_en": "Reporting code in place",
+             "description": "", "statuses": ["done", "expected", "not_started", "unknown"]},
+            {"key": "ketenaanpak", "name": "Ketenaanpak", "name_en": "Chain approach",
+             "description": "", "statuses": []},
+        ],
+        "indicators": [
+            {"key": "contactpunt", "name": "Is er een contactpunt na 2028?",
+             "name_en": "Is there a contact point after 2028?", "description": "",
+             "group": "borging",
+             "categories": [
+                 {"key": "ja", "label": "Ja", "label_en": "Yes", "takes_date": False},
+                 {"key": "nee", "label": "Nee", "label_en": "No", "takes_date": False},
+             ]},
+        ],
+        "regions": [
+            {"slug": "noord", "name": "Regio Noord", "municipalities": [], "notes": []},
+            {"slug": "zuid", "name": "Regio Zuid", "municipalities": [], "notes": []},
+        ],
+        "rounds": [
+            round_("voorjaar-2027", "Voorjaar 2027", "Spring 2027", "2027-03-01"),
+            round_("najaar-2027", "Najaar 2027", "Autumn 2027", "2027-10-01"),
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture
+def other(db, tmp_path):
+    path = tmp_path / f"{SLUG}.json"
+    path.write_text(json.dumps(second_programme(), ensure_ascii=False))
+    return import_programme(tables.read(path), actor="test").programme
+
+
+# The demo's own words (its status labels, group, annex and section names, its round's
+# date and source), as each language shows them.
+DEMO_WORDS = {
+    "nl": [
+        "gereed en/of in uitvoering", "gedeeltelijk", "niet gestart", "onbekend",
+        "Continuering", "Prognose per regio", "Stand van zaken mijlpalen", "bijlage-1",
+        "bijlage-2", "handelingsprotocol", "aandachtsfunctionaris", "Protocollen", "Scholing",
+        "Netwerk", "15-01-2011", "Jeugdinstituut",
+    ],
+    "en": [
+        "done and/or in progress", "partial", "not started", "unknown", "Continuation",
+        "Forecast per region", "State of the milestones", "bijlage-1", "bijlage-2", "protocol",
+        "Protocols", "Network", "Training", "officer", "15-01-2011", "Jeugdinstituut",
+    ],
+}  # fmt: skip
+OWN_WORDS = {
+    "nl": ["afgerond", "Borging", "Overzicht mijlpalen", "Meldcode ingevoerd", "Najaar 2027"],
+    "en": ["completed", "Embedding", "Milestone overview", "Reporting code in place",
+           "Autumn 2027"],
+}  # fmt: skip
+PAGES = {
+    "national": f"/{SLUG}/ronde/najaar-2027/",
+    "region": f"/{SLUG}/regio/noord/",
+    "forecast": f"/{SLUG}/verwacht/",
+}
+
+
+def visible(html):
+    """The page's text and the values of attributes a person reads (ids as anchors)."""
+    attrs = " ".join(re.findall(r'(?:id|aria-label|title|alt)="([^"]*)"', html))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)) + " " + attrs
+
+
+def client_in(lang, user=None):
+    c = Client()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    return sign_in(c, user) if user else c
+
+
+# The section pages have answer scales of their own (a checklist item is "gedeeltelijk"
+# present): there only the section names are the programme's.
+SECTION_WORDS = {
+    "nl": ["handelingsprotocol", "aandachtsfunctionaris", "Protocollen", "Scholing", "Netwerk"],
+    "en": ["Regional protocol", "Protocols", "Network", "Training", "officer"],
+}
+
+
+def check_page(c, url, lang, words=DEMO_WORDS):
+    response = c.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Language"] == lang
+    text = visible(response.content.decode())
+    found = [w for w in words[lang] if w in text]
+    assert not found, f"{url} ({lang}) shows the demo's words {found}"
+    return text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_second_programme_speaks_its_own_words(demo, other, lang):
+    c = client_in(lang)
+    national = check_page(c, PAGES["national"], lang)
+    for word in OWN_WORDS[lang]:
+        assert word in national, word
+    region = check_page(c, PAGES["region"], lang)
+    forecast = check_page(c, PAGES["forecast"], lang)
+    if lang == "nl":
+        # Said once, in the programme's word: not "gepland, verwacht voorjaar 2028".
+        assert "gepland voorjaar 2028" in region and "gepland" in forecast
+        assert "Borging" in region and "Stand van de borging" in national
+        assert 'id="borging"' in c.get(PAGES["national"]).content.decode()
+    else:
+        assert "planned voorjaar 2028" in region and "planned" in forecast
+        assert "Embedding" in region and "State of embedding" in national
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_navigation_uses_the_programme_names_and_leaves_out_empty_sections(
+    demo, other, lang, django_user_model
+):
+    page = client_in(lang).get(PAGES["national"]).content.decode()
+    nav = re.search(r'<nav aria-label="[^"]*">.*?</nav>', page, re.S).group(0)
+    # The second programme has no protocols, training or network content yet.
+    for name in ("/protocollen/", "/scholing/", "/netwerk/", "/activiteiten/"):
+        assert name not in nav
+    # Its national office, who fills them, sees them under the programme's names.
+    user = django_user_model.objects.create_user("landelijk-hg")
+    Role.objects.create(user=user, programme=other, kind=Role.NATIONAL)
+    c = client_in(lang, user)
+    text = check_page(c, PAGES["national"], lang)
+    expected = ("Richtlijnen", "Contactpersonen", "Deskundigheid")
+    if lang == "en":
+        expected = ("Guidelines", "Contacts", "Expertise")
+    for name in expected:
+        assert name in text
+    protocols = check_page(c, f"/{SLUG}/protocollen/", lang, SECTION_WORDS)
+    assert ("Regionale richtlijnen" if lang == "nl" else "Regional guidelines") in protocols
+    network = check_page(c, f"/{SLUG}/netwerk/", lang, SECTION_WORDS)
+    assert (
+        "contactpersoon huiselijk geweld" if lang == "nl" else "domestic violence contact"
+    ) in network
+
+
+def test_the_demo_keeps_its_words(demo):
+    html = visible(Client().get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode())
+    for word in (
+        "gereed en/of in uitvoering",
+        "Continuering na de programmaperiode",
+        "Prognose per regio",
+        "Stand van zaken mijlpalen",
+        "peildatum 15-01-2011",
+    ):
+        assert word in html, word  # fmt: skip
+    english = visible(client_in("en").get("/raak-2008-2010/regio/gouda/").content.decode())
+    assert "Regional protocol" in english and "Continuation" in english
+
+
+def test_change_since_previous_round_names_the_regions_that_moved(other):
+    text = visible(Client().get(PAGES["national"]).content.decode())
+    assert "2 regio's veranderd sinds Voorjaar 2027" in text
+    assert "Regio Noord : afgerond → gepland voorjaar 2028" in text
+    assert "Regio Zuid : nog niet begonnen → afgerond" in text
+    assert "Regio Noord : deels (najaar 2027) → afgerond" in text
+    # Zuid's ketenaanpak only slipped a period: that is a move too.
+    assert "Regio Zuid : gepland voorjaar 2027 → gepland voorjaar 2028" in text
+    english = visible(client_in("en").get(PAGES["national"]).content.decode())
+    assert "Regio Noord : completed → planned voorjaar 2028" in english
+
+
+def test_a_milestone_without_partial(other):
+    meldcode = Milestone.objects.get(programme=other, key="meldcode")
+    assert meldcode.status_keys == ["done", "expected", "not_started", "unknown"]
+    html = Client().get(PAGES["national"]).content.decode()
+    card = re.search(r'data-milestone="meldcode".*?</li>\s*(?=<li class="card"|</ul>)', html, re.S)
+    assert "deels" not in visible(card.group(0))
+
+
+def test_a_status_the_milestone_does_not_use_is_refused_with_its_row(db, tmp_path):
+    doc = second_programme()
+    doc["rounds"][0]["milestone_statuses"][0].update(status="partial", expected="2027")
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FormatError) as e:
+        import_programme(tables.read(path))
+    message = str(e.value)
+    assert "rounds[0].milestone_statuses[0], kolom status" in message
+    assert "kent de status “partial” niet" in message
+    assert not Programme.objects.filter(slug=SLUG).exists()
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d["status_labels"][0].update(status="klaar"), "status_labels[0], kolom status"),
+        (lambda d: d["sections"][0].update(section="wiki"), "sections[0], kolom section"),
+        (lambda d: d["indicators"][0].update(group="nergens"), "indicators[0], kolom group"),
+        (lambda d: d["milestones"][0].update(statuses=["done"]), "milestones[0], kolom statuses"),
+        (lambda d: d["indicator_groups"][0].update(name=""), "indicator_groups[0], kolom name"),
+    ],
+)
+def test_bad_wording_names_the_row(db, tmp_path, change, where):
+    doc = second_programme()
+    change(doc)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FormatError) as e:
+        import_programme(tables.read(path))
+    assert where in str(e.value)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "csv"])
+def test_wording_round_trips(other, tmp_path, fmt):
+    first = export_programme(other, fmt, tmp_path / "first")
+    Programme.objects.filter(slug=SLUG).delete()
+    source = tmp_path / "first" if fmt == "csv" else first[0]
+    call_command("import", "programme", str(source), stdout=StringIO())
+    second = export_programme(Programme.objects.get(slug=SLUG), fmt, tmp_path / "second")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    if fmt == "csv":
+        rows = list(csv.DictReader((tmp_path / "second" / "status_labels.csv").open()))
+        assert {r["status"]: r["label"] for r in rows}["done"] == "afgerond"
+
+
+def test_an_old_file_imports_with_the_seeds_words(db, tmp_path):
+    """A file from before the wording columns: no status_labels, groups, sections,
+    name_en, statuses, group or round source."""
+    doc = json.loads(DEMO_FILE.read_text())
+    for table in ("status_labels", "indicator_groups", "sections"):
+        del doc[table]
+    for key in (
+        "name_en",
+        "milestone_annex_key",
+        "milestone_annex_title",
+        "milestone_annex_title_en",
+    ):
+        del doc["programme"][key]  # fmt: skip
+    for m in doc["milestones"]:
+        del m["name_en"], m["statuses"]
+    for i in doc["indicators"]:
+        del i["name_en"], i["group"]
+        for c in i["categories"]:
+            del c["label_en"]
+    for r in doc["rounds"]:
+        del r["name_en"], r["source"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    programme = import_programme(tables.read(path)).programme
+    assert programme.milestone_annex_key == "bijlage-1"
+    html = visible(Client().get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode())
+    for word in (
+        "gereed en/of in uitvoering",
+        "Continuering na de programmaperiode",
+        "Stand van zaken mijlpalen",
+        "bijlage-2",
+    ):
+        assert word in html, word  # fmt: skip
+
+
+def test_an_old_file_leaves_stored_words_alone(other, tmp_path):
+    """Re-importing a file without the new columns keeps the English names."""
+    doc = second_programme()
+    for m in doc["milestones"]:
+        del m["name_en"], m["statuses"]
+    del doc["status_labels"], doc["indicator_groups"], doc["sections"]
+    path = tmp_path / "update.json"
+    path.write_text(json.dumps(doc))
+    import_programme(tables.read(path))
+    meldcode = Milestone.objects.get(programme=other, key="meldcode")
+    assert meldcode.name_en == "Reporting code in place"
+    assert "partial" not in meldcode.status_keys
+    assert other.status_labels.get(status="done").label == "afgerond"
