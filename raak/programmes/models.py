@@ -416,9 +416,10 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.status.round.programme.slug}/{instance.status_id}/{instance.sha256}"
 
 
-class EvidenceDocument(models.Model):
-    status = models.ForeignKey(MilestoneStatus, models.CASCADE, related_name="documents")
-    file = models.FileField(upload_to=evidence_path, max_length=300)
+class UploadedDocument(models.Model):
+    """A file checked by raak.programmes.evidence, stored under its SHA-256 (each
+    subclass says where, in its own `file` field), never under the uploaded name."""
+
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -429,7 +430,13 @@ class EvidenceDocument(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["uploaded_at", "id"]
+
+
+class EvidenceDocument(UploadedDocument):
+    status = models.ForeignKey(MilestoneStatus, models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
 
 
 class ChangeRecord(models.Model):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from raak.programmes.models import Programme, Region
+from raak.programmes.models import Programme, Region, UploadedDocument
 
 
 class Step(models.Model):
@@ -40,22 +40,11 @@ def protocol_path(instance, filename):
     return f"routes/{instance.region.programme.slug}/{instance.region.slug}/{instance.sha256}"
 
 
-class ProtocolDocument(models.Model):
+class ProtocolDocument(UploadedDocument):
     """A region's own protocol document, checked like evidence (raak.programmes.evidence)."""
 
     region = models.ForeignKey(Region, models.CASCADE, related_name="route_documents")
     file = models.FileField(upload_to=protocol_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
 
 
 class RegionRoute(models.Model):
