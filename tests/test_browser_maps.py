@@ -67,3 +67,18 @@ def test_forecast_axis(browser, site):  # noqa: F811
     shot(page, "forecast-axis")
     page.locator("svg.timeline").screenshot(path=str(ARTIFACTS / "forecast-timeline.png"))
     check_a11y(page, "forecast-axis")
+
+
+def test_a_thousand_regions_map(browser, site):  # noqa: F811
+    from tests.test_readable import import_thousand_regions
+
+    import_thousand_regions()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/duizend/ronde/ronde-1/kaarten/?kaart=m0")
+    assert page.locator("svg.map a.region").count() == 1000
+    assert page.locator(".map-key-groups li").count() == 1000
+    # The long key scrolls in its own box instead of stretching the page.
+    box = page.locator(".map-key-groups").bounding_box()
+    assert box["height"] < 900
+    page.locator("section.maps").screenshot(path=str(ARTIFACTS / "map-section-1000.png"))
+    check_a11y(page, "map-1000")
