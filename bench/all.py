@@ -1,8 +1,8 @@
 """`make bench`: every benchmark on SQLite and on PostgreSQL, then one verdict.
 
 PostgreSQL is not optional: BENCH_DATABASE_URL names the database (default
-postgres://postgres@127.0.0.1:54329/raak_bench; it is created when missing and emptied
-by the benches). When the server cannot be reached the run fails at once instead of
+postgres://postgres@127.0.0.1:54329/raak_bench; it is DROPPED and created anew at the
+start, so never point it at a database you keep). When the server cannot be reached the run fails at once instead of
 recording only half the figures. Each bench writes its own section of
 docs/performance.md; a bench that misses a goal or cannot measure exits non-zero, and
 so does this script, after running the rest.
@@ -34,28 +34,30 @@ BENCHES = [
 ]
 
 
-def require_postgres(url):
-    """Connect, creating the database when the server has none of that name."""
+def fresh_postgres(url):
+    """Drop and create the bench database, so every run starts from the same state (and
+    from this release's migrations). Fails when the server cannot be reached."""
     import psycopg
+    from psycopg import sql
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-        return
-    except psycopg.OperationalError as e:
-        if f'database "{name}" does not exist' not in str(e):
-            raise SystemExit(
-                f"PostgreSQL at {parts.hostname}:{parts.port} is not reachable: {e}"
-            ) from e
     admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as e:
+        raise SystemExit(
+            f"PostgreSQL at {parts.hostname}:{parts.port} is not reachable: {e}"
+        ) from e
 
 
 def main():
     pg = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
-    require_postgres(pg)
+    fresh_postgres(pg)
     wanted = os.environ.get("BENCHES", "").split()
     results = []
     for script, databases in BENCHES:

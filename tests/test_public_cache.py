@@ -209,3 +209,23 @@ def test_the_public_map_shows_a_publication_and_a_withdrawal_at_once(demo, peopl
     assert anonymous.get(map_page).content == page.content  # now from the cache
     change_round_state(open_round, "withdrawn", user=people["national"], reason="fout")
     assert anonymous.get(map_page).status_code == 404
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed_once(demo):
+    import gzip
+
+    url = f"{P}/ronde/{R1}/"
+    plain = Client().get(url)
+    packed = Client().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    again = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 4 < len(plain.content)
+    assert again.content == packed.content  # stored compressed, not compressed per request
+    assert "Accept-Encoding" in packed["Vary"] and "Cookie" in packed["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    revalidate = Client().get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert revalidate.status_code == 304
+    # The plain representation's tag does not stand for the compressed one.
+    other = Client().get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert other.status_code == 200

@@ -100,11 +100,21 @@ class Pending:
 
 @dataclass
 class Move:
-    """A region whose status on a milestone changed since the previous round."""
+    """A region whose status on a milestone changed since the previous round. The
+    texts are made when shown: a large programme shows only the first few."""
 
     region: Region
-    before: str  # "gereed en/of in uitvoering"
-    after: str  # "verwacht voorjaar 2027"
+    old: object  # StatusRow or None
+    new: object
+    picture: object
+
+    @property
+    def before(self):  # "gereed en/of in uitvoering"
+        return self.picture._text(self.old)
+
+    @property
+    def after(self):  # "verwacht voorjaar 2027"
+        return self.picture._text(self.new)
 
 
 @dataclass
@@ -211,7 +221,7 @@ class NationalPicture:
             old_key = (old.status, old.expected_text) if old else (UNKNOWN, "")
             new_key = (new.status, new.expected_text) if new else (UNKNOWN, "")
             if old_key != new_key:
-                out.append(Move(region, self._text(old), self._text(new)))
+                out.append(Move(region, old, new, self))
         return out
 
     def pending(self, milestone):
