@@ -20,7 +20,7 @@ from raak.cycle import reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, spreadsheets
+from raak.programmes import round_forms, spreadsheets, wording
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
 
@@ -73,6 +73,9 @@ def region_report(request, slug, round_slug, region_slug):
         MilestoneStatus.objects.filter(round=rnd, region=region).select_related("milestone")
         .prefetch_related("documents").order_by("milestone__position", "milestone__key")
     )  # fmt: skip
+    labels = wording.status_labels(programme)
+    for s in statuses:
+        s.label = labels[s.status]
     values = list(
         IndicatorValue.objects.filter(round=rnd, region=region)
         .select_related("indicator", "category").order_by("indicator__position", "indicator__key")

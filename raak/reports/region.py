@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from raak.knowledge.models import ActionPoint, Activity
+from raak.programmes import wording
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Round
 from raak.questionnaires.compare import COMPARABLE
 from raak.questionnaires.models import Answer, Choice, Response
@@ -92,7 +93,7 @@ def build(region, rnd, unpublished=False):
             "category"
         )
     }
-    labels = dict(MilestoneStatus.STATUSES)
+    labels = wording.status_labels(programme)
     milestones = []
     for m in programme.milestones.all():
         cells, previous = [], None

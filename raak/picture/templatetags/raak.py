@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from raak.picture.geo import province_name as _province_name
 from raak.programmes import wording
-from raak.programmes.models import MilestoneStatus
 
 register = template.Library()
 
@@ -18,7 +17,6 @@ FIELDS = {
     "state": _("status"),
     "bewijsstuk": _("bewijsstuk"),
 }
-STATUSES = dict(MilestoneStatus.STATUSES)
 
 
 @register.filter
@@ -26,10 +24,12 @@ def field_label(name):
     return FIELDS.get(name, name)
 
 
-@register.filter
-def value_label(value, field):
+@register.simple_tag
+def change_value(value, field, labels):
+    """{% change_value ch.old ch.field status_labels %}: a recorded status in the
+    programme's own word (labels from wording.status_labels)."""
     if field == "status":
-        return STATUSES.get(value, value)
+        return labels.get(value, value)
     return value
 
 
