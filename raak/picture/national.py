@@ -7,6 +7,7 @@ building 7,000 MilestoneStatus objects was most of the page's time."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,6 +97,13 @@ class Pending:
             self.label, self.status.status if self.status else UNKNOWN,
             self.status.expected_text if self.status else "",
         )  # fmt: skip
+
+
+class Before(NamedTuple):
+    """A status of the previous round, as far as a move needs it."""
+
+    status: str
+    expected_text: str
 
 
 @dataclass
@@ -192,7 +200,14 @@ class NationalPicture:
     def _items(self):
         previous = summarise(self.previous) if self.previous else None
         prev_items = {i.key: i for i in previous.items} if previous else {}
-        before = status_rows(self.previous) if self.previous else {}
+        # Only what a move compares and says; no dates to convert.
+        before = (
+            {(region_id, milestone_id): Before(status, expected)
+             for region_id, milestone_id, status, expected in MilestoneStatus.objects.filter(
+                 round=self.previous).values_list("region_id", "milestone_id", "status",
+                                                  "expected_text")}
+            if self.previous else {}
+        )  # fmt: skip
         out = []
         milestones = {m.key: m for m in self.milestones}
         for item in self.summary.items:
