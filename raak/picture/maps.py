@@ -46,7 +46,7 @@ PALETTE = [
 UNKNOWN_STYLE = ("#57606a", "ring")
 MARKER_SIZE = 5.5
 LABEL_LIMIT = 80  # more regions: no numbers on the map, a key grouped by province
-NUMBER_SIZE = 8  # font size of a region's number, SVG units
+NUMBER_SIZE = 10  # font size of a region's number, SVG units
 
 
 @dataclass
