@@ -40,3 +40,17 @@ def test_demo_loads_every_app_once(transactional_db):
     assert "demo-accounts" not in again.getvalue()
     assert Activity.objects.filter(programme=programme).count() == 108
     assert Role.objects.filter(programme=programme).count() == roles
+
+
+def test_demo_with_a_fictional_programme(transactional_db):
+    out = StringIO()
+    call_command("demo", no_serve=True, synthetic=True, stdout=out)
+    fictional = Programme.objects.exclude(slug="raak-2008-2010").get()
+    assert "fictieve gegevens" in fictional.name.lower()
+    # Accounts are made once and hold roles in both programmes.
+    assert "demo-accounts aangemaakt" in out.getvalue()
+    landelijk = Role.objects.filter(user__username="landelijk", kind=Role.NATIONAL)
+    assert set(landelijk.values_list("programme__slug", flat=True)) == {
+        "raak-2008-2010",
+        fictional.slug,
+    }

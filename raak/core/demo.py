@@ -59,9 +59,10 @@ def load(reset=False, synthetic=False):
             questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
     # Idempotent, so a demo database loaded before reports existed gets the template.
     report_templates.load(loaded.programme, actor=ACTOR)
+    loaded.accounts = create_demo_users(loaded.programme)
     if synthetic:
         loaded.fictional = synthetic_answers.load(loaded.programme)
         synthetic_routes.load(loaded.fictional)
-        create_demo_users(loaded.fictional)
-    loaded.accounts = create_demo_users(loaded.programme)
+        # The same demo accounts get roles in the fictional programme too.
+        loaded.accounts += create_demo_users(loaded.fictional)
     return loaded
