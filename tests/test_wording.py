@@ -16,7 +16,7 @@ from raak.accounts.models import Role
 from raak.programmes import tables
 from raak.programmes.exporting import export_programme
 from raak.programmes.importing import import_programme
-from raak.programmes.models import Milestone, Programme
+from raak.programmes.models import Milestone, MilestoneStatus, Programme
 from raak.programmes.tables import FormatError
 
 from .conftest import DEMO_FILE, sign_in
@@ -348,3 +348,39 @@ def test_an_old_file_leaves_stored_words_alone(other, tmp_path):
     assert meldcode.name_en == "Reporting code in place"
     assert "partial" not in meldcode.status_keys
     assert other.status_labels.get(status="done").label == "afgerond"
+
+
+def test_status_form_and_api_offer_only_the_milestone_statuses(demo, people, open_round):
+    """A milestone without `partial`: the edit form does not offer it, and neither the
+    form nor the API accepts it; the stored status stays as it was."""
+    from raak.api.tokens import create_token
+
+    Milestone.objects.filter(programme=demo, key="handelingsprotocol").update(
+        used_statuses="done expected not_started unknown"
+    )
+
+    def stored():
+        return MilestoneStatus.objects.get(
+            round=open_round, region__slug="gouda", milestone__key="handelingsprotocol"
+        )
+
+    before = stored()
+    url = f"/raak-2008-2010/ronde/{open_round.slug}/regio/gouda/mijlpaal/handelingsprotocol/"
+    c = sign_in(Client(), people["coord_a"])
+    form = c.get(url).content.decode()
+    assert 'value="done"' in form and 'value="partial"' not in form
+    refused = c.post(
+        url, {"status": "partial", "expected": "2012", "note": "x", "version": before.version}
+    )
+    assert refused.status_code == 200 and "partial" in visible(refused.content.decode())
+    raw = create_token(people["coord_a"], name="t", scope="read-write")[1]
+    api = f"/api/v1/programmes/raak-2008-2010/rounds/{open_round.slug}/regions/gouda/statuses/handelingsprotocol"
+    response = Client().put(
+        api, json.dumps({"status": "partial", "expectedPeriod": "2012", "note": "x"}),
+        content_type="application/json", HTTP_IF_MATCH=f'"{before.version}"',
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "status"
+    after = stored()
+    assert (after.version, after.note) == (before.version, before.note)

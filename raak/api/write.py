@@ -160,6 +160,10 @@ def _change_status(request, response, programme, round, region, milestone, chang
         **changes,
     }
     # The edit page's rules (raak.picture.forms.StatusForm), field by field.
+    if wanted["status"] not in milestone.status_keys:
+        raise invalid("status", _("Mijlpaal “%(m)s” kent de status “%(s)s” niet; kies %(keys)s.")
+                      % {"m": milestone.key, "s": wanted["status"],
+                         "keys": ", ".join(milestone.status_keys)})  # fmt: skip
     try:
         period = PeriodField(required=False).clean(wanted["expectedPeriod"] or "")
     except ValidationError as e:
