@@ -112,3 +112,42 @@ def test_national_picture_prints_every_column_without_navigation(browser, site):
     assert scroll_width(page) <= a4["width"], page.evaluate(WIDE, a4["width"])
     shot(page, "screens-national-print")
     page.context.close()
+
+
+MORE_PAGES = [
+    (None, "action-points", {}),
+    (None, "protocols", {}),
+    (None, "training", {}),
+    (None, "network", {}),
+    (None, "questionnaires", {}),
+    (None, "reports", {}),
+    ("coord-delft", "region", {"region_slug": "delft"}),
+    ("coord-delft", "protocol-region", {"region_slug": "delft"}),
+    ("coord-delft", "network-region", {"region_slug": "delft"}),
+    ("coord-delft", "start", None),
+    ("landelijk", "rounds", {}),
+    ("landelijk", "submissions", {"round_slug": "juni-2011"}),
+    ("landelijk", "people", {}),
+    ("landelijk", "security", {}),
+    ("landelijk", "security-log", {}),
+    ("landelijk", "api-tokens", None),
+]
+
+
+def test_the_other_pages_fit_a_phone(browser, site):  # noqa: F811
+    from django.urls import reverse
+
+    pages(site)  # opens the round juni-2011 with a change to show
+    slug = P.strip("/")
+    too_wide = []
+    for username, name, kwargs in MORE_PAGES:
+        path = reverse(name, kwargs=None if kwargs is None else {"slug": slug, **kwargs})
+        page = page_for(browser, site, PHONE, username)
+        response = page.goto(site + path)
+        assert response.ok, (name, response.status)
+        if scroll_width(page) > PHONE["width"]:
+            shot(page, f"screens-too-wide-{name}")
+            too_wide.append((name, scroll_width(page), page.evaluate(WIDE, PHONE["width"])))
+        check_a11y(page, f"{name} at phone width")
+        page.context.close()
+    assert not too_wide
