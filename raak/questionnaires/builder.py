@@ -292,15 +292,22 @@ def _publish(request, questionnaire, draft, posted_id):
     return True
 
 
-@login_required
-def preview(request, slug, q_slug):
-    """The draft (or latest) version exactly as a region sees it; posting only checks."""
+def latest_for_national(request, slug, q_slug):
+    """(programme, access, questionnaire, its newest version) for the national office's
+    pages on one questionnaire: 404 for others and for a questionnaire without versions."""
     programme, access = programme_for(request, slug)
     national_only(request, programme)
     questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
     version = questionnaire.versions.order_by("-number").first()
     if version is None:
         raise Http404
+    return programme, access, questionnaire, version
+
+
+@login_required
+def preview(request, slug, q_slug):
+    """The draft (or latest) version exactly as a region sees it; posting only checks."""
+    programme, access, questionnaire, version = latest_for_national(request, slug, q_slug)
     form = Form(version)
     values, errors = {}, {}
     if request.method == "POST":
@@ -327,12 +334,7 @@ def preview(request, slug, q_slug):
 @login_required
 def check_show_if(request, slug, q_slug):
     """The parser as a small JSON endpoint for the builder's as-you-type check."""
-    programme, _access = programme_for(request, slug)
-    national_only(request, programme)
-    questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
-    version = questionnaire.versions.order_by("-number").first()
-    if version is None:
-        raise Http404
+    programme, _access, questionnaire, version = latest_for_national(request, slug, q_slug)
     text = request.GET.get("expr", "")[:1000]
     before = request.GET.get("vraag", "")
     form = Form(version)

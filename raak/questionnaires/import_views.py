@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
 from raak.programmes.tables import FormatError
 from raak.questionnaires import exchange, response_import, xlsform
+from raak.questionnaires.builder import latest_for_national
 from raak.questionnaires.models import Questionnaire
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -131,12 +132,7 @@ def import_responses(request, slug, q_slug):
 
 @login_required
 def download_xlsform(request, slug, q_slug):
-    programme, _access = programme_for(request, slug)
-    national_only(request, programme)
-    questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
-    version = questionnaire.versions.order_by("-number").first()
-    if version is None:
-        raise Http404
+    programme, _access, questionnaire, version = latest_for_national(request, slug, q_slug)
     log_event("download", request, programme=programme, questionnaire=questionnaire.slug,
               version=version.number, format="xlsform")  # fmt: skip
     response = HttpResponse(
