@@ -384,3 +384,26 @@ def test_status_form_and_api_offer_only_the_milestone_statuses(demo, people, ope
     assert response.json()["invalidParams"][0]["name"] == "status"
     after = stored()
     assert (after.version, after.note) == (before.version, before.note)
+
+
+def test_a_round_page_cites_that_rounds_peildatum_and_source(demo, people):
+    """A round opened later says its own peildatum and source, not the seed round's."""
+    c = sign_in(Client(), people["national"])
+    opened = c.post(
+        "/raak-2008-2010/rondes/",
+        {"name": "Peiling 2027", "name_en": "Survey 2027", "slug": "peiling-2027",
+         "peildatum": "01-03-2027", "opens_on": "01-02-2027", "closes_on": "15-03-2027",
+         "source": "Fictieve gegevens: eigen peiling van het landelijk bureau, maart 2027"},
+    )  # fmt: skip
+    assert opened.status_code == 302
+    page = c.get("/raak-2008-2010/ronde/peiling-2027/").content.decode()
+    footer = visible(re.search(r"<footer.*?</footer>", page, re.S).group(0))
+    assert "eigen peiling van het landelijk bureau, maart 2027" in footer
+    assert "15-01-2011" not in footer and "Jeugdinstituut" not in footer
+    assert "peildatum 01-03-2027" in visible(page)
+    english = sign_in(client_in("en"), people["national"]).get(
+        "/raak-2008-2010/ronde/peiling-2027/"
+    )
+    assert "Survey 2027" in visible(english.content.decode())
+    seed = visible(Client().get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode())
+    assert "Bijlage 1 (peildatum 15-01-2011)" in seed

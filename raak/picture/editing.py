@@ -196,6 +196,7 @@ def rounds(request, slug):
             rnd = status_service.open_round(
                 programme, slug=d["slug"], name=d["name"], peildatum=d["peildatum"],
                 opens_on=d["opens_on"], closes_on=d["closes_on"], user=request.user,
+                name_en=d["name_en"].strip(), source=d["source"].strip(),
             )  # fmt: skip
             messages.success(request, _("Ronde “%(n)s” geopend.") % {"n": rnd.name})
             return redirect("rounds", programme.slug)

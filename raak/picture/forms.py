@@ -102,6 +102,9 @@ class IndicatorForm(forms.Form):
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("Naam"), max_length=200)
+    name_en = forms.CharField(
+        label=_("Naam in het Engels (optioneel)"), max_length=200, required=False
+    )
     slug = forms.CharField(
         label=_("Korte naam in de URL"), max_length=50, validators=[validate_slug],
         help_text=_("Kleine letters, cijfers en streepjes, bijvoorbeeld 2011-voorjaar."),
@@ -115,6 +118,11 @@ class RoundForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=_("dd-mm-jjjj; regio's dienen uiterlijk op deze dag in"),
+    )  # fmt: skip
+    source = forms.CharField(
+        label=_("Bron (optioneel)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Waar de cijfers van deze ronde vandaan komen; staat op de pagina's van de ronde."),
     )  # fmt: skip
 
     def __init__(self, *args, programme, **kwargs):

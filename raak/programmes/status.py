@@ -228,7 +228,9 @@ def change_round_dates(rnd, *, user, opens_on, closes_on):
         return current
 
 
-def open_round(programme, *, slug, name, peildatum, user, opens_on=None, closes_on=None):
+def open_round(
+    programme, *, slug, name, peildatum, user, opens_on=None, closes_on=None, name_en="", source=""
+):
     """A new open round starting from the latest round's statuses, so regions only
     change what moved. Notes come along too; the publication page lists those that
     come from a round that was never published before anything becomes public."""
@@ -236,7 +238,7 @@ def open_round(programme, *, slug, name, peildatum, user, opens_on=None, closes_
         previous = programme.rounds.order_by("-peildatum").first()
         rnd = Round.objects.create(
             programme=programme, slug=slug, name=name, peildatum=peildatum,
-            opens_on=opens_on, closes_on=closes_on,
+            opens_on=opens_on, closes_on=closes_on, name_en=name_en, source=source,
         )  # fmt: skip
         active = set(programme.regions.active_on(peildatum).values_list("id", flat=True))
         if previous:
