@@ -468,3 +468,62 @@ def test_synthetic_demo_is_marked_fictional(db, tmp_path):
         ).count()
         == 2
     )
+
+
+def test_comparison_follows_a_renamed_question_into_the_next_version(
+    version, rounds, people, demo, monkeypatch
+):
+    """Start answered in version 1, end in version 2 where "voorlichting" is now
+    "informatie" (maps_to): the pairs are counted by the database across versions, and
+    the regions x items matrix is shown a page of regions at a time (issue #12)."""
+    from raak.questionnaires import compare as comparing
+    from raak.questionnaires.models import Choice, Section, Version
+
+    start = rounds
+    end = open_round(
+        demo, slug="eind", name="Eind", peildatum=date(2011, 9, 1), user=people["national"]
+    )
+    v2 = Version.objects.create(
+        questionnaire=version.questionnaire, number=version.number + 1, previous=version
+    )
+    for c in Choice.objects.filter(version=version):
+        c.pk, c.version = None, v2
+        c.save()
+    for section in Section.objects.filter(version=version):
+        questions = list(section.questions.all())
+        section.pk, section.version = None, v2
+        section.save()
+        for q in questions:
+            q.pk, q.version, q.section, q.maps_to = None, v2, section, ""
+            if q.key == "voorlichting":
+                q.key, q.maps_to = "informatie", "voorlichting"
+            q.save()
+    regions = {s: demo.regions.get(slug=s) for s in ("gouda", "leiden", "delft")}
+    for slug, before, after in (("gouda", "none", "all"), ("leiden", "some", "some"),
+                                ("delft", "all", "some")):  # fmt: skip
+        _answer(version, start, regions[slug], {"voorlichting": before})
+        _answer(v2, end, regions[slug], {"informatie": after})
+    monkeypatch.setattr(comparing, "MATRIX_REGIONS", 2)
+    first = comparing.compare(version.questionnaire, start, end)
+    item = next(i for i in first["items"] if i.key == "voorlichting")
+    assert {lv.key: (lv.start, lv.end) for lv in item.levels if lv.start or lv.end} == {
+        "all": (1, 1), "some": (1, 2), "none": (1, 0),
+    }  # fmt: skip
+    assert (item.up, item.down, item.same) == (1, 1, 1)
+    assert item.unscored == first["n_end"] - 3
+    # Every page of the matrix has the same figures and its own regions' cells.
+    pages = first["matrix_page"].paginator.num_pages
+    assert pages == (first["n_end"] + 1) // 2
+    seen = []
+    for n in range(1, pages + 1):
+        result = comparing.compare(version.questionnaire, start, end, matrix_page=n)
+        assert [(i.up, i.down, i.same) for i in result["items"]] == [
+            (i.up, i.down, i.same) for i in first["items"]
+        ]
+        column = [i.key for i in result["items"]].index("voorlichting")
+        for region, cells in result["matrix"]:
+            seen.append(region.slug)
+            level, _rag = cells[column]
+            expected = {"gouda": "all", "leiden": "some", "delft": "some"}.get(region.slug)
+            assert (level.key if level else None) == expected
+    assert sorted(seen) == sorted(r.slug for r in first["regions"])

@@ -3,8 +3,12 @@ distributions, shifts per region, a regions x items matrix and cautious sentence
 
 A fixed number of queries whatever the number of regions or items."""
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import connection
 
 from raak.programmes.models import Region
 from raak.programmes.summary import percent
@@ -13,6 +17,8 @@ from raak.questionnaires.models import Answer, Choice, Question, Response, Versi
 COMPARABLE = (Question.SCALE, Question.SINGLE, Question.YESNO)
 # Below this many answering regions in a round, the page says percentages mean little.
 FEW = 5
+# Regions per page of the regions x items matrix.
+MATRIX_REGIONS = 40
 
 
 @dataclass
@@ -64,7 +70,7 @@ def _roots(versions, questions):
     return root
 
 
-def compare(questionnaire, start_round, end_round):
+def compare(questionnaire, start_round, end_round, *, matrix_page=1):
     versions = list(Version.objects.filter(questionnaire=questionnaire))
     questions = list(Question.objects.filter(version__questionnaire=questionnaire))
     root = _roots(versions, questions)
@@ -72,22 +78,8 @@ def compare(questionnaire, start_round, end_round):
     choices = defaultdict(list)
     for c in Choice.objects.filter(version=latest):
         choices[c.list_name].append(c)
-
-    values = {start_round.id: defaultdict(dict), end_round.id: defaultdict(dict)}
-    rows = Answer.objects.filter(
-        response__version__questionnaire=questionnaire,
-        response__round__in=[start_round, end_round],
-        response__state=Response.SUBMITTED,
-        question__type__in=COMPARABLE,
-    ).values_list(
-        "response__round_id",
-        "response__region_id",
-        "question__version_id",
-        "question__key",
-        "value",
-    )
-    for round_id, region_id, version_id, key, value in rows:
-        values[round_id][root[version_id, key]][region_id] = value
+    # question id -> the key of its item (the root it descends from)
+    item_of = {q.id: root[q.version_id, q.key] for q in questions if q.type in COMPARABLE}
 
     regions = list(
         Region.objects.filter(programme=questionnaire.programme)
@@ -100,6 +92,24 @@ def compare(questionnaire, start_round, end_round):
         .count()
     )
     n_end = len(regions)
+    pairs = _pairs(
+        versions, questions, root, latest, start_round, end_round, [r.id for r in regions]
+    )
+    # The matrix shows one page of regions: at 1,000 regions x 60 items the whole of it
+    # was 60,000 cells (2 MB), more than anyone reads; the figures above count them all.
+    page = Paginator(regions, MATRIX_REGIONS).get_page(matrix_page)
+    shown = {r.id: {} for r in page}
+    ends = Answer.objects.filter(
+        response__round=end_round,
+        response__state=Response.SUBMITTED,
+        response__region_id__in=list(shown),
+        question_id__in=list(item_of),
+    ).values_list("response__region_id", "question_id", "value")
+    for region_id, question_id, value in ends:
+        if isinstance(value, str):  # as in the counts: the greater value of two versions
+            key = item_of[question_id]
+            shown[region_id][key] = max(value, shown[region_id].get(key, value))
+
     items = []
     for q in latest.questions.filter(type__in=COMPARABLE).order_by("section__position", "position"):
         key = root[latest.id, q.key]
@@ -108,51 +118,99 @@ def compare(questionnaire, start_round, end_round):
             for i, c in enumerate(choices[q.choice_list])
         ]
         by_key = {lv.key: lv for lv in levels}
-        start, end = values[start_round.id][key], values[end_round.id][key]
-        for v in start.values():
-            if v in by_key:
-                by_key[v].start += 1
-        for v in end.values():
-            if v in by_key:
-                by_key[v].end += 1
+        item = Item(key, q.label, levels)
+        for (a_value, b_value, in_end), n in pairs[key].items():
+            a, b = by_key.get(a_value), by_key.get(b_value)
+            if a:
+                a.start += n
+            if b:
+                b.end += n
+            if in_end and a and b and a.score is not None and b.score is not None:
+                if b.score > a.score:
+                    item.up += n
+                elif b.score < a.score:
+                    item.down += n
+                else:
+                    item.same += n
+        # Every region of the end round without a pair of scored answers.
+        item.unscored = n_end - item.up - item.down - item.same
+        item.start_missing = n_start - sum(lv.start for lv in levels)
+        item.end_missing = n_end - sum(lv.end for lv in levels)
         for lv in levels:
             lv.start_percent, lv.end_percent = percent(lv.start, n_start), percent(lv.end, n_end)
-        item = Item(
-            key,
-            q.label,
-            levels,
-            n_start - sum(lv.start for lv in levels),
-            n_end - sum(lv.end for lv in levels),
-        )
         item.chart_height = 22 * len(levels) + 30
         scored = [lv.score for lv in levels if lv.score is not None]
         top, bottom = (max(scored), min(scored)) if scored else (None, None)
-        for region in regions:
-            a, b = by_key.get(start.get(region.id)), by_key.get(end.get(region.id))
-            if a and b and a.score is not None and b.score is not None:
-                if b.score > a.score:
-                    item.up += 1
-                elif b.score < a.score:
-                    item.down += 1
-                else:
-                    item.same += 1
-            else:
-                item.unscored += 1
-            item.cells[region.id] = (b, _rag(b, top, bottom))
+        for region_id, values in shown.items():
+            b = by_key.get(values.get(key))
+            item.cells[region_id] = (b, _rag(b, top, bottom))
         item.sentence = _sentence(
             levels, top, sum(lv.start for lv in levels), sum(lv.end for lv in levels)
         )
         items.append(item)
     # The regions x items matrix, row by row, so the template need not search for cells.
-    matrix = [(region, [item.cells[region.id] for item in items]) for region in regions]
+    matrix = [(region, [item.cells[region.id] for item in items]) for region in page]
     answered = Counter(
         Response.objects.filter(version__questionnaire=questionnaire, state=Response.SUBMITTED,
                                 round__in=[start_round, end_round]).values_list("round_id", flat=True)
     )  # fmt: skip
     return {"start": start_round, "end": end_round, "regions": regions, "items": items,
-            "n_start": n_start, "n_end": n_end, "matrix": matrix,
+            "n_start": n_start, "n_end": n_end, "matrix": matrix, "matrix_page": page,
             "answered_start": answered[start_round.id], "answered_end": answered[end_round.id],
             "few": FEW}  # fmt: skip
+
+
+def _pairs(versions, questions, root, latest, start_round, end_round, end_region_ids):
+    """{item: {(start value, end value, region active at the end): regions}}.
+
+    Counted by the database: a 1,000-region comparison of 60 items has 120,000
+    answers, and reading them into Python took most of the page's time (issue #12);
+    grouped, they are at most items x levels² rows. An item is identified by its
+    question in the latest version; an answer to an older version's question counts
+    for the item it descends from. Should a region have answered two versions in one
+    round, the greater value counts, once."""
+    out = defaultdict(Counter)
+    item_key = {q.id: root[latest.id, q.key] for q in questions if q.version_id == latest.id}
+    latest_id = {key: qid for qid, key in item_key.items()}
+    older = {
+        q.id: latest_id[root[q.version_id, q.key]]
+        for q in questions
+        if q.version_id != latest.id and root[q.version_id, q.key] in latest_id
+    }
+    item_sql = "ans.question_id"
+    if older:
+        item_sql = f"CASE ans.question_id {' '.join('WHEN %s THEN %s' for _ in older)} ELSE ans.question_id END"
+    answer, response = Answer._meta.db_table, Response._meta.db_table
+    ends = ", ".join(["%s"] * len(end_region_ids)) or "NULL"
+    # Grouped by integers, with no join to the questions: answers to other questions
+    # (text, numbers) make groups that are simply not read.
+    sql = f"""
+        SELECT item, start_value, end_value, in_end, COUNT(*) FROM (
+            SELECT r.region_id, {item_sql} AS item,
+                MAX(CASE WHEN r.round_id = %s THEN CAST(ans.value AS TEXT) END) AS start_value,
+                MAX(CASE WHEN r.round_id = %s THEN CAST(ans.value AS TEXT) END) AS end_value,
+                MAX(CASE WHEN r.region_id IN ({ends}) THEN 1 ELSE 0 END) AS in_end
+            FROM {response} r JOIN {answer} ans ON ans.response_id = r.id
+            WHERE r.round_id IN (%s, %s) AND r.state = %s
+                AND r.version_id IN ({", ".join(["%s"] * len(versions))})
+            GROUP BY 1, 2
+        ) pairs
+        GROUP BY item, start_value, end_value, in_end"""
+    cases = [v for pair in older.items() for v in pair]
+    params = [*cases, start_round.id, end_round.id, *end_region_ids, start_round.id,
+              end_round.id, Response.SUBMITTED, *(v.id for v in versions)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for item, a, b, in_end, n in cursor.fetchall():
+            if item in item_key:
+                out[item_key[item]][_choice(a), _choice(b), bool(in_end)] += n
+    return out
+
+
+def _choice(text):
+    """A stored answer (JSON text) as a choice key; None for anything else."""
+    value = json.loads(text) if text is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _rag(level, top, bottom):

@@ -172,7 +172,7 @@ def comparison(request, slug, q_slug, fmt="html"):
     programme, access = programme_for(request, slug)
     questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
     start, end = _rounds_for_comparison(request, programme, questionnaire)
-    result = compare(questionnaire, start, end)
+    result = compare(questionnaire, start, end, matrix_page=request.GET.get("regios"))
     if fmt in ("csv", "xlsx"):
         log_event("export", request, programme=programme, what="questionnaire-comparison",
                   format=fmt, start=start.slug, end=end.slug)  # fmt: skip
