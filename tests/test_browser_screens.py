@@ -151,3 +151,15 @@ def test_the_other_pages_fit_a_phone(browser, site):  # noqa: F811
         check_a11y(page, f"{name} at phone width")
         page.context.close()
     assert not too_wide
+
+
+def test_region_page_prints_without_navigation_within_the_page(browser, site):  # noqa: F811
+    a4 = {"width": 794, "height": 1123}
+    page = page_for(browser, site, a4)
+    page.goto(f"{site}{P}/regio/gouda/")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site").is_visible()
+    assert not page.locator("nav.crumbs").is_visible()
+    assert scroll_width(page) <= a4["width"], page.evaluate(WIDE, a4["width"])
+    shot(page, "screens-region-print")
+    page.context.close()
