@@ -259,3 +259,33 @@ def test_a_map_comes_alone_for_switching_without_reload(demo):
     full = c.get(f"{P}/ronde/eindrapportage-2011/?kaart=werkplan").content.decode()
     assert _svg(fragment) == _svg(full) and _key(fragment) == _key(full)
     assert c.get(f"{P}/ronde/eindrapportage-2011/kaarten/bestaat-niet/").status_code == 404
+
+
+def test_report_figures_share_the_map_numbers(demo):
+    """The report's map key and the page's key number regions alike; above the label
+    limit the report names every region without numbers on the map."""
+    from raak.picture.national import NationalPicture
+    from raak.programmes.models import Round
+    from raak.reports.figures import map_figures
+
+    picture = NationalPicture(Round.objects.get(slug="eindrapportage-2011"))
+    item = next(i for i in picture.summary.items if i.key == "werkplan")
+    (figure,) = map_figures(picture, [item], {})
+    html = Client().get(f"{P}/ronde/eindrapportage-2011/?kaart=werkplan").content.decode()
+    on_page = {
+        int(n): name for n, name in re.findall(r'<li value="(\d+)" data-region="([^"]+)"', html)
+    }
+    assert {k.number: k.name for k in figure.key} == on_page
+    assert all(k.x is not None for k in figure.key) and "genummerd" in figure.desc
+
+
+def test_report_figures_of_a_thousand_regions(db):
+    from raak.picture.national import NationalPicture
+    from raak.programmes.models import Round
+    from raak.reports.figures import map_figures
+
+    import_thousand_regions()
+    picture = NationalPicture(Round.objects.get(programme__slug="duizend"))
+    (figure,) = map_figures(picture, picture.summary.items, {})
+    assert len(figure.key) == 1000 and all(k.x is None for k in figure.key)
+    assert "genummerd" not in figure.desc and len(figure.map.places) == 12

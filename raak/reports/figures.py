@@ -55,10 +55,17 @@ def map_figures(picture, items, memberships):
         ]
         counts = "; ".join(f"{e.label}: {e.count}" for e in the_map.legend)
         alt = f"Kaart {item.label}: {counts}."
-        desc = (
-            f"Kaart van Nederland met {len(key)} regio's, elk met een genummerd teken op de "
-            "centrumgemeente; kleur en vorm geven de status. De tabel naast de kaart geeft "
-            "per nummer de regio en haar status."
-        )
+        if the_map.numbered:
+            desc = (
+                f"Kaart van Nederland met {len(key)} regio's, elk met een genummerd teken op de "
+                "centrumgemeente; kleur en vorm geven de status. De tabel naast de kaart geeft "
+                "per nummer de regio en haar status."
+            )
+        else:  # too many regions for numbers on the map (picture.maps.LABEL_LIMIT)
+            desc = (
+                f"Kaart van Nederland met {len(key)} regio's, elk met een teken op de "
+                "centrumgemeente; kleur en vorm geven de status, de provincies staan met hun "
+                "naam op de kaart. De tabel naast de kaart geeft de regio's en hun status."
+            )
         out.append(Figure(the_map, alt, desc, key))
     return out
