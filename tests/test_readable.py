@@ -289,3 +289,8 @@ def test_report_figures_of_a_thousand_regions(db):
     (figure,) = map_figures(picture, picture.summary.items, {})
     assert len(figure.key) == 1000 and all(k.x is None for k in figure.key)
     assert "genummerd" not in figure.desc and len(figure.map.places) == 12
+
+
+def test_api_names_the_province(demo):
+    region = Client().get(f"/api/v1/programmes{P}/regions/eindhoven").json()
+    assert region["provinceCode"] == "PV30" and region["provinceName"] == "Noord-Brabant"

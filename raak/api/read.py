@@ -15,6 +15,7 @@ from raak.api import schemas as s
 from raak.api.paging import MAX_PAGE_SIZE, paginate
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.picture.geo import province_name
 from raak.programmes import wording
 from raak.programmes.models import (
     Indicator,
@@ -58,6 +59,7 @@ def region_dict(r):
     return {
         "slug": r.slug, "name": r.name, "centrumgemeenteCode": r.centrumgemeente_code,
         "centrumgemeenteName": r.centrumgemeente_name, "provinceCode": r.province_code,
+        "provinceName": province_name(r.province_code) if r.province_code else "",
         "validFrom": r.valid_from, "validTo": r.valid_to,
         "municipalities": [{"code": m.code, "name": m.name} for m in r.municipalities.all()],
         "predecessors": [p.slug for p in r.predecessors.all()],

@@ -100,6 +100,7 @@ class RegionOut(Schema):
     centrumgemeenteCode: str = Field(..., description="CBS gemeentecode")
     centrumgemeenteName: str
     provinceCode: str = Field(..., description="CBS provinciecode, e.g. PV27")
+    provinceName: str = Field(..., description="the province's name, e.g. Noord-Holland")
     validFrom: dt.date | None
     validTo: dt.date | None
     municipalities: list[Municipality]
