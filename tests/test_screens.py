@@ -119,3 +119,16 @@ def test_section_pages_lead_back_to_their_section(practice, knowledge, people):
     activity = Activity.objects.first()
     page = client.get(f"/{slug}/activiteiten/{activity.key}/")
     assert crumbs(page)[1] == (f"/{slug}/activiteiten/", "Activiteiten")
+
+
+def test_office_and_form_pages_lead_back_to_their_section(demo, people):
+    slug = demo.slug
+    national = sign_in(Client(), people["national"])
+    assert crumbs(national.get(f"/{slug}/beveiliging/logboek/")) == [
+        (f"/{slug}/", demo.name),
+        (f"/{slug}/beveiliging/", "Beveiliging"),
+        ("", "Beveiligingslog"),
+    ]
+    coordinator = sign_in(Client(), people["coord_a"])
+    page = coordinator.get(f"/{slug}/netwerk/gouda/instelling/nieuw/")
+    assert crumbs(page)[2:] == [(f"/{slug}/netwerk/gouda/", "Gouda"), ("", "Instelling toevoegen")]
