@@ -275,6 +275,14 @@ def test_a_status_the_milestone_does_not_use_is_refused_with_its_row(db, tmp_pat
         (lambda d: d["indicators"][0].update(group="nergens"), "indicators[0], kolom group"),
         (lambda d: d["milestones"][0].update(statuses=["done"]), "milestones[0], kolom statuses"),
         (lambda d: d["indicator_groups"][0].update(name=""), "indicator_groups[0], kolom name"),
+        (
+            lambda d: d["indicator_groups"][0].update(key="overzicht-mijlpalen"),
+            "indicator_groups[0], kolom key",
+        ),
+        (
+            lambda d: d["programme"].update(milestone_annex_key="kaarten"),
+            "programme, kolom milestone_annex_key",
+        ),
     ],
 )
 def test_bad_wording_names_the_row(db, tmp_path, change, where):

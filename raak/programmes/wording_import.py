@@ -19,6 +19,9 @@ STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 # Every milestone can be done, and a region that has not reported is unknown.
 REQUIRED_STATUSES = {MilestoneStatus.DONE, MilestoneStatus.UNKNOWN}
 
+# Anchors the national picture uses itself (raak/templates/picture/national.html).
+PAGE_IDS = {"mijlpalen", "indicatoren", "kaarten", "map-heading", "map-panel", "annex-milestones"}
+
 # (table, column in the file, model attribute, what a new row gets when the file lacks it)
 OPTIONAL = {
     "programme": [
@@ -77,7 +80,8 @@ def validate(imp):
     for row, data in imp.rows["programme"]:
         if not data["milestone_annex_key"]:
             data["milestone_annex_key"] = _model_default("milestone_annex_key")
-        imp._slug(row, data, "milestone_annex_key")
+        if imp._slug(row, data, "milestone_annex_key") and data["milestone_annex_key"] in PAGE_IDS:
+            imp.problem(row, "milestone_annex_key", "is al een anker op het landelijk beeld")
         if not data["milestone_annex_title"]:
             data["milestone_annex_title"] = _model_default("milestone_annex_title")
 
@@ -90,10 +94,18 @@ def validate(imp):
 
     p = imp.programme
     group_keys = set(p.indicator_groups.values_list("key", flat=True)) if p else set()
+    annex_key = (
+        imp.rows["programme"][0][1]["milestone_annex_key"]
+        if imp.rows["programme"]
+        else (p.milestone_annex_key if p else "")
+    )
     for row, data in imp.rows["indicator_groups"]:
         if imp._required(row, data, "key", "name"):
             imp._slug(row, data, "key")
             group_keys.add(data["key"])
+            # The key is an anchor on the national picture: two equal ids break it.
+            if data["key"] in PAGE_IDS or data["key"] == annex_key:
+                imp.problem(row, "key", f"“{data['key']}” is al een anker op het landelijk beeld")
     imp._unique("indicator_groups", "key")
 
     for row, data in imp.rows["sections"]:
