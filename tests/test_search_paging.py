@@ -113,3 +113,23 @@ def test_a_prefix_finds_every_word_it_starts(knowledge):
     page = Client().get(f"{P}/activiteiten/", {"q": "signal scholing"})
     assert [a.key for a in page.context["page"]] == _reference(["signal", "scholing"])[:25]
     assert Client().get(f"{P}/activiteiten/", {"q": "zzzgeenwoord"}).context["total"] == 0
+
+
+def test_a_filtered_page_is_the_same_walked_or_listed(knowledge, monkeypatch):
+    from raak.knowledge import search, views
+
+    first = Activity.objects.filter(programme__slug=P[1:], key=_reference(["meldcode"])[0]).get()
+    rubric = (first.theme.parent or first.theme).key
+    monkeypatch.setattr(CappedPaginator, "CAP", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(search, "PAGE_SIZE", 1)
+    client = Client()
+    got = []
+    for probes in (10**9, 1):  # always walk, never walk
+        monkeypatch.setattr(search, "WALK_PROBES", probes)
+        from django.core.cache import cache
+
+        cache.clear()
+        page = client.get(f"{P}/activiteiten/", {"q": "meldcode", "thema": rubric})
+        got.append([a.key for a in page.context["page"]])
+    assert got[0] == got[1] == [first.key]

@@ -141,9 +141,10 @@ def catalogue_search(qs, query, *, programme_id, filtered, position, cap):
     On SQLite a broad query matches most rows, and the list of matches costs about
     0.3 µs a row to build (25 ms at 77,000 matches) each time a statement needs it.
     So, without filters, the count is read from the full-text index itself, stopping
-    at `cap` + 1; and when matches are dense enough that the page's rows are near the
-    start of the catalogue order, the page walks that order and tests each row
-    (docs/performance.md, "Search"). Otherwise, and with filters, the list it is."""
+    at `cap` + 1 (with filters, from the list); and when more than `cap` rows match
+    and matches are dense enough that the page's rows are near the start of the
+    catalogue order, the page walks that order and tests each row instead of building
+    the list again (docs/performance.md, "Search")."""
     terms = words(query)
     if not terms:
         return qs, None
@@ -158,18 +159,23 @@ def catalogue_search(qs, query, *, programme_id, filtered, position, cap):
             [match],
         )
     )
-    if filtered:
-        return listed, None
     with connection.cursor() as cursor:
-        # CROSS JOIN keeps the index as the outer loop (SQLite's planner would rather
-        # walk the activities and run the MATCH once per row).
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM knowledge_activity_fts f "
-            "CROSS JOIN knowledge_activity a ON a.id = f.rowid "
-            "WHERE f.knowledge_activity_fts MATCH %s AND a.programme_id = %s LIMIT %s)",
-            [match, programme_id, cap + 1],
-        )
-        counted = cursor.fetchone()[0]
+        if filtered:
+            # A filter's rows are not in the full-text index: counted with the list.
+            counted = listed.order_by()[: cap + 1].count()
+        else:
+            # CROSS JOIN keeps the index as the outer loop (SQLite's planner would
+            # rather walk the activities and run the MATCH once per row).
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM knowledge_activity_fts f "
+                "CROSS JOIN knowledge_activity a ON a.id = f.rowid "
+                "WHERE f.knowledge_activity_fts MATCH %s AND a.programme_id = %s LIMIT %s)",
+                [match, programme_id, cap + 1],
+            )
+            counted = cursor.fetchone()[0]
+        # Only when more than `cap` rows match (with a filter: within the filter) is
+        # walking worth a thought; fewer, and the list of matches is short or the
+        # walk would pass many rows that do not match.
         if counted <= cap:
             return listed, counted
         # Walk when at least this many rows match: the page's last row is then
