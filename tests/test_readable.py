@@ -294,3 +294,17 @@ def test_report_figures_of_a_thousand_regions(db):
 def test_api_names_the_province(demo):
     region = Client().get(f"/api/v1/programmes{P}/regions/eindhoven").json()
     assert region["provinceCode"] == "PV30" and region["provinceName"] == "Noord-Brabant"
+
+
+def test_activity_form_groups_sub_themes_under_their_rubric(knowledge, people):
+    from raak.knowledge.models import Theme
+    from tests.conftest import sign_in
+
+    c = Client()
+    sign_in(c, people["coord_a"])
+    html = c.get(f"{P}/activiteiten/nieuw/").content.decode()
+    select = re.search(r'<select name="theme".*?</select>', html, re.S).group(0)
+    labels = re.findall(r'<optgroup label="([^"]+)">', select)
+    rubrics = Theme.objects.filter(parent=None).order_by("position")
+    assert labels == [t.name for t in rubrics]
+    assert 'value="zorgcontinuum"' not in select and 'value="meldcodes"' in select

@@ -39,9 +39,12 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, themes, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.themes = {t.key: t for t in themes}
-        self.fields["theme"].choices = [
-            (t.key, f"{t.parent.name} › {t.name}") for t in themes if t.parent
-        ]
+        # Sub-themes under their rubric (optgroups), as in the catalogue's filter.
+        groups = {}
+        for t in themes:
+            if t.parent:
+                groups.setdefault(t.parent.name, []).append((t.key, t.name))
+        self.fields["theme"].choices = list(groups.items())
         self.regions = {r.slug: r for r in regions}
         self.fields["regions"].choices = [(r.slug, r.name) for r in regions]
 
