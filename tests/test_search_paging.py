@@ -137,3 +137,13 @@ def test_a_filtered_page_is_the_same_walked_or_listed(knowledge, monkeypatch):
 
     if connection.vendor == "sqlite":  # PostgreSQL stems in Dutch instead of prefixes
         assert got[0] == [first.key]
+
+
+def test_odd_page_numbers_are_no_error(knowledge, monkeypatch):
+    # "²" is a digit to str.isdigit() but not to int(); a huge number once reached
+    # SQLite as a LIMIT too large for it (only when more than CAP rows match).
+    monkeypatch.setattr(CappedPaginator, "CAP", 5)
+    for number in ("²", "10" * 20, "-1", "0", "x"):
+        for query in ({}, {"q": "meldcode"}):
+            page = Client().get(f"{P}/activiteiten/", {**query, "pagina": number})
+            assert page.status_code == 200, (number, query)

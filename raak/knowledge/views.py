@@ -39,6 +39,18 @@ class CappedPaginator(Paginator):
         return self.counted > self.CAP
 
 
+def _position(number):
+    """Where ?pagina= starts in the results, for the search's choice of strategy. Odd
+    input is page 1 (as Paginator.get_page reads it): "²" passes str.isdigit() but not
+    int(), and a page past the cap is the last page, never a LIMIT too large for SQLite."""
+    try:
+        page = int(number)
+    except (TypeError, ValueError):
+        return 0
+    last = CappedPaginator.CAP // PAGE_SIZE + 1
+    return (min(max(page, 1), last) - 1) * PAGE_SIZE
+
+
 @public_page
 def catalogue(request, slug):
     programme, access = programme_for(request, slug)
@@ -74,8 +86,7 @@ def catalogue(request, slug):
     number = request.GET.get("pagina")
     qs, counted = catalogue_search(
         qs, q, programme_id=programme.id, filtered=bool(theme or region or province),
-        position=(int(number) - 1) * PAGE_SIZE if number and number.isdigit() and int(number) > 0 else 0,
-        cap=CappedPaginator.CAP,
+        position=_position(number), cap=CappedPaginator.CAP,
     )  # fmt: skip
     page = CappedPaginator(qs.for_catalogue(), PAGE_SIZE, counted).get_page(number)
     return render(
