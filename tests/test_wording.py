@@ -267,6 +267,11 @@ def test_a_status_the_milestone_does_not_use_is_refused_with_its_row(db, tmp_pat
     assert not Programme.objects.filter(slug=SLUG).exists()
 
 
+def _regroup(doc, key):
+    doc["indicator_groups"][0]["key"] = key
+    doc["indicators"][0]["group"] = key
+
+
 @pytest.mark.parametrize(
     "change, where",
     [
@@ -281,6 +286,14 @@ def test_a_status_the_milestone_does_not_use_is_refused_with_its_row(db, tmp_pat
         ),
         (
             lambda d: d["programme"].update(milestone_annex_key="kaarten"),
+            "programme, kolom milestone_annex_key",
+        ),
+        # base.html's skip link target, and the milestone annex's caption id
+        # ("annex-" + key), which labels its scrolling table.
+        (lambda d: _regroup(d, "main"), "indicator_groups[0], kolom key"),
+        (lambda d: _regroup(d, "milestones"), "indicator_groups[0], kolom key"),
+        (
+            lambda d: d["programme"].update(milestone_annex_key="main"),
             "programme, kolom milestone_annex_key",
         ),
     ],

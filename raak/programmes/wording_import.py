@@ -19,8 +19,11 @@ STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 # Every milestone can be done, and a region that has not reported is unknown.
 REQUIRED_STATUSES = {MilestoneStatus.DONE, MilestoneStatus.UNKNOWN}
 
-# Anchors the national picture uses itself (raak/templates/picture/national.html).
-PAGE_IDS = {"mijlpalen", "indicatoren", "kaarten", "map-heading", "map-panel", "annex-milestones"}
+# Anchors the national picture uses itself (raak/templates/picture/national.html),
+# and base.html's "main", the skip link's target.
+PAGE_IDS = {
+    "mijlpalen", "indicatoren", "kaarten", "map-heading", "map-panel", "annex-milestones", "main",
+}  # fmt: skip
 
 # (table, column in the file, model attribute, what a new row gets when the file lacks it)
 OPTIONAL = {
@@ -104,7 +107,12 @@ def validate(imp):
             imp._slug(row, data, "key")
             group_keys.add(data["key"])
             # The key is an anchor on the national picture: two equal ids break it.
-            if data["key"] in PAGE_IDS or data["key"] == annex_key:
+            # A group's annex caption is "annex-" + key: "milestones" would repeat one.
+            if (
+                data["key"] in PAGE_IDS
+                or f"annex-{data['key']}" in PAGE_IDS
+                or data["key"] == annex_key
+            ):
                 imp.problem(row, "key", f"“{data['key']}” is al een anker op het landelijk beeld")
     imp._unique("indicator_groups", "key")
 
