@@ -82,3 +82,20 @@ def test_a_thousand_regions_map(browser, site):  # noqa: F811
     assert box["height"] < 900
     page.locator("section.maps").screenshot(path=str(ARTIFACTS / "map-section-1000.png"))
     check_a11y(page, "map-1000")
+
+
+def test_a_thousand_regions_national_page_in_pages(browser, site):  # noqa: F811
+    """Issue #12: above 100 regions the annex comes in pages and the maps have a page
+    of their own; the page stays small, accessible and usable at 390 px."""
+    from tests.test_readable import import_thousand_regions
+
+    import_thousand_regions()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{site}/duizend/ronde/ronde-1/")
+    assert page.locator("svg.map").count() == 0
+    assert page.locator("table.annex").first.locator("tbody tr").count() == 50
+    page.get_by_role("link", name="3", exact=True).first.click()
+    page.wait_for_url("**pagina=3**")
+    assert page.locator("nav.pages strong[aria-current=page]").first.inner_text() == "3"
+    shot(page, "national-1000-page-3")
+    check_a11y(page, "national-1000")
