@@ -174,6 +174,9 @@ def _assert_axis_readable(ticks, width):
         (date(2011, 5, 1), date(2013, 4, 30), 3, ["apr 2011", "jul", "okt", "2012", "apr"]),
         (date(2011, 1, 1), date(2020, 12, 31), 12, ["2011", "2012", "2013"]),
         (date(2000, 1, 1), date(2049, 12, 31), 60, ["2000", "2005", "2010"]),
+        # The period parser takes any year 1900-2099: a typo ("2099") spans a century.
+        (date(2011, 1, 1), date(2099, 12, 31), 120, ["2010", "2020", "2030"]),
+        (date(1900, 1, 1), date(2099, 12, 31), 300, ["1900", "1925", "1950"]),
     ],
 )
 def test_forecast_axis_step_follows_the_span(db, start, end, step, labels):

@@ -76,7 +76,9 @@ class Timeline:
 
 
 FONT_SIZE = 11  # of the axis labels, in SVG units (raak.css .timeline text)
-STEPS = (1, 3, 12, 60)  # months, quarters, years, five years
+# Months, quarters, years, five years, and beyond: the period parser takes any year
+# from 1900 to 2099, so one typo ("2099") can stretch the axis over a century.
+STEPS = (1, 3, 12, 60, 120, 300, 1200)
 
 
 def _months(day, origin):
@@ -94,7 +96,7 @@ def text_width(label, size=FONT_SIZE):
 
 def axis(start, end, available):
     """(step, first month, months spanned, [(month index, label)]) for an axis from
-    `start` to `end`: the finest step (month, quarter, year, five years) whose labels
+    `start` to `end`: the finest step (month, quarter, year, five years or more) whose labels
     do not overlap in `available` units. Labels name the year at January and at the
     first tick, and otherwise the month, in the active language."""
     first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
