@@ -229,13 +229,12 @@ class NationalPicture:
     def moves(self, milestone, before):
         """Regions whose status or expected period on `milestone` differs from the
         previous round: "Amsterdam: gereed → verwacht voorjaar 2027"."""
-        out = []
+        nothing = Before(UNKNOWN, "")
+        out, statuses, m = [], self.statuses, milestone.id
         for region in self.regions:
-            old = before.get((region.id, milestone.id))
-            new = self.statuses.get((region.id, milestone.id))
-            old_key = (old.status, old.expected_text) if old else (UNKNOWN, "")
-            new_key = (new.status, new.expected_text) if new else (UNKNOWN, "")
-            if old_key != new_key:
+            old = before.get((region.id, m))
+            new = statuses.get((region.id, m))
+            if (old or nothing) != ((new.status, new.expected_text) if new else nothing):
                 out.append(Move(region, old, new, self))
         return out
 
