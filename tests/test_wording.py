@@ -428,3 +428,21 @@ def test_a_round_page_cites_that_rounds_peildatum_and_source(demo, people):
     assert "Survey 2027" in visible(english.content.decode())
     seed = visible(Client().get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode())
     assert "Bijlage 1 (peildatum 15-01-2011)" in seed
+
+
+@pytest.mark.parametrize("where", ["status_labels", "milestone_statuses"])
+def test_a_nul_character_is_refused_with_its_row(db, tmp_path, where):
+    # PostgreSQL cannot store NUL in text: the import said a database error instead.
+    doc = second_programme()
+    if where == "status_labels":
+        doc["status_labels"][0]["label"] = "af\x00gerond"
+        expected = "status_labels[0], kolom label"
+    else:
+        doc["rounds"][0]["milestone_statuses"][0]["note"] = "a\x00b"
+        expected = "rounds[0].milestone_statuses[0], kolom note"
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FormatError) as e:
+        import_programme(tables.read(path))
+    assert expected in str(e.value) and "NUL" in str(e.value)
+    assert not Programme.objects.filter(slug=SLUG).exists()

@@ -18,6 +18,10 @@ FALSE = {"no", "nee", "false", "onwaar", "0", ""}
 
 def clean_str(value):
     if type(value) is str:  # nearly every cell: the fast way out
+        if "\x00" in value:
+            # PostgreSQL refuses NUL in text: without this the import ended in a
+            # database error instead of a message naming the row (SQLite stored it).
+            raise ValueError("bevat een NUL-teken (0x00)")
         return value.strip()
     if value is None:
         return ""
