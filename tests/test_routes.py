@@ -319,6 +319,19 @@ def routes_programme():
     return Programme.objects.get(slug="raak-2008-2010")
 
 
+def test_the_route_summary_on_the_national_picture_follows_a_publication_at_once(clients):
+    """The summary is cached with the programme's data version (issue #12), for the
+    public page and for members alike; a publication is a recorded change."""
+    url = f"{P}/ronde/eindrapportage-2011/"
+    anon, national = clients["anonymous"], clients["national"]
+    for c in (anon, national):
+        assert "0 van 37 regio’s hebben een gepubliceerde routekaart" in c.get(url).content.decode()
+    add(clients["coord_a"], organisation="AMK Hollands Midden")
+    assert publish(national).status_code == 302
+    for c in (anon, national):
+        assert "1 van 37 regio’s hebben een gepubliceerde routekaart" in c.get(url).content.decode()
+
+
 def test_national_picture_shows_the_summary(clients):
     page = clients["anonymous"].get(f"{P}/ronde/eindrapportage-2011/").content.decode()
     assert "0 van 37 regio’s hebben een gepubliceerde routekaart" in page

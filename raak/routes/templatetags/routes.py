@@ -4,6 +4,7 @@ import phonenumbers
 from django import template
 from django.utils import timezone
 
+from raak.programmes.caching import cached_fragment
 from raak.routes import completeness
 
 register = template.Library()
@@ -28,10 +29,19 @@ def website_label(url):
 
 @register.inclusion_tag("routes/_summary.html", takes_context=True)
 def route_map_summary(context, programme):
-    """A small block for the national picture: published route maps only."""
+    """A small block for the national picture: published route maps only. The counts
+    read every region's publications, so they are kept with the programme's data version
+    (a publication is a recorded change) like the rest of the page."""
     access = context.get("access")
+    request = context.get("request")
+
+    def count():
+        return completeness.summary(programme, timezone.localdate())
+
     return {
         "programme": programme,
-        "summary": completeness.summary(programme, timezone.localdate()),
+        "summary": cached_fragment(request, programme, ["route-summary"], count)
+        if request is not None
+        else count(),
         "is_national": bool(access and access.is_national),
     }
