@@ -133,6 +133,14 @@ MORE_PAGES = [
     ("landelijk", "security", {}),
     ("landelijk", "security-log", {}),
     ("landelijk", "api-tokens", None),
+    ("landelijk", "advisor-notes", {}),
+    ("landelijk", "people-invite", {}),
+    ("landelijk", "reminder-plan", {"round_slug": "juni-2011"}),
+    ("landelijk", "route-overview", {}),
+    ("coord-delft", "route-edit", {"region_slug": "delft"}),
+    ("coord-delft", "account", None),
+    (None, "route-find", {}),
+    (None, "login", None),
 ]
 
 
