@@ -147,3 +147,19 @@ def test_odd_page_numbers_are_no_error(knowledge, monkeypatch):
         for query in ({}, {"q": "meldcode"}):
             page = Client().get(f"{P}/activiteiten/", {**query, "pagina": number})
             assert page.status_code == 200, (number, query)
+
+
+def test_a_nul_character_in_a_filter_is_a_bad_request(knowledge):
+    # PostgreSQL refuses NUL in text: these filters were a server error there.
+    for url in (
+        f"{P}/activiteiten/?thema=%00", f"{P}/activiteiten/?provincie=a%00",
+        f"{P}/activiteiten/?regio=%00", f"{P}/verwacht/?ronde=%00",
+    ):  # fmt: skip
+        response = Client().get(url)
+        assert response.status_code == 400, url
+        assert "NUL" in response.content.decode()
+    assert Client().get(f"{P}/activiteiten/?thema=").status_code == 200
+    api = Client().get(
+        "/api/v1/programmes/raak-2008-2010/regions?region=%00", HTTP_ACCEPT="application/json"
+    )
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class LanguageMiddleware:
@@ -20,6 +22,26 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class NulParameterMiddleware:
+    """PostgreSQL refuses NUL in text, so a filter such as ?thema=%00 ended in a server
+    error. Refused here for every query parameter of every page at once, naming the
+    parameter (the API does the same in raak.api.http)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):  # answered as application/problem+json there
+            return self.get_response(request)
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                message = gettext("De parameter ?%(name)s= bevat een NUL-teken.")
+                return HttpResponseBadRequest(
+                    message % {"name": name.replace("\x00", "")}, content_type="text/plain"
+                )
+        return self.get_response(request)
 
 
 class BusyDatabaseMiddleware:
