@@ -30,6 +30,7 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.text import compress_string
 
 from raak.programmes.models import Programme
@@ -51,8 +52,15 @@ def _code_version():
 
 CODE_VERSION = _code_version()
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads the header
-TIMEOUT = 24 * 60 * 60
-VERSION_SQL = f"SELECT id, data_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608  # a day at most; the key changes with the day anyway
+TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
+# The query parameters public pages read. A request with any other parameter is served
+# but not stored: otherwise `?x=1`, `?x=2`, ... would each take a cache entry and push
+# out the pages people read. Parameters are keyed in a fixed order, so `?a=1&b=2` and
+# `?b=2&a=1` share one entry.
+PUBLIC_PARAMETERS = frozenset(
+    {"kaart", "pagina", "q", "thema", "regio", "provincie", "ronde", "gemeente"}
+)
+VERSION_SQL = f"SELECT id, data_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
 
 
 def _language(request):
@@ -81,6 +89,11 @@ def _programme_version(slug):
         return cursor.fetchone()
 
 
+def _canonical_path(request):
+    query = sorted(request.GET.lists())  # values of one name keep their order
+    return request.path + "?" + urlencode(query, doseq=True)
+
+
 def _cacheable_request(request):
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
@@ -94,7 +107,11 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
         # Downloads (CSV/XLSX) keep their own headers and security-log line.
-        if not _cacheable_request(request) or kwargs.get("fmt", "html") != "html":
+        if (
+            not _cacheable_request(request)
+            or kwargs.get("fmt", "html") != "html"
+            or not PUBLIC_PARAMETERS.issuperset(request.GET)
+        ):
             return view(request, slug, *args, **kwargs)
         found = _programme_version(slug)
         if found is None:
@@ -108,7 +125,7 @@ def public_page(view):
                 str(version),
                 _language(request),
                 timezone.localdate().isoformat(),
-                hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+                hashlib.sha256(_canonical_path(request).encode()).hexdigest(),
             ]
         )
         # Keyed with the secret: the tag says nothing about the key's parts.
