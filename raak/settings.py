@@ -60,7 +60,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "raak.picture.middleware.LanguageMiddleware",
-    "raak.picture.middleware.NulParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -73,6 +72,8 @@ MIDDLEWARE = [
     # Ours (raak/accounts/middleware.py): headers for every response, the idle
     # time-out, then the second factor; axes last so it sees the login's outcome.
     "raak.accounts.middleware.PrivateResponseMiddleware",
+    # After the header middleware, so its 400 carries the CSP and no-store headers too.
+    "raak.picture.middleware.NulParameterMiddleware",
     "raak.accounts.middleware.IdleTimeoutMiddleware",
     "raak.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -158,6 +158,7 @@ def test_a_nul_character_in_a_filter_is_a_bad_request(knowledge):
         response = Client().get(url)
         assert response.status_code == 400, url
         assert "NUL" in response.content.decode()
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert Client().get(f"{P}/activiteiten/?thema=").status_code == 200
     api = Client().get(
         "/api/v1/programmes/raak-2008-2010/regions?region=%00", HTTP_ACCEPT="application/json"
