@@ -473,3 +473,33 @@ def test_the_qr_code_carries_no_text_of_the_username():
     svg = str(qr_svg("otpauth://totp/RAAK:%3Cscript%3Ealert(1)%3C%2Fscript%3E?secret=ABC"))
     assert "script" not in svg and "alert" not in svg
     assert set(re.findall(r"<(\w+)", svg)) <= {"svg", "path"}
+
+
+def test_a_signed_in_member_appointed_to_the_national_office_must_enrol_at_once(people, demo):
+    """The second-factor decision is asked anew on every request (one query), so a
+    role given while the coordinator is signed in counts on the very next page."""
+    from raak.accounts.models import Role
+
+    coord = people["coord_a"]
+    c = Client()
+    assert password_login(c, coord)["Location"] == HOME
+    page = f"{P}/regio/gouda/"
+    assert c.get(page).status_code == 200
+    Role.objects.create(user=coord, programme=demo, kind=Role.NATIONAL)
+    r = c.get(page)
+    assert r.status_code == 302 and r["Location"].startswith("/mijn-account/tweestaps/")
+
+
+@pytest.mark.parametrize("kind", ["totp", "static"])
+def test_a_password_only_session_with_a_new_device_of_any_kind_must_give_its_code(people, kind):
+    coord = people["coord_a"]
+    c = Client()
+    password_login(c, coord)
+    page = f"{P}/regio/gouda/"
+    assert c.get(page).status_code == 200
+    if kind == "totp":
+        device_for(coord)
+    else:
+        StaticDevice.objects.create(user=coord, name="backup", confirmed=True)
+    r = c.get(page)
+    assert r.status_code == 302 and r["Location"].startswith("/inloggen/code/")

@@ -446,3 +446,11 @@ def test_a_nul_character_is_refused_with_its_row(db, tmp_path, where):
         import_programme(tables.read(path))
     assert expected in str(e.value) and "NUL" in str(e.value)
     assert not Programme.objects.filter(slug=SLUG).exists()
+
+
+def test_members_navigation_names_every_section_sections_with_content_answers(other):
+    """A member's navigation skips the content query and shows NAV_SECTIONS; that list
+    must be the one the query answers for, or a section would vanish for members."""
+    from raak.programmes import wording
+
+    assert tuple(wording.sections_with_content(other)) == wording.NAV_SECTIONS

@@ -12,8 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from raak.accounts.security import log_event
-from raak.accounts.twofactor import is_verified, needs_second_factor, second_step_url
-from raak.accounts.twofactor import user_has_device as _has_device
+from raak.accounts.twofactor import is_verified, second_factor_applies, second_step_url
 
 LAST_SEEN = "raak_last_seen"
 # Set at login: a session ends SESSION_COOKIE_AGE after it, however busy.
@@ -109,9 +108,7 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not is_verified(user):
             match = getattr(request, "resolver_match", None)
             name = match.url_name if match else self._name(request)
-            if name not in OPEN_TO_PASSWORD_ONLY and (
-                _has_device(user) or needs_second_factor(user)
-            ):
+            if name not in OPEN_TO_PASSWORD_ONLY and second_factor_applies(user):
                 return redirect(second_step_url(self._with_next(request)))
         return self.get_response(request)
 

@@ -50,6 +50,29 @@ def needs_second_factor(user):
     ).exists()
 
 
+def second_factor_applies(user):
+    """True when the user has a device (of any kind django-otp knows) or needs one:
+    what SecondFactorMiddleware asks on every request of a password-only session. One
+    query, not one per device kind plus one for the roles; asked anew each request,
+    so a new national-office role or a new device counts at once, in every worker."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+    from django_otp import device_classes
+
+    reasons = Exists(
+        Role.objects.filter(
+            Q(kind=Role.NATIONAL) | Q(programme__require_2fa=True), user=OuterRef("pk")
+        )
+    )
+    for model in device_classes():
+        reasons |= Exists(model.objects.filter(user=OuterRef("pk")))
+    return get_user_model().objects.filter(reasons, pk=user.pk).exists()
+
+
 def is_verified(user):
     """True when the session passed the code step (django-otp's OTPMiddleware)."""
     check = getattr(user, "is_verified", None)

@@ -148,6 +148,10 @@ def sections(programme):
     return out
 
 
+# The navigation's sections, in the order of sections_with_content's answer.
+NAV_SECTIONS = ("activities", "action_points", "questionnaires", "protocols", "training", "network")
+
+
 def sections_with_content(programme):
     """{section: bool} for the sections of the navigation, in one query. The other
     apps' tables are named through the programme's reverse relations, so this module
