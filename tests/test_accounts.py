@@ -503,3 +503,29 @@ def test_a_password_only_session_with_a_new_device_of_any_kind_must_give_its_cod
         StaticDevice.objects.create(user=coord, name="backup", confirmed=True)
     r = c.get(page)
     assert r.status_code == 302 and r["Location"].startswith("/inloggen/code/")
+
+
+def test_second_factor_applies_agrees_with_django_otp_and_the_roles(people, demo):
+    """The middleware's one-statement question gives the same answer as asking
+    django-otp for a device and the roles for a need, in each case."""
+    from django_otp import user_has_device
+
+    from raak.accounts.twofactor import needs_second_factor, second_factor_applies
+
+    def agree():
+        for user in people.values():
+            expected = user_has_device(user) or needs_second_factor(user)
+            assert second_factor_applies(user) == expected, user.username
+        return [second_factor_applies(u) for u in people.values()]
+
+    assert agree() == [False, False, False, True]  # only the national office
+    device = StaticDevice.objects.create(user=people["viewer_a"], name="codes", confirmed=False)
+    assert agree() == [False, False, False, True]  # an enrolment not finished
+    device.confirmed = True
+    device.save()
+    assert agree() == [False, False, True, True]
+    demo.require_2fa = True
+    demo.save(update_fields=["require_2fa"])
+    assert agree() == [True, True, True, True]
+    people["coord_a"].is_staff = True
+    assert second_factor_applies(people["coord_a"])

@@ -49,6 +49,9 @@ def edit_status(request, slug, round_slug, region_slug, key):
     rnd = _round_for_writing(programme, round_slug)
     _check_not_submitted(rnd, region)
     milestone = get_object_or_404(Milestone, programme=programme, key=key)
+    # The form reads the programme's status labels through the milestone; the one
+    # already loaded saves a query.
+    milestone.programme = programme
     current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
     conflict, summary = None, ""
     if request.method == "POST":
