@@ -164,3 +164,77 @@ def test_a_nul_character_in_a_filter_is_a_bad_request(knowledge):
         "/api/v1/programmes/raak-2008-2010/regions?region=%00", HTTP_ACCEPT="application/json"
     )
     assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
+
+
+def _filter_reference(terms, theme="", region="", province=""):
+    """The catalogue's filtered results computed in Python from the models."""
+    keys = set(_reference(terms)) if terms else None
+    found = []
+    for a in Activity.objects.filter(programme__slug=P[1:]).select_related("theme__parent"):
+        regions = list(a.regions.all())
+        if keys is not None and a.key not in keys:
+            continue
+        if theme and theme not in (a.theme.key, a.theme.parent and a.theme.parent.key):
+            continue
+        if region and region not in [r.slug for r in regions]:
+            continue
+        if province and not (
+            province in a.province_codes or province in [r.province_code for r in regions]
+        ):
+            continue
+        found.append(a.key)
+    return found
+
+
+def test_filtered_results_equal_a_python_reference(knowledge, monkeypatch):
+    """Every filter, alone, combined and with a query, on each path of the search
+    (a theme as a list or tested per row; own provinces as ids or as a subquery)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from raak.knowledge import search, views
+    from raak.programmes.models import Region
+
+    activities = Activity.objects.filter(programme__slug=P[1:])
+    region = Region.objects.filter(programme__slug=P[1:]).exclude(province_code="").first()
+    other = Region.objects.filter(programme__slug=P[1:]).exclude(
+        province_code__in=["", region.province_code]
+    )[0]
+    # An activity for a whole province it has no region in.
+    whole = activities.exclude(regions__province_code=other.province_code).first()
+    whole.province_codes = [other.province_code]
+    whole.save()
+    themed = activities.filter(theme__parent__isnull=False).first().theme
+    cases = [
+        {"thema": themed.key}, {"thema": themed.parent.key}, {"regio": region.slug},
+        {"provincie": other.province_code}, {"provincie": region.province_code},
+        {"thema": themed.parent.key, "provincie": other.province_code},
+        {"regio": region.slug, "thema": themed.parent.key}, {"regio": "geen-regio"},
+        {"thema": "geen-thema"},
+    ]  # fmt: skip
+    queries = [""] + (["meldcode", "school", "a"] if connection.vendor == "sqlite" else [])
+    monkeypatch.setattr(CappedPaginator, "CAP", 10**6)
+    client = Client()
+    checked = 0
+    for theme_limit, own_limit in ((10**6, 10**6), (1, 1)):
+        monkeypatch.setattr(search, "THEME_LIST_LIMIT", theme_limit)
+        monkeypatch.setattr(views, "OWN_PROVINCE_IDS", own_limit)
+        for filters in cases:
+            for q in queries:
+                cache.clear()
+                pages, shown = 1, []
+                n = 1
+                while n <= pages:
+                    page = client.get(f"{P}/activiteiten/", {"q": q, **filters, "pagina": n})
+                    pages = page.context["page"].paginator.num_pages
+                    shown += [a.key for a in page.context["page"]]
+                    n += 1
+                expected = _filter_reference(
+                    q.split(), filters.get("thema", ""), filters.get("regio", ""),
+                    filters.get("provincie", ""),
+                )  # fmt: skip
+                assert sorted(shown) == sorted(expected), (filters, q)
+                assert page.context["total"] == len(expected), (filters, q)
+                checked += bool(expected)
+    assert whole.key in _filter_reference([], province=other.province_code)
+    assert checked > 10  # most cases find something: the comparison is not vacuous

@@ -8,6 +8,7 @@ without diacritics and the query is normalised the same way.
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
@@ -134,15 +135,23 @@ def sqlite_match(terms):
 WALK_PROBES = 400
 
 
-def catalogue_search(qs, query, *, programme_id, filtered, position, cap):
+# A theme filter with more activities than this is tested on each row the full-text
+# index returns; a smaller one is read as a list of ids first (see _filtered_count).
+THEME_LIST_LIMIT = 20_000
+
+
+def catalogue_search(qs, query, *, programme_id, theme_ids=None, id_lists=(), position, cap):
     """The activities of `qs` that match `query`, to read one page from in catalogue
     order, and their number capped at `cap` + 1 (None: the paginator counts).
 
-    On SQLite a broad query matches most rows, and the list of matches costs about
-    0.3 µs a row to build (25 ms at 77,000 matches) each time a statement needs it.
-    So, without filters, the count is read from the full-text index itself, stopping
-    at `cap` + 1 (with filters, from the list); and when more than `cap` rows match
-    and matches are dense enough that the page's rows are near the start of the
+    `qs` is already filtered; `theme_ids` (a theme filter) and `id_lists` (subqueries
+    of this programme's activity ids: region, province) are those same filters again,
+    for the count. On SQLite a broad query matches most rows, and the list of matches
+    costs about 0.3 µs a row to build (25 ms at 77,000 matches) each time a statement
+    needs it. So the count is read from the full-text index itself, stopping at `cap`
+    + 1, with each filter tested on the rows it returns (at most `cap`: those ids are
+    the results); and when more than `cap` rows
+    match and matches are dense enough that the page's rows are near the start of the
     catalogue order, the page walks that order and tests each row instead of building
     the list again (docs/performance.md, "Search")."""
     terms = words(query)
@@ -159,25 +168,15 @@ def catalogue_search(qs, query, *, programme_id, filtered, position, cap):
             [match],
         )
     )
+    try:
+        found = _matching_ids(match, programme_id, theme_ids, list(id_lists), cap)
+    except EmptyResultSet:  # a filter no activity can pass (an unknown region)
+        return qs.none(), 0
+    counted = len(found)
+    # At most `cap` rows match: those are the results, no list of matches to build.
+    if counted <= cap:
+        return qs.filter(id__in=found), counted
     with connection.cursor() as cursor:
-        if filtered:
-            # A filter's rows are not in the full-text index: counted with the list.
-            counted = listed.order_by()[: cap + 1].count()
-        else:
-            # CROSS JOIN keeps the index as the outer loop (SQLite's planner would
-            # rather walk the activities and run the MATCH once per row).
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM knowledge_activity_fts f "
-                "CROSS JOIN knowledge_activity a ON a.id = f.rowid "
-                "WHERE f.knowledge_activity_fts MATCH %s AND a.programme_id = %s LIMIT %s)",
-                [match, programme_id, cap + 1],
-            )
-            counted = cursor.fetchone()[0]
-        # Only when more than `cap` rows match (with a filter: within the filter) is
-        # walking worth a thought; fewer, and the list of matches is short or the
-        # walk would pass many rows that do not match.
-        if counted <= cap:
-            return listed, counted
         # Walk when at least this many rows match: the page's last row is then
         # expected within WALK_PROBES rows of the catalogue order.
         cursor.execute("SELECT max(id) FROM knowledge_activity")
@@ -198,3 +197,45 @@ def catalogue_search(qs, query, *, programme_id, filtered, position, cap):
         params=[match],
     )
     return walked, counted
+
+
+def _matching_ids(match, programme_id, theme_ids, id_lists, cap):
+    """The ids of the programme's activities that match `match` and pass the filters,
+    at most `cap` + 1 of them, with the full-text index as the outer loop (CROSS JOIN:
+    SQLite's planner would rather walk the activities and run the MATCH once per row).
+
+    A filter's ids are read once into a list and each index row is looked up in it
+    (`+rowid`: the plus keeps SQLite from running the MATCH once per listed id); a
+    large theme is tested on the row itself instead, since a list of most activities
+    costs what the list of matches does. EXPLAIN QUERY PLAN, issue #12: "SCAN
+    knowledge_activity_fts VIRTUAL TABLE INDEX 0:M1" then "LIST SUBQUERY"."""
+    if theme_ids is not None:
+        if not theme_ids:
+            raise EmptyResultSet
+        from raak.knowledge.models import Activity
+
+        themed = Activity.objects.filter(theme_id__in=theme_ids).order_by().values("id")
+        if themed[:THEME_LIST_LIMIT].count() < THEME_LIST_LIMIT:
+            id_lists.insert(0, themed)
+            theme_ids = None
+    joins, where, params = "", ["f.knowledge_activity_fts MATCH %s"], [match]
+    if theme_ids is not None:
+        joins = " CROSS JOIN knowledge_activity a ON a.id = f.rowid"
+        where.append(f"a.theme_id IN ({', '.join(['%s'] * len(theme_ids))})")
+        params += theme_ids
+    elif not id_lists:
+        joins = " CROSS JOIN knowledge_activity a ON a.id = f.rowid"
+        where.append("a.programme_id = %s")
+        params.append(programme_id)
+    # Themes and regions are the programme's own, so their ids need no programme test.
+    for ids in id_lists:
+        sql, more = ids.query.sql_with_params()
+        where.append(f"+f.rowid IN ({sql})")
+        params += more
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.rowid FROM knowledge_activity_fts f{joins} "
+            f"WHERE {' AND '.join(where)} LIMIT %s",
+            [*params, cap + 1],
+        )
+        return [row[0] for row in cursor.fetchall()]
