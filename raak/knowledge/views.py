@@ -53,6 +53,7 @@ def _position(number):
 # Activities covering a province as a whole, passed to the database as a list up to this
 # many; more, and they are selected again by the statements that need them.
 OWN_PROVINCE_IDS = 2_000
+OWN = "knowledge_activity.province_codes"
 
 
 @public_page
@@ -96,7 +97,13 @@ def catalogue(request, slug):
         own = Activity.objects.filter(
             programme=programme, province_codes__icontains=f'"{province}"'
         ).order_by()
-        own_ids = list(own.values_list("id", flat=True)[:OWN_PROVINCE_IDS])
+        # Read as the two ranges of that index around the empty list: most activities
+        # have no provinces of their own, and are skipped (a LIKE alone reads them all).
+        own_ids = own.extra(where=[f"{OWN} < '[]'"]).values_list("id", flat=True)
+        own_ids = own_ids.union(
+            own.extra(where=[f"{OWN} > '[]'"]).values_list("id", flat=True), all=True
+        )
+        own_ids = list(own_ids.order_by()[:OWN_PROVINCE_IDS])
         if len(own_ids) < OWN_PROVINCE_IDS:
             own = Activity.objects.filter(id__in=own_ids).order_by()
         linked = links.filter(region_id__in=ids).values("activity_id")
