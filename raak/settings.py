@@ -125,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or None}
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The app's queries are short: parallel workers cost more to start than they save,
+    # and on a small server they take the cores the other requests need (a catalogue
+    # count went from ~20 to 60-100 ms with two workers; docs/performance.md).
+    _workers = int(os.environ.get("DB_PARALLEL_WORKERS", "0"))
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c max_parallel_workers_per_gather={_workers}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
