@@ -33,6 +33,7 @@ import platform
 import random
 import re
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -340,7 +341,7 @@ PUBLISHED_PAGES = [
 ]
 
 
-def throughput(port, national, coordinator, region):
+def throughput(port, national, coordinator, region, published=True):
     """Rows (page, who, req/s, ratio, goal, errors) and the trivial view's req/s."""
     open_pages = [
         ("national picture of the open round", "national office", f"/{PROGRAMME}/ronde/{ROUND}/",
@@ -349,7 +350,8 @@ def throughput(port, national, coordinator, region):
         ("status form in the open round", "coordinator",
          f"/{PROGRAMME}/ronde/{ROUND}/regio/{region}/mijlpaal/werkplan/", coordinator),
     ]  # fmt: skip
-    pages = [(name, "anonymous", path, None) for name, path in PUBLISHED_PAGES] + open_pages
+    pages = [(name, "anonymous", path, None) for name, path in PUBLISHED_PAGES] if published else []
+    pages += open_pages
     warm_up(port, "/gezond", WORKERS * THREADS)
     first = hammer(port, ["/gezond"], expect=b"ok", seconds=SECONDS)
     rows = []
@@ -464,7 +466,43 @@ def write_report(vendor, trivial, rows, latency, mem, load_before, load_after):
     return failures
 
 
+def arguments():
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Settings by environment variable: DATABASE_URL, SECONDS, CONNECTIONS, CLIENTS, "
+        "REQUESTS, THINK, WORKERS, THREADS, MEMORY_TOLERANCE (see the module's docstring).",
+    )
+    parser.add_argument(
+        "--open-only", action="store_true",
+        help="measure only the open-round pages of signed-in members against /gezond "
+        "(issue #12 goal 2); prints the figures and leaves docs/performance.md alone",
+    )  # fmt: skip
+    return parser.parse_args()
+
+
+def open_only(port, sessions, national_session, load_before):
+    trivial, rows = throughput(port, national_session, *sessions[0], published=False)
+    failures = [] if trivial else ["the trivial view could not be measured"]
+    print(f"\n/gezond: {trivial or 0:.1f} req/s; load average (1 min) before "
+          f"{load_before:.1f}, now {os.getloadavg()[0]:.1f}")  # fmt: skip
+    for name, who, _path, measured in rows:
+        if measured is None or not trivial:
+            failures.append(f"{name}: not measured")
+            continue
+        rate, errors = measured
+        ratio = rate / trivial
+        print(f"{name} ({who}): {rate:.1f} req/s, {ratio:.3f} × /gezond, {len(errors)} errors")
+        if ratio < GOAL_OPEN or errors:
+            failures.append(f"{name}: {ratio:.3f} × (goal {GOAL_OPEN:g}), {len(errors)} errors")
+    return failures
+
+
 def main():
+    args = arguments()
+    # A terminated bench (Ctrl-C, timeout) still stops the server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     env = environment()
     vendor = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     load_before = os.getloadavg()[0]
@@ -477,6 +515,11 @@ def main():
         # Ten sessions shared round-robin: each login costs a password hash.
         sessions = [(sign_in(port, user), region) for user, region in coordinators[:10]]
         national_session = sign_in(port, national[0], national[1:])
+        if args.open_only:
+            failures = open_only(port, sessions, national_session, load_before)
+            for failure in failures:
+                print(f"MISSED: {failure}")
+            return 1 if failures else 0
         trivial, rows = throughput(port, national_session, *sessions[0])
         page = f"/{PROGRAMME}/ronde/{PUBLISHED}/"
         print(f"latency: national picture, {CLIENTS} clients ...", flush=True)
