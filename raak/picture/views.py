@@ -126,31 +126,63 @@ def _map_html(request, programme, picture, item):
 def national(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd = round_for_reading(request, programme, round_slug)
-    picture = NationalPicture(rnd, access.visible_rounds())
-    if not picture.items:  # a programme without milestones or indicators (e.g. only questionnaires)
+    visible = access.visible_rounds()
+    visible_ids = ",".join(str(i) for i in visible.values_list("id", flat=True))
+
+    def draw():
+        picture = NationalPicture(rnd, visible)
+        if (
+            not picture.items
+        ):  # a programme without milestones or indicators (e.g. only questionnaires)
+            return None
+        item = _selected_item(request, picture)
+        rounds = (
+            programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
+        )
+        context = {
+            "programme": programme,
+            "round": rnd,
+            "rounds": rounds,
+            "picture": picture,
+            "selected": item.key,
+            "large": len(picture.regions) > FULL_OVERVIEW_MAX,
+            # Read only for `is_national` (the route summary's link), which is in the key.
+            "access": access,
+        }
+        if context["large"]:
+            # Drawing and listing every region made a 1.4 MB page at 1,000 regions: the annex
+            # comes in pages, each card lists the first regions, the maps have their own page.
+            page = Paginator(picture.regions, ANNEX_PAGE_SIZE).get_page(pagina or None)
+            annex = picture.annex_rows(page.object_list)
+            context.update(annex_page=page, pending_slice=f":{PENDING_SHOWN}")
+        else:
+            annex = picture.annex_rows()
+            context.update(pending_slice=":", map_html=_map_html(request, programme, picture, item))
+        context.update(annex=annex, annex_groups=picture.annex_groups(annex))
+        return render_to_string("picture/_national_content.html", context, request=request)
+
+    # The page's body shows nothing of the viewer but what the key holds: the rounds
+    # they may see and whether they see every round's name (the national office).
+    # Members' requests (never page-cached) draw it once per data version, not each time.
+    # Only the parameters the body reads name it, so `?x=1` takes no entry of its own.
+    pagina = request.GET.get("pagina", "")
+    pagina = pagina if pagina.isdigit() and len(pagina) < 6 else ""
+    parts = [
+        "national-page",
+        rnd.id,
+        access.is_national,
+        visible_ids,
+        request.GET.get("kaart", ""),
+        pagina,
+    ]
+    # Anonymous visitors get the whole page from @public_page's cache instead.
+    authenticated = request.user.is_authenticated
+    content = cached_fragment(request, programme, parts, draw) if authenticated else draw()
+    if content is None:
         return redirect("programme", programme.slug)
-    item = _selected_item(request, picture)
-    rounds = programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
-    context = {
-        "programme": programme,
-        "round": rnd,
-        "rounds": rounds,
-        "picture": picture,
-        "selected": item.key,
-        "access": access,
-        "large": len(picture.regions) > FULL_OVERVIEW_MAX,
-    }
-    if context["large"]:
-        # Drawing and listing every region made a 1.4 MB page at 1,000 regions: the annex
-        # comes in pages, each card lists the first regions, the maps have their own page.
-        page = Paginator(picture.regions, ANNEX_PAGE_SIZE).get_page(request.GET.get("pagina"))
-        annex = picture.annex_rows(page.object_list)
-        context.update(annex_page=page, pending_slice=f":{PENDING_SHOWN}")
-    else:
-        annex = picture.annex_rows()
-        context.update(pending_slice=":", map_html=_map_html(request, programme, picture, item))
-    context.update(annex=annex, annex_groups=picture.annex_groups(annex))
-    return render(request, "picture/national.html", context)
+    return render(request, "picture/national.html", {
+        "programme": programme, "round": rnd, "access": access, "content": content,
+    })  # fmt: skip
 
 
 @public_page
