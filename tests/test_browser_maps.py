@@ -23,6 +23,7 @@ def test_switching_maps_keeps_the_page(browser, site, width, height):  # noqa: F
     check_a11y(page, f"map-national-{width}")
     # A marker on the window survives only if the page is not reloaded.
     page.evaluate("window.stillHere = true")
+    first_heading = page.locator("#map-heading").text_content()
     link = page.locator("a[data-map-fragment]").nth(1)
     title = link.inner_text()
     link.click()
@@ -41,6 +42,12 @@ def test_switching_maps_keeps_the_page(browser, site, width, height):  # noqa: F
     page.go_back()
     page.wait_for_function("!location.search.includes('kaart=')")
     assert page.evaluate("window.stillHere") is True
+    # Going back fetches the first map again: wait until it is shown, so the request has
+    # ended before the test's database is emptied (the live server would still hold it).
+    page.wait_for_function(
+        "t => document.getElementById('map-heading').textContent === t", arg=first_heading
+    )
+    page.close()
 
 
 def test_catalogue_marks_terms_and_shows_the_theme_tree(browser, site):  # noqa: F811
