@@ -127,7 +127,6 @@ def national(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd = round_for_reading(request, programme, round_slug)
     visible = access.visible_rounds()
-    visible_ids = ",".join(str(i) for i in visible.values_list("id", flat=True))
 
     def draw():
         picture = NationalPicture(rnd, visible)
@@ -167,17 +166,14 @@ def national(request, slug, round_slug):
     # Only the parameters the body reads name it, so `?x=1` takes no entry of its own.
     pagina = request.GET.get("pagina", "")
     pagina = pagina if pagina.isdigit() and len(pagina) < 6 else ""
-    parts = [
-        "national-page",
-        rnd.id,
-        access.is_national,
-        visible_ids,
-        request.GET.get("kaart", ""),
-        pagina,
-    ]
     # Anonymous visitors get the whole page from @public_page's cache instead.
-    authenticated = request.user.is_authenticated
-    content = cached_fragment(request, programme, parts, draw) if authenticated else draw()
+    if request.user.is_authenticated:
+        visible_ids = ",".join(str(i) for i in visible.values_list("id", flat=True))
+        parts = ["national-page", rnd.id, access.is_national, visible_ids,
+                 request.GET.get("kaart", ""), pagina]  # fmt: skip
+        content = cached_fragment(request, programme, parts, draw)
+    else:
+        content = draw()
     if content is None:
         return redirect("programme", programme.slug)
     return render(request, "picture/national.html", {
