@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from raak.accounts.access import national_only, programme_for, region_for_writin
 from raak.picture.forms import IndicatorForm, RoundDatesForm, RoundForm, StatusForm, WithdrawForm
 from raak.programmes import publishing, wording
 from raak.programmes import status as status_service
+from raak.programmes.caching import cached_fragment
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
     EvidenceDocument,
@@ -52,9 +54,11 @@ def edit_status(request, slug, round_slug, region_slug, key):
     # The form reads the programme's status labels through the milestone; the one
     # already loaded saves a query.
     milestone.programme = programme
-    current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone).first()
     conflict, summary = None, ""
+    context = {"programme": programme, "round": rnd, "region": region, "milestone": milestone,
+               "access": access}  # fmt: skip
     if request.method == "POST":
+        current = MilestoneStatus.objects.filter(round=rnd, region=region, milestone=milestone)
         form = StatusForm(request.POST, request.FILES, milestone=milestone)
         if form.is_valid():
             d = form.cleaned_data
@@ -78,23 +82,44 @@ def edit_status(request, slug, round_slug, region_slug, key):
             )
             if done:
                 return redirect("region", programme.slug, region.slug)
-    else:
-        form = StatusForm(
-            milestone=milestone,
-            initial={
-                "status": current.status if current else MilestoneStatus.UNKNOWN,
-                "expected": current.expected_text if current else "",
-                "note": current.note if current else "",
-                "version": current.version if current else 0,
-            },
+        context["form"] = form
+        context["form_html"], context["documents_html"] = _status_form_html(
+            request, context, form, current.first()
         )
-    return render(
-        request,
-        "picture/edit_status.html",
-        {"programme": programme, "round": rnd, "region": region, "milestone": milestone,
-         "form": form, "current": current, "conflict": conflict, "conflict_summary": summary,
-         "access": access},
-    )  # fmt: skip
+    else:
+        # The empty form holds only the stored status (and its version), so everyone
+        # who may write here gets the same markup until the data version changes; the
+        # CSRF token stays outside it, in the page.
+        def draw():
+            current = MilestoneStatus.objects.filter(
+                round=rnd, region=region, milestone=milestone
+            ).first()
+            form = StatusForm(
+                milestone=milestone,
+                initial={
+                    "status": current.status if current else MilestoneStatus.UNKNOWN,
+                    "expected": current.expected_text if current else "",
+                    "note": current.note if current else "",
+                    "version": current.version if current else 0,
+                },
+            )
+            return _status_form_html(request, context, form, current)
+
+        parts = ["status-form", rnd.id, region.id, milestone.id]
+        context["form_html"], context["documents_html"] = cached_fragment(
+            request, programme, parts, draw
+        )
+    context.update(conflict=conflict, conflict_summary=summary)
+    return render(request, "picture/edit_status.html", context)
+
+
+def _status_form_html(request, context, form, current):
+    """(the form's fields and buttons, the list of the stored status's documents)"""
+    context = {**context, "form": form, "current": current}
+    return (
+        render_to_string("picture/_status_form.html", context, request),
+        render_to_string("picture/_status_documents.html", context, request),
+    )
 
 
 def _try_save(request, form, save, describe, saved_message):

@@ -218,6 +218,43 @@ def region(request, slug, region_slug):
     programme, access = programme_for(request, slug)
     region = get_object_or_404(Region, programme=programme, slug=region_slug)
     insider = access.can_read_unpublished(region)
+    can_write = access.can_write(region)
+
+    def draw():
+        return render_to_string(
+            "picture/_region_content.html",
+            _region_content(request, programme, access, region, insider, can_write),
+            request=request,
+        )
+
+    def draw_changes():
+        changes = ChangeRecord.objects.filter(region=region).select_related("round")[:200]
+        return render_to_string("picture/_region_changes.html", {
+            "changes": changes, "status_labels": wording.status_labels(programme),
+        }, request=request)  # fmt: skip
+
+    context = {"programme": programme, "region": region, "access": access, "insider": insider}
+    if request.user.is_authenticated:
+        # A member's page body shows nothing of the viewer but what the key holds:
+        # whether they see the region's unpublished rounds and may change them. Every
+        # change to what it shows (statuses, values, documents, submissions, round
+        # states, region data, wording) goes through history.Recorder and so raises
+        # the data version in the key. The team is read each time: roles are not
+        # programme data.
+        parts = ["region-page", region.id, insider, can_write]
+        context["content"] = cached_fragment(request, programme, parts, draw)
+        if insider:
+            changes = cached_fragment(request, programme, ["region-changes", region.id],
+                                      draw_changes)  # fmt: skip
+            team = region.roles.select_related("user").order_by("kind", "user__username")
+            context.update(changes=changes, team=team)
+    else:
+        # Anonymous visitors get the whole page from @public_page's cache instead.
+        context["content"] = draw()
+    return render(request, "picture/region.html", context)
+
+
+def _region_content(request, programme, access, region, insider, can_write):
     rounds = list(access.visible_rounds(region))
     for r in rounds:
         # Open rounds only (usually one): a submitted report freezes the region's data.
@@ -260,26 +297,19 @@ def region(request, slug, region_slug):
             }
             for i in g.indicators
         ]
-    context = {
+    return {
         "programme": programme,
         "region": region,
         "rounds": rounds,
         "rows": rows,
         "indicator_groups": indicator_groups,
         "status_labels": labels,
-        "access": access,
-        "can_write": access.can_write(region),
+        "can_write": can_write,
         "insider": insider,
         "notes": region.notes.all(),
         "predecessors": region.predecessors.all(),
         "successors": region.successors.all(),
     }
-    if insider:
-        context["team"] = region.roles.select_related("user").order_by("kind", "user__username")
-        context["changes"] = ChangeRecord.objects.filter(region=region).select_related("round")[
-            :200
-        ]
-    return render(request, "picture/region.html", context)
 
 
 def document(request, slug, doc_id):

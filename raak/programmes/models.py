@@ -5,10 +5,16 @@ Nothing here knows about the 2008-2010 programme; that one is only the demo data
 indicators is another import file.
 """
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def first_data_version():
+    return time.time_ns() // 1000
 
 
 class Programme(models.Model):
@@ -26,8 +32,11 @@ class Programme(models.Model):
     # itself (raak/accounts/twofactor.py); the national office always needs one.
     require_2fa = models.BooleanField(default=False)
     # Counts the recorded changes to the programme (history.Recorder.flush raises it in
-    # the change's own transaction): the version of its public pages (caching.py).
-    data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # the change's own transaction): the version of its public pages (caching.py). It
+    # starts at the creation time in microseconds, not 0: a programme deleted and made
+    # anew (`raak demo --reset`) may get the same id on SQLite, and must not find the
+    # old programme's cached pages under the same (id, version).
+    data_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
     # The annex table of milestones on the national picture: its anchor and title. The
     # defaults are the seed report's (Bijlage 1), so old exchange files keep them.
     milestone_annex_key = models.SlugField(default="bijlage-1")
