@@ -33,6 +33,11 @@ class ActivityQuerySet(models.QuerySet):
     def for_catalogue(self):
         return self.select_related("theme__parent").prefetch_related("regions")
 
+    def for_catalogue_page(self):
+        """What a page of the catalogue shows of an activity; its theme and regions are
+        taken from the lists the page has already read (views.catalogue)."""
+        return self.only("key", "title", "description", "theme_id", "region_label")
+
 
 class Activity(models.Model):
     UNKNOWN, PLANNED, RUNNING, FINISHED = "unknown", "planned", "running", "finished"

@@ -7,6 +7,7 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
 from raak.accounts.access import programme_for
+from raak.knowledge.highlight import Marker
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import PAGE_SIZE, catalogue_search
 from raak.picture.geo import province_name
@@ -115,11 +116,13 @@ def catalogue(request, slug):
         qs, q, programme_id=programme.id, theme_ids=theme_ids, id_lists=id_lists,
         position=_position(number), cap=CappedPaginator.CAP,
     )  # fmt: skip
-    page = CappedPaginator(qs.for_catalogue(), PAGE_SIZE, counted).get_page(number)
+    page = CappedPaginator(qs.for_catalogue_page(), PAGE_SIZE, counted).get_page(number)
+    page.object_list = _with_themes_and_regions(page.object_list, themes, regions)
     return render(
         request,
         "knowledge/catalogue.html",
         {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
+         "marker": Marker(q),
          "theme_tree": theme_tree,
          "can_add": access.is_national or any(access.can_write(r) for r in regions),
          "regions": regions, "provinces": provinces, "theme": theme, "region": region,
@@ -127,6 +130,25 @@ def catalogue(request, slug):
          "capped": page.paginator.capped,
          "cap_text": number_format(CappedPaginator.CAP, force_grouping=True)},
     )  # fmt: skip
+
+
+def _with_themes_and_regions(activities, themes, regions):
+    """The page's activities with their theme and regions from the page's own lists: one
+    query for the region links instead of joins and a prefetch that made a theme and a
+    region object per row again (issue #12)."""
+    activities = list(activities)
+    by_id = {t.id: t for t in themes}
+    place = {r.id: (i, r) for i, r in enumerate(regions)}  # the regions' own order
+    linked = {a.id: [] for a in activities}
+    links = Activity.regions.through.objects.filter(activity_id__in=linked)
+    for activity_id, region_id in links.values_list("activity_id", "region_id"):
+        if region_id in place:  # always, unless a link crosses programmes
+            linked[activity_id].append(place[region_id])
+    for a in activities:
+        if a.theme_id in by_id:  # otherwise read when shown
+            a.theme = by_id[a.theme_id]
+        a.region_list = [r for _, r in sorted(linked[a.id], key=lambda p: p[0])]
+    return activities
 
 
 @public_page

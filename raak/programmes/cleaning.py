@@ -122,5 +122,9 @@ def check_slug(value):
 def normalise(text):
     """Lower case without diacritics, so "coördinator" finds "coordinator": for matching
     (catalogue search, coding suggestions), never for what is stored."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return ""
+    if text.isascii():  # most words: nothing to decompose
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

@@ -8,7 +8,9 @@ present; the Dutch one otherwise.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
@@ -178,9 +180,23 @@ NAV_SECTIONS = ("activities", "action_points", "questionnaires", "protocols", "t
 
 
 def sections_with_content(programme):
-    """{section: bool} for the sections of the navigation, in one query. The other
-    apps' tables are named through the programme's reverse relations, so this module
-    imports none of them."""
+    """{section: bool} for the sections of the navigation, in one query."""
+    sql, params, keys = _content_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme.pk if p is _PROGRAMME else p for p in params])
+        found = cursor.fetchone()
+    return {k: bool(has) for k, has in zip(keys, found, strict=True)} if found else {}
+
+
+_PROGRAMME = object()  # where the programme's id goes in the compiled statement
+
+
+@lru_cache
+def _content_statement(vendor):
+    """The statement of sections_with_content, built once per database: building its
+    seven EXISTS through the ORM took 2.7 ms on every public page, running them 0.07 ms
+    (issue #12). The other apps' tables are named through the programme's reverse
+    relations, so this module imports none of them."""
 
     def exists(relation):
         model = Programme._meta.get_field(relation).related_model
@@ -198,11 +214,14 @@ def sections_with_content(programme):
         | exists("training_reach"),
         "network": Exists(institution.objects.filter(region__programme=OuterRef("pk"))),
     }
+    marker = -7_654_321  # an id no programme has, to find its parameter
     # Prefixed: the annotations may not share a name with the reverse relations.
-    found = (
-        Programme.objects.filter(pk=programme.pk)
+    query = (
+        Programme.objects.filter(pk=marker)
         .annotate(**{f"has_{k}": v for k, v in checks.items()})
         .values(*(f"has_{k}" for k in checks))
-        .first()
+        .order_by()
+        .query
     )
-    return {k: found[f"has_{k}"] for k in checks} if found else {}
+    sql, params = query.sql_with_params()
+    return sql, tuple(_PROGRAMME if p == marker else p for p in params), tuple(checks)

@@ -1,11 +1,12 @@
 from django import template
 
-from raak.knowledge.highlight import highlight as _highlight
+from raak.knowledge.highlight import Marker
 
 register = template.Library()
 
 
 @register.filter
 def highlight(text, query):
-    """{{ a.title|highlight:q }}: the search terms in <mark>, everything else escaped."""
-    return _highlight(text, query)
+    """{{ a.title|highlight:marker }}: the search terms in <mark>, everything else
+    escaped. `query` is the query text or, on a page of results, the page's Marker."""
+    return (query if isinstance(query, Marker) else Marker(query))(text)
