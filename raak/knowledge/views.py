@@ -124,7 +124,8 @@ def catalogue(request, slug):
         {"programme": programme, "access": access, "page": page, "q": q, "themes": themes,
          "marker": Marker(q),
          "theme_tree": theme_tree,
-         "can_add": access.is_national or any(access.can_write(r) for r in regions),
+         "can_add": access.is_member
+         and (access.is_national or any(access.can_write(r) for r in regions)),
          "regions": regions, "provinces": provinces, "theme": theme, "region": region,
          "province": province, "total": page.paginator.count,
          "capped": page.paginator.capped,
@@ -137,6 +138,8 @@ def _with_themes_and_regions(activities, themes, regions):
     query for the region links instead of joins and a prefetch that made a theme and a
     region object per row again (issue #12)."""
     activities = list(activities)
+    if not activities:
+        return activities
     by_id = {t.id: t for t in themes}
     place = {r.id: (i, r) for i, r in enumerate(regions)}  # the regions' own order
     linked = {a.id: [] for a in activities}
