@@ -3,6 +3,8 @@
 import re
 
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from raak.picture import geo
 from raak.programmes.models import Region
@@ -132,11 +134,15 @@ def test_english_is_available(demo):
 
 
 def _inside(point, path):
-    """Even-odd ray casting over all rings of an SVG path made of M/L/Z commands."""
+    """Even-odd ray casting over all rings of an SVG path (M, relative l, Z)."""
     x, y = point
     inside = False
     for ring in path.split("M")[1:]:
-        pts = [tuple(map(float, p.split(","))) for p in ring.rstrip("Z").split("L")]
+        # "x,y" then relative steps ("l dx dy ...", geo._path_data)
+        numbers = [float(n) for n in re.findall(r"-?(?:\d+\.?\d*|\.\d+)", ring)]
+        pts = [(numbers[0], numbers[1])]
+        for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+            pts.append((pts[-1][0] + dx, pts[-1][1] + dy))
         for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
@@ -151,3 +157,25 @@ def test_each_region_province_is_the_province_of_its_centrumgemeente(demo):
         point = g.municipality(region.centrumgemeente_code).point
         found = [code for code, area in g.provinces.items() if _inside(point, area.path)]
         assert found == [region.province_code], region.name
+
+
+def _points(path):
+    numbers = [float(n) for n in re.findall(r"-?(?:\d+\.?\d*|\.\d+)", path)]
+    pts = [(numbers[0], numbers[1])]
+    for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+        pts.append((pts[-1][0] + dx, pts[-1][1] + dy))
+    return [(round(x * 10), round(y * 10)) for x, y in pts]
+
+
+@given(st.lists(st.tuples(st.floats(0, 800), st.floats(0, 900)), min_size=1, max_size=40))
+def test_relative_path_data_gives_back_every_rounded_point(ring):
+    # The maps' boundaries are written as steps between points rounded to tenths; read
+    # back, they are those points exactly, without drift, repeats left out.
+    expected = []
+    for x, y in ring:
+        p = (round(x * 10), round(y * 10))
+        if not expected or expected[-1] != p:
+            expected.append(p)
+    data = geo._path_data(ring)
+    assert data.startswith("M") and data.endswith("Z") and "--" not in data and "lZ" not in data
+    assert _points(data[1:-1]) == expected
