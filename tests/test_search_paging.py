@@ -167,8 +167,17 @@ def test_a_nul_character_in_a_filter_is_a_bad_request(knowledge):
 
 
 def _filter_reference(terms, theme="", region="", province=""):
-    """The catalogue's filtered results computed in Python from the models."""
-    keys = set(_reference(terms)) if terms else None
+    """The catalogue's filtered results computed in Python from the models (on
+    PostgreSQL the matches of the Dutch stemmer over all activities, unfiltered)."""
+    from django.db import connection
+
+    from raak.knowledge.search import search
+
+    if terms and connection.vendor == "postgresql":
+        matched = search(Activity.objects.filter(programme__slug=P[1:]), " ".join(terms))
+        keys = set(matched.values_list("key", flat=True))
+    else:
+        keys = set(_reference(terms)) if terms else None
     found = []
     for a in Activity.objects.filter(programme__slug=P[1:]).select_related("theme__parent"):
         regions = list(a.regions.all())
@@ -213,6 +222,8 @@ def test_filtered_results_equal_a_python_reference(knowledge, monkeypatch):
         {"thema": "geen-thema"},
     ]  # fmt: skip
     queries = [""] + (["meldcode", "school", "a"] if connection.vendor == "sqlite" else [])
+    if connection.vendor == "postgresql":  # the count with filters as arrays
+        queries += ["meldcode", "scholing"]
     monkeypatch.setattr(CappedPaginator, "CAP", 10**6)
     client = Client()
     checked = 0
@@ -238,3 +249,42 @@ def test_filtered_results_equal_a_python_reference(knowledge, monkeypatch):
                 checked += bool(expected)
     assert whole.key in _filter_reference([], province=other.province_code)
     assert checked > 10  # most cases find something: the comparison is not vacuous
+
+
+def test_a_prefix_expands_to_exactly_the_words_of_the_index(knowledge, monkeypatch):
+    """The expansion steps through the index's vocabulary one word at a time (issue #12):
+    it must give every word with the prefix, no other, and a deleted activity's words
+    no longer."""
+    import re
+
+    from django.db import connection
+
+    from raak.knowledge import search
+
+    if connection.vendor != "sqlite":
+        return
+
+    def words_in_the_activities():
+        found = set()
+        for text in Activity.objects.values_list("search_text", flat=True):
+            found.update(re.findall(r"[^\W_]+", text))
+        return found
+
+    monkeypatch.setattr(search, "MAX_EXPANSION", 10_000)
+    vocabulary = words_in_the_activities()
+    for prefix in ("s", "meld", "ver", "zzz"):
+        expected = sorted(w for w in vocabulary if w.startswith(prefix))
+        match = search.sqlite_match([prefix])
+        if not expected:
+            assert match is None
+            continue
+        assert match == "(" + " OR ".join(f'"{w}"' for w in expected) + ")"
+    monkeypatch.setattr(search, "MAX_EXPANSION", 2)
+    assert search.sqlite_match(["s"]) == '"s"*'  # too many words: FTS5's own prefix query
+    # A word only one activity has is gone from the expansion once that activity is.
+    lonely = Activity.objects.first()
+    lonely.description += " xyzzywoord"
+    lonely.save()
+    assert search.sqlite_match(["xyzzy"]) == '("xyzzywoord")'
+    lonely.delete()
+    assert search.sqlite_match(["xyzzy"]) is None

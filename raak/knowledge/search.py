@@ -171,6 +171,9 @@ def catalogue_search(qs, query, *, programme_id, theme_ids=None, id_lists=(), po
     terms = words(query)
     if not terms:
         return qs, None
+    if connection.vendor == "postgresql":
+        found = search(qs, query)
+        return found, _postgres_count(query, programme_id, theme_ids, id_lists, cap)
     if connection.vendor != "sqlite":
         return search(qs, query), None
     match = sqlite_match(terms)
@@ -253,3 +256,23 @@ def _matching_ids(match, programme_id, theme_ids, id_lists, cap):
             [*params, cap + 1],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_count(query, programme_id, theme_ids, id_lists, cap):
+    """The matches that pass the filters, counted up to `cap` + 1. A region or province
+    filter is read once into an array (`= ANY(ARRAY(...))`): as `IN (subquery)` the
+    planner walked every activity in id order and tested its vector until 1,001 passed
+    the filter too (12,000 rows for a province, 23 ms at 100,000 activities); with the
+    array it looks up only the listed activities, in id order, and stops at the cap."""
+    from raak.knowledge.models import Activity
+
+    qs = Activity.objects.filter(programme_id=programme_id).order_by()
+    if theme_ids is not None:
+        qs = qs.filter(theme_id__in=theme_ids)
+    for ids in id_lists:
+        try:
+            sql, params = ids.query.sql_with_params()
+        except EmptyResultSet:  # a filter no activity can pass (an unknown region)
+            return 0
+        qs = qs.extra(where=[f"knowledge_activity.id = ANY(ARRAY({sql}))"], params=params)
+    return search(qs, query)[: cap + 1].count()
