@@ -10,18 +10,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from raak.programmes import bulk, cleaning, history, wording_import
+from raak.programmes import cleaning, history, import_write, wording_import
 from raak.programmes.cleaning import GM_CODE, PV_CODE, check_slug
 from raak.programmes.models import (
-    Indicator,
     IndicatorCategory,
-    IndicatorValue,
-    Milestone,
     MilestoneStatus,
     Programme,
-    Region,
-    RegionMunicipality,
-    RegionNote,
     Round,
 )
 from raak.programmes.periods import PeriodError, parse_period
@@ -30,13 +24,6 @@ from raak.programmes.tables import TABLES, FormatError, Problem
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]
 # A withdrawn publication comes last: an import may keep it, never re-publish it.
 STATE_ORDER = [Round.OPEN, Round.CLOSED, Round.PUBLISHED, Round.WITHDRAWN]
-STATUS_FIELDS = ["status", "expected_text", "expected_earliest", "expected_latest", "note"]
-COUNT_LABELS = {
-    "milestone": "mijlpalen",
-    "indicator": "indicatoren",
-    "region": "regio's",
-    "round": "rondes",
-}
 
 
 def _json_list(file, kind, value):
@@ -376,17 +363,17 @@ class Importer:
         with transaction.atomic():
             created = self.programme is None
             self.recorder = history.Recorder(self.user, self.actor)
-            self._write_programme()
+            import_write.write_programme(self)
             self.recorder.programme = self.programme
             self.recorder.quiet = created  # a new programme gets one record, not thousands
             counts = Counter()
             old_keys = wording_import.keys_before(self)
-            self._write_definitions(counts)
-            self._write_regions(counts)
-            self._write_rounds(counts)
+            import_write.write_definitions(self, counts)
+            import_write.write_regions(self, counts)
+            import_write.write_rounds(self, counts)
             wording_import.write(self, old_keys)
-            self._write_statuses(counts)
-            self._write_values(counts)
+            import_write.write_statuses(self, counts)
+            import_write.write_values(self, counts)
             if created:
                 self.recorder.quiet = False
                 self.recorder.record(subject="programma", field="import", new=self.actor)
@@ -394,276 +381,6 @@ class Importer:
             if self.problems:  # found while writing (a frozen round changed)
                 raise FormatError(self.problems)
         return Result(self.programme, created, dict(counts))
-
-    def _write_programme(self):
-        rows = self.rows["programme"]
-        if not rows:
-            return
-        data = rows[0][1]
-        if self.programme is None:
-            self.programme = Programme.objects.create(**data)
-        else:
-            self.recorder.programme = self.programme
-            self.recorder.update(self.programme, data, subject="programma")
-
-    def _upsert(self, model, existing, key, rows, fields, counts, parent=None, subject=""):
-        """Create or update rows by key, keeping the file's order as position."""
-        new = []
-        ordered = any(f.name == "position" for f in model._meta.fields)
-        for position, (_row, data) in enumerate(rows):
-            values = {f: data[f] for f in fields}
-            if ordered:
-                values["position"] = position
-            obj = existing.get(data[key])
-            if obj is None:
-                new.append(model(**{key: data[key]}, **values, **(parent or {})))
-            elif self.recorder.update(
-                obj,
-                values,
-                subject=f"{subject} {data[key]}",
-                region=obj if model is Region else None,
-            ):
-                counts[f"{COUNT_LABELS[model._meta.model_name]} bijgewerkt"] += 1
-        for obj in model.objects.bulk_create(new):
-            existing[getattr(obj, key)] = obj
-        counts[f"{COUNT_LABELS[model._meta.model_name]} nieuw"] += len(new)
-
-    def _write_definitions(self, counts):
-        p = {"programme": self.programme}
-        self._upsert(
-            Milestone,
-            self.milestones,
-            "key",
-            self.rows["milestones"],
-            ["name", "description"],
-            counts,
-            p,
-            "mijlpaal",
-        )
-        self._upsert(
-            Indicator,
-            self.indicators,
-            "key",
-            self.rows["indicators"],
-            ["name", "description"],
-            counts,
-            p,
-            "indicator",
-        )
-        new = []
-        for position, (_row, d) in enumerate(self.rows["indicator_categories"]):
-            values = {"label": d["label"], "takes_date": d["takes_date"], "position": position}
-            obj = self.categories.get((d["indicator"], d["key"]))
-            if obj is None:
-                new.append(
-                    IndicatorCategory(
-                        indicator=self.indicators[d["indicator"]], key=d["key"], **values
-                    )
-                )
-            else:
-                self.recorder.update(
-                    obj, values, subject=f"antwoordcategorie {d['indicator']}/{d['key']}"
-                )
-        for obj in IndicatorCategory.objects.bulk_create(new):
-            self.categories[(obj.indicator.key, obj.key)] = obj
-
-    def _write_regions(self, counts):
-        fields = [
-            "name",
-            "centrumgemeente_code",
-            "centrumgemeente_name",
-            "province_code",
-            "valid_from",
-            "valid_to",
-        ]
-        self._upsert(
-            Region,
-            self.regions,
-            "slug",
-            self.rows["regions"],
-            fields,
-            counts,
-            {"programme": self.programme},
-            "regio",
-        )
-        links = Region.predecessors.through.objects.filter(from_region__programme=self.programme)
-        current = defaultdict(list)
-        for region_id, slug in links.values_list("from_region_id", "to_region__slug"):
-            current[region_id].append(slug)
-        for _row, data in self.rows["regions"]:
-            region = self.regions[data["slug"]]
-            wanted = [self.regions[s] for s in data["predecessors"]]
-            old = sorted(current[region.id])
-            if old != sorted(data["predecessors"]):
-                region.predecessors.set(wanted)
-                self.recorder.record(
-                    region=region,
-                    subject=f"regio {region.slug}",
-                    field="predecessors",
-                    old=" ".join(old),
-                    new=" ".join(sorted(data["predecessors"])),
-                )
-        # Membership and notes: the file gives the whole list for each region it names.
-        for table, model, cols in (
-            ("region_municipalities", RegionMunicipality, ["code", "name"]),
-            ("region_notes", RegionNote, ["date_text", "text", "source"]),
-        ):
-            by_region = defaultdict(list)
-            for _row, data in self.rows[table]:
-                by_region[data["region"]].append({c: data[c] for c in cols})
-            for slug, items in by_region.items():
-                region = self.regions[slug]
-                manager = getattr(
-                    region, "municipalities" if table == "region_municipalities" else "notes"
-                )
-                old = [{c: getattr(o, c) for c in cols} for o in manager.all()]
-                if old == items:
-                    continue
-                manager.all().delete()
-                if model is RegionNote:
-                    items_kw = [dict(item, position=i) for i, item in enumerate(items)]
-                else:
-                    items_kw = items
-                model.objects.bulk_create([model(region=region, **kw) for kw in items_kw])
-                self.recorder.record(
-                    region=region,
-                    subject=f"regio {slug}",
-                    field=table,
-                    old=history.describe(old),
-                    new=history.describe(items),
-                )
-                counts["lidgemeenten" if model is RegionMunicipality else "notities"] += len(items)
-
-    def _write_rounds(self, counts):
-        self._upsert(
-            Round,
-            self.rounds,
-            "slug",
-            self.rows["rounds"],
-            ["name", "peildatum", "state"],
-            counts,
-            {"programme": self.programme},
-            "ronde",
-        )
-
-    def _write_statuses(self, counts):
-        rows = [(r, d) for r, d in self.rows["milestone_statuses"] if d["ok"]]
-        round_ids = {self.rounds[d["round"]].id for _r, d in rows}
-        existing = {
-            (s.round_id, s.region_id, s.milestone_id): s
-            for s in MilestoneStatus.objects.filter(round_id__in=round_ids)
-        }
-        new, changed = [], []
-        for row, d in rows:
-            rnd, region, milestone = (
-                self.rounds[d["round"]],
-                self.regions[d["region"]],
-                self.milestones[d["milestone"]],
-            )
-            period = d["period"]
-            values = (
-                d["status"],
-                period.text if period else "",
-                period.earliest if period else None,
-                period.latest if period else None,
-                d["note"],
-            )
-            obj = existing.get((rnd.id, region.id, milestone.id))
-            frozen = rnd.id in self.frozen_round_ids
-            if obj is None:
-                if frozen:
-                    self.problem(
-                        row, "round", f"ronde “{rnd.slug}” is gesloten; statussen liggen vast"
-                    )
-                    continue
-                new.append((rnd.id, region.id, milestone.id, *values))
-                self.recorder.record(
-                    round=rnd,
-                    region=region,
-                    subject=milestone.name,
-                    field="status",
-                    new=d["status"],
-                )
-            elif any(getattr(obj, k) != v for k, v in zip(STATUS_FIELDS, values, strict=True)):
-                if frozen:
-                    self.problem(
-                        row, "round", f"ronde “{rnd.slug}” is gesloten; statussen liggen vast"
-                    )
-                    continue
-                self.recorder.update(
-                    obj,
-                    dict(zip(STATUS_FIELDS, values, strict=True)),
-                    subject=milestone.name,
-                    round=rnd,
-                    region=region,
-                    save=False,
-                )
-                obj.version += 1
-                changed.append(obj)
-        bulk.insert_rows(MilestoneStatus, ["round", "region", "milestone", *STATUS_FIELDS], new)
-        MilestoneStatus.objects.bulk_update(
-            changed,
-            [*STATUS_FIELDS, "version"],
-            batch_size=2000,
-        )
-        counts["mijlpaalstatussen nieuw"] += len(new)
-        counts["mijlpaalstatussen gewijzigd"] += len(changed)
-
-    def _write_values(self, counts):
-        rows = [(r, d) for r, d in self.rows["indicator_values"] if d["ok"]]
-        round_ids = {self.rounds[d["round"]].id for _r, d in rows}
-        existing = {
-            (v.round_id, v.region_id, v.indicator_id): v
-            for v in IndicatorValue.objects.filter(round_id__in=round_ids).select_related(
-                "category"
-            )
-        }
-        new, changed = [], []
-        for row, d in rows:
-            rnd, region, indicator = (
-                self.rounds[d["round"]],
-                self.regions[d["region"]],
-                self.indicators[d["indicator"]],
-            )
-            category = self.categories[(d["indicator"], d["category"])]
-            values = {"category": category, "date": d["parsed_date"], "note": d["note"]}
-            obj = existing.get((rnd.id, region.id, indicator.id))
-            frozen = rnd.id in self.frozen_round_ids
-            if obj is None:
-                if frozen:
-                    self.problem(
-                        row, "round", f"ronde “{rnd.slug}” is gesloten; antwoorden liggen vast"
-                    )
-                    continue
-                new.append(
-                    (rnd.id, region.id, indicator.id, category.id, d["parsed_date"], d["note"])
-                )
-                self.recorder.record(
-                    round=rnd,
-                    region=region,
-                    subject=indicator.name,
-                    field="category",
-                    new=category.key,
-                )
-            elif any(getattr(obj, k) != v for k, v in values.items()):
-                if frozen:
-                    self.problem(
-                        row, "round", f"ronde “{rnd.slug}” is gesloten; antwoorden liggen vast"
-                    )
-                    continue
-                self.recorder.update(
-                    obj, values, subject=indicator.name, round=rnd, region=region, save=False
-                )
-                obj.version += 1
-                changed.append(obj)
-        bulk.insert_rows(
-            IndicatorValue, ["round", "region", "indicator", "category", "date", "note"], new
-        )
-        IndicatorValue.objects.bulk_update(
-            changed, ["category", "date", "note", "version"], batch_size=2000
-        )
-        counts["indicatorwaarden nieuw"] += len(new)
-        counts["indicatorwaarden gewijzigd"] += len(changed)
 
 
 def import_programme(tables, programme_slug=None, actor="import", user=None):
