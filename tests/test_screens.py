@@ -81,7 +81,9 @@ def test_favicon_is_answered_and_linked(demo):
 def crumbs(response):
     text = response.content.decode()
     found = re.search(
-        r'<nav class="crumbs" aria-label="Kruimelpad"><ol>(.*?)</ol></nav>', text, re.S
+        r'<nav class="crumbs" aria-label="(?:Kruimelpad|Breadcrumbs)"><ol>(.*?)</ol></nav>',
+        text,
+        re.S,
     )
     assert found, "the page has breadcrumbs"
     return re.findall(
@@ -132,3 +134,94 @@ def test_office_and_form_pages_lead_back_to_their_section(demo, people):
     coordinator = sign_in(Client(), people["coord_a"])
     page = coordinator.get(f"/{slug}/netwerk/gouda/instelling/nieuw/")
     assert crumbs(page)[2:] == [(f"/{slug}/netwerk/gouda/", "Gouda"), ("", "Instelling toevoegen")]
+
+
+def assert_crumbs_lead_up(client, url, expected):
+    """The page's crumbs are exactly `expected`, the last one is the page itself (no
+    link), and every crumb link answers 200 for the same visitor."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    assert crumbs(page) == expected, url
+    for href, text in expected[:-1]:
+        assert client.get(href, follow=True).status_code == 200, (url, href, text)
+    assert 'aria-current="page">' + expected[-1][1] in page.content.decode()
+
+
+def test_report_cycle_map_route_and_questionnaire_pages_have_breadcrumbs(demo, people, open_round):
+    from raak.questionnaires import exchange
+    from raak.reports import templates
+    from raak.reports.models import Report, ReportFile
+    from tests.test_questionnaires import DATA
+
+    templates.load(demo)
+    exchange.load(DATA, publish=True)
+    slug, home = demo.slug, (f"/{demo.slug}/", demo.name)
+    published = demo.rounds.get(state="published")
+    reports = (f"/{slug}/rapporten/", "Rapporten")
+    questionnaires = (f"/{slug}/vragenlijsten/", "Vragenlijsten")
+
+    national = sign_in(Client(), people["national"])
+    assert national.post(f"/{slug}/rapporten/{published.slug}/nieuw/").status_code == 302
+    report = Report.objects.get(round=published)
+    report_crumb = (f"/{slug}/rapporten/{published.slug}/", report.title)
+    round_file = ReportFile.objects.create(
+        programme=demo, round=published, format="pdf", fingerprint="f"
+    )
+    region_file = ReportFile.objects.create(
+        programme=demo, round=published, format="html", fingerprint="g",
+        region=demo.regions.get(slug="gouda"),
+    )  # fmt: skip
+    region_report = (
+        f"/{slug}/rapporten/{published.slug}/regio/gouda/",
+        f"Regiorapport: Gouda · {published.name}",
+    )
+    for url, expected in [
+        (report_crumb[0], [home, reports, ("", report.title)]),
+        (report_crumb[0] + "tekst/voorwoord/", [home, reports, report_crumb, ("", "Voorwoord")]),
+        (f"/{slug}/rapportbestand/{round_file.pk}/",
+         [home, reports, report_crumb, ("", "Rapportbestand (PDF)")]),
+        (f"/{slug}/rapportbestand/{region_file.pk}/",
+         [home, reports, region_report, ("", "Rapportbestand (HTML)")]),
+        (f"/{slug}/ronde/{open_round.slug}/herinneringen/nu/", [
+            home,
+            (f"/{slug}/ronde/{open_round.slug}/indieningen/", "Indieningen"),
+            (f"/{slug}/ronde/{open_round.slug}/herinneringen/", "Herinneringen"),
+            ("", "Nu herinneren"),
+        ]),
+        (f"/{slug}/adviseurs/", [home, ("", "Notities van implementatieadviseurs")]),
+        (f"/{slug}/vragenlijsten/importeren/",
+         [home, questionnaires, ("", "Vragenlijst importeren")]),
+        (f"/{slug}/vragenlijsten/test-vragenlijst/antwoorden-importeren/", [
+            home, questionnaires,
+            (f"/{slug}/vragenlijsten/test-vragenlijst/bouwen/", "Testvragenlijst"),
+            ("", "Antwoorden importeren"),
+        ]),
+        (f"/{slug}/vragenlijsten/nieuw/", [home, questionnaires, ("", "Nieuwe vragenlijst")]),
+    ]:  # fmt: skip
+        assert_crumbs_lead_up(national, url, expected)
+
+    # Public pages, cached whole for anonymous visitors: the crumbs carry nothing of the
+    # visitor, so anonymous (first and cached answer) and a coordinator see the same.
+    coordinator = sign_in(Client(), people["coord_a"])
+    for url, expected in [
+        (region_report[0], [home, reports, ("", region_report[1])]),
+        (f"/{slug}/ronde/{published.slug}/kaarten/", [
+            home,
+            (f"/{slug}/ronde/{published.slug}/", f"Landelijk beeld: {published.name}"),
+            ("", "Kaarten"),
+        ]),
+        (f"/{slug}/routekaart/regio/gouda/",
+         [home, (f"/{slug}/routekaart/", "Routekaarten"), ("", "Routekaart regio Gouda")]),
+    ]:  # fmt: skip
+        for client in (Client(), Client(), coordinator):
+            assert_crumbs_lead_up(client, url, expected)
+
+    # In English the labels are English.
+    english = Client()
+    english.get("/taal/en/", {"next": "/"})
+    page = english.get(region_report[0])
+    assert 'aria-label="Breadcrumbs"' in page.content.decode()
+    assert crumbs(page) == [
+        (home[0], demo.name_en or demo.name), (reports[0], "Reports"),
+        ("", f"Regional report: Gouda · {published.name_en or published.name}"),
+    ]  # fmt: skip

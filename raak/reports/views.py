@@ -251,9 +251,11 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
 def file_status(request, slug, file_id):
     programme, access = programme_for(request, slug)
     rf = _file_for_reading(request, programme, access, file_id)
+    # The breadcrumb names the report the file was made of (a region's file: its region).
+    report = None if rf.region else Report.objects.filter(round=rf.round).first()
     return render(request, "reports/file.html", {
         "programme": programme, "access": access, "file": rf, "round": rf.round,
-        "refresh": rf.state in (ReportFile.PENDING, ReportFile.RUNNING),
+        "report": report, "refresh": rf.state in (ReportFile.PENDING, ReportFile.RUNNING),
     })  # fmt: skip
 
 
