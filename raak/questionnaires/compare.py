@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -21,6 +21,8 @@ COMPARABLE = (Question.SCALE, Question.SINGLE, Question.YESNO)
 FEW = 5
 # Regions per page of the regions x items matrix.
 MATRIX_REGIONS = 40
+# PostgreSQL's memory for grouping the answers of one comparison (see _pairs).
+PAIRS_WORK_MEM = "32MB"
 
 
 @dataclass
@@ -201,7 +203,12 @@ def _pairs(versions, questions, root, latest, start_round, end_round, gone_regio
     cases = [v for pair in older.items() for v in pair]
     params = [*cases, start_round.id, end_round.id, *gone_region_ids, start_round.id,
               end_round.id, Response.SUBMITTED, *(v.id for v in versions)]  # fmt: skip
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # 1,000 regions x 60 items are 60,000 (region, item) groups: within the
+            # default 4 MB PostgreSQL sorted them on disk (~250 ms) rather than hash
+            # them (~120 ms). For this statement only (SET LOCAL ends with the block).
+            cursor.execute(f"SET LOCAL work_mem = '{PAIRS_WORK_MEM}'")
         cursor.execute(sql, params)
         for item, a, b, in_end, n in cursor.fetchall():
             if item in item_key:
