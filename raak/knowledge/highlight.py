@@ -7,6 +7,7 @@ text is escaped before it is joined with <mark>, so a term or a text with < or &
 never become markup.
 """
 
+import html
 import re
 
 from django.utils.html import escape
@@ -52,13 +53,19 @@ class Marker:
         text = str(text or "")
         if not self.wanted:
             return escape(text)
-        out, at = [], 0
+        # html.escape is what django.utils.html.escape runs, without its lazy-string
+        # wrapper: called for every piece of 50 texts a page, that wrapper was a fifth.
+        out, at, known = [], 0, self.known
         for m in WORD.finditer(text):
-            if self.matches(m.group(0)):
-                out.append(escape(text[at : m.start()]))
-                out.append(f"<mark>{escape(m.group(0))}</mark>")
+            word = m.group(0)
+            hit = known.get(word)
+            if hit is None:
+                hit = self.matches(word)
+            if hit:
+                out.append(html.escape(text[at : m.start()]))
+                out.append(f"<mark>{html.escape(word)}</mark>")
                 at = m.end()
-        out.append(escape(text[at:]))
+        out.append(html.escape(text[at:]))
         return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
 
 
