@@ -141,6 +141,13 @@ MORE_PAGES = [
     ("coord-delft", "account", None),
     (None, "route-find", {}),
     (None, "login", None),
+    # Nested pages whose breadcrumbs came later (issue #14 follow-up).
+    (None, "region-report", {"round_slug": "eindrapportage-2011", "region_slug": "delft"}),
+    (None, "national-map", {"round_slug": "eindrapportage-2011"}),
+    (None, "route-region", {"region_slug": "delft"}),
+    ("landelijk", "remind-now", {"round_slug": "juni-2011"}),
+    ("landelijk", "questionnaire-import", {}),
+    ("landelijk", "questionnaire-new", {}),
 ]
 
 
