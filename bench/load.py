@@ -116,6 +116,20 @@ for r in Role.objects.filter(programme=p, kind=Role.COORDINATOR).select_related(
 device = TOTPDevice.objects.filter(user=national, confirmed=True).first()
 device = device or TOTPDevice.objects.create(user=national, name="bench", confirmed=True)
 print("NATIONAL", national.username, device.key, device.step, device.digits)
+# The published round's report, published as the national office does (raak/reports).
+from django.utils import timezone
+from raak.programmes.history import Recorder
+from raak.reports.models import Report
+published = p.rounds.get(slug={PUBLISHED!r})
+template = p.report_templates.first()
+Report.objects.filter(round=published).delete()
+Report.objects.create(programme=p, round=published, template=template, chapters=template.chapters,
+                      title="Eindrapportage (bench)", state=Report.PUBLISHED,
+                      published_at=timezone.now(), published_by=national)
+recorder = Recorder(national, programme=p)
+recorder.record(subject="rapport " + published.slug, field="status", new="gepubliceerd",
+                round=published)
+recorder.flush()
 Programme.objects.filter(slug={LARGE!r}).delete()
 import_programme(tables.read({str(RESULTS / (LARGE + ".json"))!r}), actor="bench")
 """
@@ -354,6 +368,8 @@ PUBLISHED_PAGES = [
     ("region page, 37 regions", f"/{PROGRAMME}/regio/gouda/"),
     ("forecast, 37 regions", f"/{PROGRAMME}/verwacht/"),
     ("activity catalogue", f"/{PROGRAMME}/activiteiten/"),
+    ("published report, 37 regions", f"/{PROGRAMME}/rapporten/{PUBLISHED}/"),
+    ("a region's published report", f"/{PROGRAMME}/rapporten/{PUBLISHED}/regio/gouda/"),
     ("national picture, 1,000 regions", f"/{LARGE}/ronde/ronde-02/"),
     ("map page, 1,000 regions", f"/{LARGE}/ronde/ronde-02/kaarten/?kaart=m0"),
     ("region page, 1,000 regions", f"/{LARGE}/regio/r0500/"),

@@ -376,14 +376,15 @@ REPORTS = [
     # Publishing a report of an open round is refused with a message (a redirect).
     Row("report-publish", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
         post=NATIONAL_ONLY | {"national": 302}),
-    Row("report-file", {"slug": P, "round_slug": R2, "fmt": "html"}, get=405,
+    # GET: the page with the button (no file of the draft yet), or the file's own page.
+    Row("report-file", {"slug": P, "round_slug": R2, "fmt": "html"}, get=REPORT_NATIONAL,
         post=who(404, 403, 403, 403, 302)),
     Row("region-report", {"slug": P, "round_slug": R2, "region_slug": "gouda"},
         get=REPORT_GOUDA, post=REPORT_GOUDA, note="open"),
     Row("region-report", {"slug": P, "round_slug": R1, "region_slug": "gouda"}, get=200,
         post=200, note="published"),
     Row("region-report-file", {"slug": P, "round_slug": R2, "region_slug": "gouda", "fmt": "html"},
-        get=405, post=who(404, 302, 404, 302, 302)),
+        get=REPORT_GOUDA, post=who(404, 302, 404, 302, 302)),
     Row("report-file-status", {"slug": P, "file_id": lambda w: w["report_file"].id},
         get=REPORT_GOUDA, post=REPORT_GOUDA),
     Row("report-file-status", {"slug": P, "file_id": 999999}, get=404, post=404, note="unknown"),

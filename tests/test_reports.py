@@ -210,9 +210,13 @@ def test_access_draft_and_published(report_demo, people, client):
             sign_in(client, people[who])
         assert client.get(page).status_code == 200, who
         assert "Rapport-XYZ" in client.get(f"{P}/rapporten/").content.decode()
-    # A round taken off the public pages takes its report with it.
-    Round.objects.filter(pk=rnd.pk).update(state=Round.CLOSED)
+    # A round taken off the public pages takes its report with it, at once: the
+    # anonymous page was served from the public cache a moment ago.
     client.logout()
+    assert client.get(page).status_code == 200
+    from raak.programmes.status import change_round_state
+
+    change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="fout gevonden")
     assert client.get(page).status_code == 404
 
 
@@ -327,7 +331,8 @@ ACCESS = [
     ("post", f"{P}/rapporten/{R2}/nieuw/", _national(302, 403, 302)),
     ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 405, 405)),
     ("post", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 302)),
-    ("get", f"{P}/rapporten/{R}/maken/html/", _all(405)),
+    # GET: the page with the button (or the file's page): readable like the report.
+    ("get", f"{P}/rapporten/{R}/maken/html/", _national(404, 403, 200)),
     ("post", f"{P}/rapporten/{R}/maken/html/", _national(404, 403, 302)),
     ("post", f"{P}/rapporten/{R}/maken/exe/", _all(404)),
     ("get", f"{P}/rapporten/{R}/regio/gouda/", _all(200)),
@@ -439,9 +444,45 @@ def test_files_of_the_draft_stay_private_after_publishing(report_demo, people, c
     report.save()
     final = stored("html")  # the published report's own file
     assert draft.fingerprint != final.fingerprint, (draft.fingerprint, final.fingerprint)
+    # The public page links to the file of the report as it is now, never the draft's.
     page = client.get(f"{P}/rapporten/{R}/").content.decode()
-    assert f"/rapportbestand/{final.pk}/" in page and f"/rapportbestand/{draft.pk}/" not in page
+    assert f"/rapporten/{R}/maken/pdf/" in page and "/rapportbestand/" not in page
+    assert "csrfmiddlewaretoken" not in page  # so it can be served from the public cache
+    offer = client.get(f"{P}/rapporten/{R}/maken/html/")
+    assert offer.status_code == 302 and offer["Location"].endswith(f"/rapportbestand/{final.pk}/")
     assert client.get(f"{P}/rapportbestand/{draft.pk}/download/").status_code == 404
     assert client.get(f"{P}/rapportbestand/{final.pk}/download/").status_code == 200
     sign_in(client, people["national"])
     assert client.get(f"{P}/rapportbestand/{draft.pk}/download/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_published_report_is_served_from_the_public_cache(report_demo, people):
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rnd = Round.objects.get(programme=report_demo, slug=R)
+    tpl = report_demo.report_templates.get()
+    Report.objects.create(programme=report_demo, round=rnd, template=tpl,
+                          chapters=tpl.chapters, title="Rapport-CACHE")  # fmt: skip
+    page, region = f"{P}/rapporten/{R}/", f"{P}/rapporten/{R}/regio/gouda/"
+    assert Client().get(page).status_code == 404  # a draft: nothing stored or shown
+    national = sign_in(Client(), people["national"])
+    assert national.post(f"{P}/rapporten/{R}/publiceren/").status_code == 302
+    # Publishing shows at once: the draft's 404 stored nothing.
+    first = Client().get(page)
+    assert first.status_code == 200 and "Rapport-CACHE" in first.content.decode()
+    assert first["ETag"] and "csrfmiddlewaretoken" not in first.content.decode()
+    database_cache = settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    for url in (page, region):
+        Client().get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            again = Client().get(url)
+        assert again.status_code == 200 and len(ctx.captured_queries) <= 1 + database_cache
+    assert Client().get(page, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # The national office's own view is never the cached one: it keeps its file list
+    # and the buttons it needs.
+    mine = national.get(page)
+    assert "private" in mine["Cache-Control"] and "csrfmiddlewaretoken" in mine.content.decode()

@@ -12,10 +12,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
+from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Region, Round
 from raak.reports import build, service
@@ -54,6 +55,7 @@ def report_list(request, slug):
     })  # fmt: skip
 
 
+@public_page
 def report_page(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd, report = _report_for_reading(request, programme, access, round_slug)
@@ -216,6 +218,7 @@ def _region_access(request, programme, access, rnd, region):
     return insider
 
 
+@public_page
 def region_page(request, slug, round_slug, region_slug):
     programme, access = programme_for(request, slug)
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
@@ -227,9 +230,13 @@ def region_page(request, slug, round_slug, region_slug):
     })  # fmt: skip
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def file_request(request, slug, round_slug, fmt, region_slug=None):
-    """Make (or reuse) the file, then show its progress page."""
+    """GET: the page of the file of the report as it is now, when one is made or being
+    made; otherwise a page with the button that makes it. POST: make (or reuse) the
+    file, then show its progress. The report pages link here instead of carrying the
+    button, so they hold no CSRF token and anonymous visitors get them from the page
+    cache (issue #12)."""
     programme, access = programme_for(request, slug)
     if fmt not in ("pdf", "html"):
         raise Http404
@@ -238,11 +245,25 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
     if region_slug:
         region = get_object_or_404(Region, programme=programme, slug=region_slug)
         unpublished = _region_access(request, programme, access, rnd, region)
+        report = None
     else:
-        _report_for_reading(request, programme, access, round_slug)
+        _rnd, report = _report_for_reading(request, programme, access, round_slug)
     try:
-        rf = service.request_file(rnd, fmt, user=request.user if request.user.is_authenticated
-                                  else None, region=region, unpublished=unpublished)  # fmt: skip
+        if request.method != "POST":
+            key = service.fingerprint(rnd, fmt, region, unpublished)
+            rf = (
+                ReportFile.objects.filter(fingerprint=key, format=fmt)
+                .exclude(state=ReportFile.FAILED)
+                .first()
+            )
+            if rf is None:
+                return render(request, "reports/file_offer.html", {
+                    "programme": programme, "access": access, "round": rnd, "region": region,
+                    "report": report, "fmt": fmt,
+                })  # fmt: skip
+        else:
+            rf = service.request_file(rnd, fmt, user=request.user if request.user.is_authenticated
+                                      else None, region=region, unpublished=unpublished)  # fmt: skip
     except service.NoTemplate as e:
         raise Http404 from e
     return redirect("report-file-status", programme.slug, rf.pk)
