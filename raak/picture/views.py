@@ -21,6 +21,7 @@ from raak.picture.national import (
     NationalPicture,
     reference_day,
 )
+from raak.picture.templatetags.raak import region_urls
 from raak.programmes import wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
@@ -114,9 +115,8 @@ def _map_html(request, programme, picture, item):
             region__programme=programme
         ).values_list("region_id", "code"):
             memberships.setdefault(region_id, []).append(code)
-        the_map = build_map(
-            picture, item, lambda r: reverse("region", args=[programme.slug, r.slug]), memberships
-        )
+        url = region_urls(programme.slug)
+        the_map = build_map(picture, item, lambda r: url(r.slug), memberships)
         return render_to_string("picture/_map.html", {"map": the_map}, request=request)
 
     return cached_fragment(request, programme, ["map", picture.round.id, item.key], draw)

@@ -79,17 +79,25 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SENTINEL = "region-slug-0"
 
 
+def region_urls(programme_slug):
+    """A function region slug -> `reverse("region", args=[programme_slug, slug])` that
+    reverses once: the national picture links ~260 regions, a 1,000-region map 2,000,
+    and each reverse cost ~40 µs (issue #12). A slug is put in as reverse would (slugs
+    need no quoting); anything else goes through reverse itself."""
+    head, _s, tail = reverse("region", args=[programme_slug, _SENTINEL]).rpartition(_SENTINEL)
+
+    def url(region_slug):
+        if not SLUG.fullmatch(region_slug or ""):
+            return reverse("region", args=[programme_slug, region_slug])
+        return head + region_slug + tail
+
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def region_url(context, programme_slug, region_slug):
-    """`{% url 'region' programme_slug region_slug %}`, reversed once per page and
-    programme: the national picture links ~260 regions and each reverse cost ~40 µs
-    (issue #12). A slug is inserted as reverse would (slugs need no quoting); anything
-    else goes through reverse itself."""
-    if not SLUG.fullmatch(region_slug or ""):
-        return reverse("region", args=[programme_slug, region_slug])
-    made = context.render_context.setdefault("region_url", {})
+    """`{% url 'region' programme_slug region_slug %}`, reversed once per page."""
+    made = context.render_context.setdefault("region_urls", {})
     if programme_slug not in made:
-        url = reverse("region", args=[programme_slug, _SENTINEL])
-        made[programme_slug] = url.rpartition(_SENTINEL)[::2]
-    head, tail = made[programme_slug]
-    return head + region_slug + tail
+        made[programme_slug] = region_urls(programme_slug)
+    return made[programme_slug](region_slug)
