@@ -5,6 +5,7 @@ A fixed number of queries whatever the number of regions or items."""
 
 import json
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -203,8 +204,10 @@ def _pairs(versions, questions, root, latest, start_round, end_round, gone_regio
     cases = [v for pair in older.items() for v in pair]
     params = [*cases, start_round.id, end_round.id, *gone_region_ids, start_round.id,
               end_round.id, Response.SUBMITTED, *(v.id for v in versions)]  # fmt: skip
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    # Not on SQLite: its transactions begin IMMEDIATE, which would hold the write lock.
+    with transaction.atomic() if postgresql else nullcontext(), connection.cursor() as cursor:
+        if postgresql:
             # 1,000 regions x 60 items are 60,000 (region, item) groups: within the
             # default 4 MB PostgreSQL sorted them on disk (~250 ms) rather than hash
             # them (~120 ms). For this statement only (SET LOCAL ends with the block).
