@@ -117,7 +117,8 @@ def test_the_shared_database_cache_follows_a_publication(demo, people, open_roun
         assert anonymous.get(f"{P}/ronde/{R1}/").content == first.content
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM raak_cache_test")
-            assert cursor.fetchone()[0] == 3  # the page, its map and its route summary
+            # the page (whole and compressed), its map and its route summary
+            assert cursor.fetchone()[0] == 4
         change_round_state(open_round, "closed", user=people["national"])
         change_round_state(open_round, "published", user=people["national"], confirmed=True)
         assert open_round.name in anonymous.get(f"{P}/ronde/{R1}/").content.decode()
