@@ -30,7 +30,9 @@ def test_second_anonymous_visit_is_served_from_the_cache(demo):
     assert c.get(f"{P}/ronde/{R1}/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
-@pytest.mark.parametrize("url", [f"/ronde/{R1}/", "/regio/gouda/", "/verwacht/", "/activiteiten/"])
+@pytest.mark.parametrize(
+    "url", [f"/ronde/{R1}/", "/regio/gouda/", "/verwacht/", "/activiteiten/", "/rapporten/"]
+)
 def test_every_public_page_is_cached_with_an_etag(knowledge, url):
     first = Client().get(P + url)
     assert first.status_code == 200 and first["ETag"]

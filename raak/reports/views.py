@@ -36,6 +36,7 @@ def _report_for_reading(request, programme, access, round_slug):
     return rnd, report
 
 
+@public_page
 def report_list(request, slug):
     programme, access = programme_for(request, slug)
     reports = list(Report.objects.for_list(programme, access.is_national))
