@@ -223,7 +223,7 @@ def region(request, slug, region_slug):
     def draw():
         return render_to_string(
             "picture/_region_content.html",
-            _region_content(request, programme, access, region, insider, can_write),
+            _region_content(programme, access, region, insider, can_write),
             request=request,
         )
 
@@ -254,7 +254,7 @@ def region(request, slug, region_slug):
     return render(request, "picture/region.html", context)
 
 
-def _region_content(request, programme, access, region, insider, can_write):
+def _region_content(programme, access, region, insider, can_write):
     rounds = list(access.visible_rounds(region))
     for r in rounds:
         # Open rounds only (usually one): a submitted report freezes the region's data.
