@@ -288,3 +288,51 @@ def test_a_prefix_expands_to_exactly_the_words_of_the_index(knowledge, monkeypat
     assert search.sqlite_match(["xyzzy"]) == '("xyzzywoord")'
     lonely.delete()
     assert search.sqlite_match(["xyzzy"]) is None
+
+
+def test_a_deep_page_read_near_the_start_equals_the_whole_list(knowledge, monkeypatch):
+    """SQLite reads a deep page from the matches among the first activities of the
+    catalogue order when those hold the page (issue #12): the same pages as the whole
+    list of matches, with a filter too, and falling back to that list when needed."""
+    from django.db import connection
+
+    from raak.knowledge import search
+    from raak.knowledge.models import Theme, normalise
+
+    if connection.vendor != "sqlite":
+        return
+    theme = Theme.objects.filter(programme__slug=P[1:], parent__isnull=False).last()
+    Activity.objects.bulk_create(
+        Activity(programme=theme.programme, key=f"fictief-{i:04d}", theme=theme,
+                 title=f"Fictieve meldcode {i}", description="Fictieve gegevens.",
+                 search_text=normalise(f"Fictieve meldcode {i} Fictieve gegevens."),
+                 catalogue_order=catalogue_order_of(theme))
+        for i in range(600)
+    )  # fmt: skip
+    monkeypatch.setattr(CappedPaginator, "CAP", 100)
+    monkeypatch.setattr(search, "WALK_PROBES", 1)  # never walk: the list or its start
+    used = []
+    near = search._listed_near_the_start
+
+    def spy(*args):
+        found = near(*args)
+        used.append(found is not None)
+        return found
+
+    client = Client()
+    region = Activity.objects.filter(regions__isnull=False).first().regions.first()
+    for filters in ({}, {"thema": theme.key}, {"regio": region.slug}):
+        monkeypatch.setattr(search, "_listed_near_the_start", spy)
+        pages = [_page(client, filters, n) for n in range(1, 5)]
+        assert filters or [len(p) for p in pages] == [25] * 4
+        monkeypatch.setattr(search, "_listed_near_the_start", lambda *args: None)
+        assert pages == [_page(client, filters, n) for n in range(1, 5)], filters
+    assert any(used) and not all(used)  # both ways were taken
+
+
+def _page(client, filters, n):
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get(f"{P}/activiteiten/", {"q": "meldcode", **filters, "pagina": n})
+    return [a.key for a in page.context["page"]]

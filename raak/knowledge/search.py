@@ -10,6 +10,7 @@ import re
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from raak.knowledge.models import normalise
@@ -210,7 +211,8 @@ def catalogue_search(qs, query, *, programme_id, theme_ids=None, id_lists=(), po
             )
             dense = cursor.fetchone()[0] >= needed
     if not dense:
-        return listed, counted
+        near = _listed_near_the_start(qs, match, programme_id, position)
+        return (listed if near is None else near), counted
     walked = qs.extra(
         where=[
             "EXISTS (SELECT 1 FROM knowledge_activity_fts WHERE knowledge_activity_fts "
@@ -219,6 +221,49 @@ def catalogue_search(qs, query, *, programme_id, theme_ids=None, id_lists=(), po
         params=[match],
     )
     return walked, counted
+
+
+def _listed_near_the_start(qs, match, programme_id, position):
+    """A deep page's rows read from the list of matches among the activities at the
+    start of the catalogue order only, or None when the page may lie further on.
+
+    Building the list of every match costs about 0.2 µs a match (15 ms for a broad
+    query at 100,000 activities). The page needs only the first `position` + 25 matches
+    in catalogue order, so the list is read from the full-text index for the id range
+    of the first 2 × that many activities (FTS5 reads a rowid range from its index
+    directly), which is exact for those activities. It is used when those activities
+    hold all the rows up to the end of the page (checked); otherwise None, and the page
+    reads the whole list. When the range spans most ids, there is nothing to gain."""
+    wanted = position + PAGE_SIZE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(id), max(id), (SELECT max(id) FROM knowledge_activity) FROM "
+            "(SELECT id FROM knowledge_activity WHERE programme_id = %s "
+            "ORDER BY catalogue_order, key LIMIT %s)",
+            [programme_id, 2 * wanted],
+        )
+        low, high, largest = cursor.fetchone()
+        if low is None or (high - low) * 2 > largest:
+            return None
+        cursor.execute(
+            "SELECT catalogue_order, key FROM knowledge_activity WHERE programme_id = %s "
+            "ORDER BY catalogue_order, key LIMIT 1 OFFSET %s",
+            [programme_id, 2 * wanted - 1],
+        )
+        last = cursor.fetchone()
+    if last is None:  # fewer activities than that: the range holds them all
+        return None
+    near = qs.filter(
+        id__in=RawSQL(
+            "SELECT rowid FROM knowledge_activity_fts WHERE knowledge_activity_fts "
+            "MATCH %s AND rowid >= %s AND rowid <= %s",
+            [match, low, high],
+        )
+    )
+    start = Q(catalogue_order__lt=last[0]) | Q(catalogue_order=last[0], key__lte=last[1])
+    if near.filter(start).order_by()[:wanted].count() < wanted:
+        return None
+    return near
 
 
 def _matching_ids(match, programme_id, theme_ids, id_lists, cap):
