@@ -5,6 +5,7 @@ regions (see bench/).
 Statuses are read as plain rows, not model instances: at 1,000 regions × 7 milestones
 building 7,000 MilestoneStatus objects was most of the page's time."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from raak.programmes.models import (
     Region,
     Round,
 )
-from raak.programmes.summary import percent, summarise
+from raak.programmes.summary import percent, summary_of
 
 UNKNOWN = MilestoneStatus.UNKNOWN
 # Above this many regions the national page lists regions in pages and the maps get a
@@ -221,7 +222,15 @@ class NationalPicture:
                 round=rnd
             ).values_list("region_id", "indicator_id", "category_id", "date", "note")
         }
-        self.summary = summarise(rnd)
+        # Counted from the rows read above, as summarise() counts them in SQL: only
+        # regions active on the peildatum (three queries and ~7 ms fewer at 1,000 regions).
+        active = {r.id for r in self.regions}
+        self.summary = summary_of(
+            rnd, len(self.regions),
+            Counter((s.milestone_id, s.status) for s in self.statuses.values() if s.region_id in active),
+            Counter(v.category.id for v in self.values.values() if v.region_id in active),
+            self.milestones, self.categories,
+        )  # fmt: skip
         if visible_rounds is None:
             visible_rounds = Round.objects.filter(programme=self.programme).visible_to_public()
         self.previous = (

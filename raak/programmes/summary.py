@@ -121,10 +121,25 @@ def summarise(rnd: Round) -> Summary:
     )
     for milestone_id, status, n in rows:
         status_counts[milestone_id, status] += n
+    value_counts = Counter(
+        dict(
+            IndicatorValue.objects.filter(round=rnd, region__in=active)
+            .values_list("category_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    return summary_of(rnd, total, status_counts, value_counts)
 
+
+def summary_of(rnd, total, status_counts, value_counts, milestones=None, categories=None):
+    """The summary from counts: `total` active regions, `status_counts`
+    {(milestone id, status): n} and `value_counts` {category id: n} of those regions.
+    The national picture, which reads every status anyway, counts them itself
+    (issue #12) and passes the milestones and categories it has read."""
+    programme = rnd.programme
     labels = wording.status_labels(programme)
     items = []
-    for m in programme.milestones.all():
+    for m in programme.milestones.all() if milestones is None else milestones:
         recorded = sum(status_counts[m.id, key] for key, _l in MilestoneStatus.STATUSES)
         used = m.status_keys
         cats = []
@@ -137,19 +152,12 @@ def summarise(rnd: Round) -> Summary:
                 cats.append(Category(key, labels[key], n, percent(n, total)))
         items.append(Item(m.key, wording.local(m), "milestone", cats))
 
-    value_counts = Counter(
-        dict(
-            ((cat_id), n)
-            for cat_id, n in IndicatorValue.objects.filter(round=rnd, region__in=active)
-            .values_list("category_id")
-            .annotate(n=Count("id"))
+    if categories is None:
+        categories = (
+            IndicatorCategory.objects.filter(indicator__programme=programme)
+            .select_related("indicator")
+            .order_by("indicator__position", "indicator__key", "position", "key")
         )
-    )
-    categories = (
-        IndicatorCategory.objects.filter(indicator__programme=programme)
-        .select_related("indicator")
-        .order_by("indicator__position", "indicator__key", "position", "key")
-    )
     by_indicator = {}
     for c in categories:
         by_indicator.setdefault(c.indicator, []).append(c)
