@@ -150,7 +150,7 @@ def _with_themes_and_regions(activities, themes, regions):
     for a in activities:
         if a.theme_id in by_id:  # otherwise read when shown
             a.theme = by_id[a.theme_id]
-        # One string: a loop over a list per result was a fifth of the page's rendering.
+        # One string, not a loop in the template for every result.
         a.region_names = ", ".join(r.name for _, r in sorted(linked[a.id], key=lambda p: p[0]))
     return activities
 
