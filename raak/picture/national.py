@@ -159,8 +159,8 @@ class Made(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._make(*row) for row in self._rows[index]]
-        return self._make(*self._rows[index])
+            return [self._make(row) for row in self._rows[index]]
+        return self._make(self._rows[index])
 
 
 @dataclass
@@ -292,31 +292,38 @@ class NationalPicture:
 
     def moves(self, milestone, before):
         """Regions whose status or expected period on `milestone` differs from the
-        previous round: "Amsterdam: gereed → verwacht voorjaar 2027"."""
+        previous round: "Amsterdam: gereed → verwacht voorjaar 2027". Kept as region
+        positions (plain ints, nothing for the garbage collector to follow)."""
         nothing = (UNKNOWN, "")
-        out, statuses, m = [], self.statuses, milestone.id
-        for region in self.regions:
+        regions, statuses, m = self.regions, self.statuses, milestone.id
+        out = []
+        for i, region in enumerate(regions):
             key = (region.id, m)
-            old = before.get(key, nothing)
             new = statuses.get(key)
-            if old != ((new.status, new.expected_text) if new else nothing):
-                out.append((region, old, new))
-        return Made(out, lambda region, old, new: Move(region, old, new, self))
+            if before.get(key, nothing) != ((new.status, new.expected_text) if new else nothing):
+                out.append(i)
+
+        def move(i):
+            key = (regions[i].id, m)
+            return Move(regions[i], before.get(key, nothing), statuses.get(key), self)
+
+        return Made(out, move)
 
     def pending(self, milestone):
-        """Regions not (fully) done on a milestone, soonest expected first."""
-        out, statuses, m, today = [], self.statuses, milestone.id, self.today
-        for region in self.regions:
-            s = statuses.get((region.id, m))
-            if s is None or s.status != MilestoneStatus.DONE:
-                out.append((region, s, bool(s and s.is_overdue(today))))
+        """Regions not (fully) done on a milestone, soonest expected first: overdue
+        ones, then by the start of their expected period, then by name (three stable
+        sorts, one key each: no key tuple per region)."""
+        regions, m, today = self.regions, milestone.id, self.today
+        status = [self.statuses.get((r.id, m)) for r in regions]
+        out = [i for i, s in enumerate(status) if s is None or s.status != MilestoneStatus.DONE]
+        overdue = {i for i in out if status[i] is not None and status[i].is_overdue(today)}
         far = date.max
-        out.sort(
-            key=lambda p: (not p[2], (p[1].expected_earliest or far) if p[1] else far, p[0].name)
-        )
+        out.sort(key=lambda i: regions[i].name)
+        out.sort(key=lambda i: (status[i].expected_earliest or far) if status[i] else far)
+        out.sort(key=lambda i: i not in overdue)
         labels = self.status_labels
-        return Made(out, lambda region, s, overdue: Pending(
-            region, s, overdue, labels[s.status if s else UNKNOWN]))  # fmt: skip
+        return Made(out, lambda i: Pending(
+            regions[i], status[i], i in overdue, labels[status[i].status if status[i] else UNKNOWN]))  # fmt: skip
 
     # --- cells, for maps and annex tables ------------------------------------------
 
