@@ -173,12 +173,28 @@ class ItemPicture:
     moves: list = field(default_factory=list)  # Move, since the previous round
 
 
+# Positions in a status row (StatusRow.FIELDS). The picture keeps its 7,000 statuses
+# as the plain tuples the database gives, which the garbage collector stops following,
+# and makes a StatusRow of the few it hands out (issue #12).
+_REGION, _MILESTONE, _STATUS, _EXPECTED, _EARLIEST, _LATEST = 1, 2, 3, 4, 5, 6
+
+
 def status_rows(rnd):
-    """{(region id, milestone id): StatusRow} of one round."""
+    """{(region id, milestone id): row} of one round, rows in StatusRow.FIELDS order."""
     return {
-        (row[1], row[2]): StatusRow(*row)
+        (row[_REGION], row[_MILESTONE]): row
         for row in MilestoneStatus.objects.for_national_picture(rnd).values_list(*StatusRow.FIELDS)
     }
+
+
+def _status_row(row):
+    return StatusRow._make(row) if row is not None else None
+
+
+def _overdue(row, today):
+    """StatusRow.is_overdue of a plain row."""
+    latest = row[_LATEST]
+    return row[_STATUS] in MilestoneStatus.WITH_PERIOD and latest is not None and latest < today
 
 
 def reference_day(rnd):
@@ -227,7 +243,7 @@ class NationalPicture:
         active = {r.id for r in self.regions}
         self.summary = summary_of(
             rnd, len(self.regions),
-            Counter((s.milestone_id, s.status) for s in self.statuses.values() if s.region_id in active),
+            Counter((s[_MILESTONE], s[_STATUS]) for s in self.statuses.values() if s[_REGION] in active),
             Counter(v.category.id for v in self.values.values() if v.region_id in active),
             self.milestones, self.categories,
         )  # fmt: skip
@@ -300,12 +316,12 @@ class NationalPicture:
         for i, region in enumerate(regions):
             key = (region.id, m)
             new = statuses.get(key)
-            if before.get(key, nothing) != ((new.status, new.expected_text) if new else nothing):
+            if before.get(key, nothing) != ((new[_STATUS], new[_EXPECTED]) if new else nothing):
                 out.append(i)
 
         def move(i):
             key = (regions[i].id, m)
-            return Move(regions[i], before.get(key, nothing), statuses.get(key), self)
+            return Move(regions[i], before.get(key, nothing), _status_row(statuses.get(key)), self)
 
         return Made(out, move)
 
@@ -315,20 +331,21 @@ class NationalPicture:
         sorts, one key each: no key tuple per region)."""
         regions, m, today = self.regions, milestone.id, self.today
         status = [self.statuses.get((r.id, m)) for r in regions]
-        out = [i for i, s in enumerate(status) if s is None or s.status != MilestoneStatus.DONE]
-        overdue = {i for i in out if status[i] is not None and status[i].is_overdue(today)}
+        out = [i for i, s in enumerate(status) if s is None or s[_STATUS] != MilestoneStatus.DONE]
+        overdue = {i for i in out if status[i] is not None and _overdue(status[i], today)}
         far = date.max
         out.sort(key=lambda i: regions[i].name)
-        out.sort(key=lambda i: (status[i].expected_earliest or far) if status[i] else far)
+        out.sort(key=lambda i: (status[i][_EARLIEST] or far) if status[i] else far)
         out.sort(key=lambda i: i not in overdue)
         labels = self.status_labels
         return Made(out, lambda i: Pending(
-            regions[i], status[i], i in overdue, labels[status[i].status if status[i] else UNKNOWN]))  # fmt: skip
+            regions[i], _status_row(status[i]), i in overdue,
+            labels[status[i][_STATUS] if status[i] else UNKNOWN]))  # fmt: skip
 
     # --- cells, for maps and annex tables ------------------------------------------
 
     def milestone_cell(self, region, milestone):
-        s = self.statuses.get((region.id, milestone.id))
+        s = _status_row(self.statuses.get((region.id, milestone.id)))
         if s is None:
             return Cell(UNKNOWN, self.status_labels[UNKNOWN])
         return Cell(
