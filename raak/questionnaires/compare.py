@@ -7,6 +7,7 @@ import json
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -219,8 +220,10 @@ def _pairs(versions, questions, root, latest, start_round, end_round, gone_regio
     return out
 
 
+@lru_cache(maxsize=4096)
 def _choice(text):
-    """A stored answer (JSON text) as a choice key; None for anything else."""
+    """A stored answer (JSON text) as a choice key; None for anything else. Answers are
+    a few choice keys over and over (2,400 in the matrix page), so each is read once."""
     value = json.loads(text) if text is not None else None
     return value if isinstance(value, str) else None
 
