@@ -4,6 +4,9 @@ import re
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from raak.picture.geo import province_name as _province_name
@@ -101,3 +104,19 @@ def region_url(context, programme_slug, region_slug):
     if programme_slug not in made:
         made[programme_slug] = region_urls(programme_slug)
     return made[programme_slug](region_slug)
+
+
+@register.filter
+def annex_milestone_cells(cells):
+    """One region's cells of the milestone annex: "X" (the label for screen readers)
+    when done, else the annex text, and an overdue tag. A page of the annex is 350 of
+    them; written here they cost a fifth of what the template language spent (issue #12)."""
+    overdue = format_html(' <span class="tag overdue">{}</span>', gettext("over tijd"))
+    return mark_safe("".join(
+        "<td>"
+        + (format_html('<span aria-hidden="true">X</span><span class="sr-only">{}</span>', c.label)
+           if c.category == "done" else conditional_escape(c.annex))
+        + (overdue if c.overdue else "")
+        + "</td>"
+        for c in cells
+    ))  # fmt: skip
