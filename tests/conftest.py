@@ -169,9 +169,9 @@ def _empty_cache():
     from django.conf import settings
     from django.core.cache import cache
 
-    from raak.programmes import wording
+    from raak.programmes import memo
 
-    wording.forget_rows()  # the process's memo of wording rows, keyed by programme id
+    memo.forget()  # the process's memo of a programme's definitions, keyed by its id
     if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
         yield  # a table in the test database: each test's rollback empties it
         return

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
 from raak.picture.forms import IndicatorForm, RoundDatesForm, RoundForm, StatusForm, WithdrawForm
-from raak.programmes import publishing, wording
+from raak.programmes import memo, publishing, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import cached_fragment
 from raak.programmes.history import Recorder
@@ -20,14 +21,16 @@ from raak.programmes.models import (
     EvidenceDocument,
     Indicator,
     IndicatorValue,
-    Milestone,
     MilestoneStatus,
     Round,
 )
 
 
 def _round_for_writing(programme, round_slug):
-    rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
+    # From the memo of this data version: the save itself locks and re-reads the round.
+    rnd = memo.get(programme, "rounds", slug=round_slug)
+    if rnd is None:
+        raise Http404
     if not rnd.is_open:
         # Closed and published rounds are frozen; say so instead of a bare 403 page.
         raise PermissionDenied(_("Deze ronde is gesloten; de gegevens liggen vast."))
@@ -50,10 +53,9 @@ def edit_status(request, slug, round_slug, region_slug, key):
     region, _can_write = region_for_writing(request, programme, region_slug)
     rnd = _round_for_writing(programme, round_slug)
     _check_not_submitted(rnd, region)
-    milestone = get_object_or_404(Milestone, programme=programme, key=key)
-    # The form reads the programme's status labels through the milestone; the one
-    # already loaded saves a query.
-    milestone.programme = programme
+    milestone = memo.get(programme, "milestones", key=key)
+    if milestone is None:
+        raise Http404
     conflict, summary = None, ""
     context = {"programme": programme, "round": rnd, "region": region, "milestone": milestone,
                "access": access}  # fmt: skip

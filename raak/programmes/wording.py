@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
+from raak.programmes import memo
 from raak.programmes.models import Programme
 
 # The seed's words, (Dutch, English): the demo programme's values and the default of
@@ -53,31 +54,6 @@ DEFAULT_SECTIONS = {
 }  # fmt: skip
 
 
-# The wording rows of each programme, remembered by this process for one data version:
-# {(programme id, relation): (data version, rows)}. Wording changes only through an
-# import, whose history.Recorder raises the version in the same transaction, so a
-# programme read with a newer version reads the rows anew. One entry per programme and
-# table, so it cannot grow with requests. Signed-in pages read these on every request;
-# three queries fewer each.
-_ROWS = {}
-
-
-def _rows(programme, relation):
-    key = (programme.id, relation)
-    found = _ROWS.get(key)
-    if found is not None and found[0] == programme.data_version:
-        return found[1]
-    rows = list(getattr(programme, relation).all())
-    _ROWS[key] = (programme.data_version, rows)
-    return rows
-
-
-def forget_rows():
-    """For tests that change wording rows without an import (and so without a new
-    data version)."""
-    _ROWS.clear()
-
-
 def english():
     return (get_language() or "").startswith("en")
 
@@ -101,7 +77,7 @@ def status_labels(programme):
         labels = {
             k: nl_en[1] if lang == "en" else nl_en[0] for k, nl_en in DEFAULT_STATUS_LABELS.items()
         }
-        for s in _rows(programme, "status_labels"):
+        for s in memo.rows(programme, "status_labels"):
             labels[s.status] = local(s, "label")
         cache[lang] = labels
     return cache[lang]
@@ -130,7 +106,7 @@ class Group:
 def indicator_groups(programme, indicators):
     """The programme's indicators by group, in group order, each group's words in the
     current language; indicators without a group go in the seed's default group."""
-    groups = _rows(programme, "indicator_groups")
+    groups = memo.rows(programme, "indicator_groups")
     out = {g.id: Group(g.key, local(g), local(g, "annex_title"), local(g, "annex_caption"), [])
            for g in groups}  # fmt: skip
     default = None
@@ -158,7 +134,7 @@ class Section:
 def sections(programme):
     """{section: Section} with the programme's names, in the current language. A
     title or term the programme leaves empty is its section name, never the seed's."""
-    rows = {s.section: s for s in _rows(programme, "section_names")}
+    rows = {s.section: s for s in memo.rows(programme, "section_names")}
     out = {}
     for key, default in DEFAULT_SECTIONS.items():
         row = rows.get(key)
