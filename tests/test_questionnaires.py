@@ -527,3 +527,15 @@ def test_comparison_follows_a_renamed_question_into_the_next_version(
             expected = {"gouda": "all", "leiden": "some", "delft": "some"}.get(region.slug)
             assert (level.key if level else None) == expected
     assert sorted(seen) == sorted(r.slug for r in first["regions"])
+
+
+def test_a_programme_with_answers_can_be_deleted_but_not_their_version_alone(version, rounds, demo):
+    from django.db.models import RestrictedError
+
+    from raak.programmes.models import Programme
+
+    _answer(version, rounds, demo.regions.get(slug="gouda"), {})
+    with pytest.raises(RestrictedError):
+        version.delete()
+    Programme.objects.filter(pk=demo.pk).delete()  # as `raak demo --reset` does
+    assert not Response.objects.exists()

@@ -486,3 +486,18 @@ def test_a_published_report_is_served_from_the_public_cache(report_demo, people)
     # and the buttons it needs.
     mine = national.get(page)
     assert "private" in mine["Cache-Control"] and "csrfmiddlewaretoken" in mine.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_programme_with_a_report_can_be_deleted_but_not_its_template_alone(report_demo):
+    from django.db.models import RestrictedError
+
+    rnd = Round.objects.get(programme=report_demo, slug=R)
+    tpl = report_demo.report_templates.get()
+    Report.objects.create(programme=report_demo, round=rnd, template=tpl,
+                          chapters=tpl.chapters, title="Te wissen")  # fmt: skip
+    with pytest.raises(RestrictedError):
+        tpl.delete()
+    # `raak demo --reset` deletes the programme: its report and template go with it.
+    call_command("demo", reset=True, no_serve=True)
+    assert not Report.objects.exists()

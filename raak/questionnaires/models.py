@@ -128,7 +128,9 @@ class Response(models.Model):
     DRAFT, SUBMITTED = "draft", "submitted"
     STATES = [(DRAFT, _("concept")), (SUBMITTED, _("ingediend"))]
 
-    version = models.ForeignKey(Version, models.PROTECT, related_name="responses")
+    # RESTRICT, not PROTECT: a version with answers cannot be deleted on its own, but
+    # deleting the whole programme (`raak demo --reset`) takes both.
+    version = models.ForeignKey(Version, models.RESTRICT, related_name="responses")
     round = models.ForeignKey(Round, models.CASCADE, related_name="questionnaire_responses")
     region = models.ForeignKey(Region, models.CASCADE, related_name="questionnaire_responses")
     state = models.CharField(max_length=10, choices=STATES, default=DRAFT)

@@ -41,7 +41,9 @@ class Report(models.Model):
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="reports")
     round = models.ForeignKey(Round, models.CASCADE, related_name="reports")
-    template = models.ForeignKey(ReportTemplate, models.PROTECT, related_name="reports")
+    # RESTRICT, not PROTECT: a template a report uses cannot be deleted on its own, but
+    # deleting the whole programme (`raak demo --reset`) takes both.
+    template = models.ForeignKey(ReportTemplate, models.RESTRICT, related_name="reports")
     # The chapters as they were when the report was published: later template edits
     # never change a published report.
     chapters = models.JSONField(default=list)
