@@ -30,3 +30,16 @@ def analyse():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def replace_section(marker, section):
+    """Put `section` (markdown starting with `## ...`) at the end of docs/performance.md
+    in place of the section(s) whose heading starts with `marker`, so a re-run leaves
+    one section per bench and database, not one per run."""
+    doc = ROOT / "docs" / "performance.md"
+    kept = [
+        s
+        for s in doc.read_text().split("\n## ")
+        if not ("## " + s).startswith(marker) and not s.startswith(marker)
+    ]
+    doc.write_text("\n## ".join(kept).rstrip() + "\n\n" + section.strip() + "\n")

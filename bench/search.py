@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, analyse, setup  # noqa: E402
+from common import analyse, replace_section, setup  # noqa: E402
 
 setup("search")
 
@@ -150,15 +150,7 @@ def main():
               "\"meer dan 1.000\"), so a broad query costs about what a narrow one does."]  # fmt: skip
     section = "\n".join(lines) + "\n"
     print(section)
-    doc = ROOT / "docs" / "performance.md"
-    text = doc.read_text()
-    marker = f"## Search, {connection.vendor}"
-    kept = [
-        s
-        for s in text.split("\n## ")
-        if not ("## " + s).startswith(marker) and not s.startswith(marker)
-    ]
-    doc.write_text("\n## ".join(kept).rstrip() + "\n\n" + section)
+    replace_section(f"## Search, {connection.vendor}", section)
     if worst >= GOAL_MS:
         sys.exit(f"search goal missed: p95 {worst:.0f} ms >= {GOAL_MS} ms")
 
