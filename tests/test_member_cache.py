@@ -132,3 +132,16 @@ def test_a_cached_status_form_does_not_open_a_submitted_region(people, open_roun
     transition(open_round, gouda, "submit", user=people["coord_a"])
     assert coordinator.get(url).status_code == 403
     assert sign_in(Client(), people["viewer_a"]).get(url).status_code == 403
+
+
+def test_the_indicator_form_shows_the_stored_answer_at_once(people, open_round):
+    url = f"{P}/ronde/{open_round.slug}/regio/gouda/indicator/regiocoordinator-na-2010/"
+    coordinator, national = (sign_in(Client(), people[k]) for k in ("coord_a", "national"))
+    form = main(coordinator.get(url))
+    version = int(re.search(r'name="version" value="(\d+)"', form).group(1))
+    assert "later-verlengd" not in main(national.get(url))  # now from the cache
+    saved = coordinator.post(url, {"category": "yes", "date": "30-06-2012",
+                                   "note": "later-verlengd", "version": version})  # fmt: skip
+    assert saved.status_code == 302
+    again = main(national.get(url))
+    assert f'name="version" value="{version + 1}"' in again and "later-verlengd" in again

@@ -19,7 +19,6 @@ from raak.programmes.caching import cached_fragment
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
     EvidenceDocument,
-    Indicator,
     IndicatorValue,
     MilestoneStatus,
     Round,
@@ -119,7 +118,7 @@ def _status_form_html(request, context, form, current):
     """(the form's fields and buttons, the list of the stored status's documents)"""
     context = {**context, "form": form, "current": current}
     return (
-        render_to_string("picture/_status_form.html", context, request),
+        render_to_string("picture/_edit_form.html", context, request),
         render_to_string("picture/_status_documents.html", context, request),
     )
 
@@ -170,16 +169,15 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
     region, _can_write = region_for_writing(request, programme, region_slug)
     rnd = _round_for_writing(programme, round_slug)
     _check_not_submitted(rnd, region)
-    indicator = get_object_or_404(Indicator, programme=programme, key=key)
-    categories = list(indicator.categories.all())
-    current = (
-        IndicatorValue.objects.filter(round=rnd, region=region, indicator=indicator)
-        .select_related("category")
-        .first()
-    )
+    indicator = memo.get(programme, "indicators", key=key)
+    if indicator is None:
+        raise Http404
+
     conflict, summary = None, ""
+    context = {"programme": programme, "round": rnd, "region": region, "indicator": indicator,
+               "access": access}  # fmt: skip
     if request.method == "POST":
-        form = IndicatorForm(request.POST, categories=categories)
+        form = IndicatorForm(request.POST, categories=list(indicator.categories.all()))
         if form.is_valid():
             d = form.cleaned_data
 
@@ -196,23 +194,36 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
             done, conflict, summary = _try_save(request, form, save, _describe_value, saved_message)
             if done:
                 return redirect("region", programme.slug, region.slug)
+        context["form"] = form
+        context["form_html"] = _indicator_form_html(request, context, form)
     else:
-        form = IndicatorForm(
-            categories=categories,
-            initial={
-                "category": current.category.key if current else "unknown",
-                "date": current.date.strftime("%d-%m-%Y") if current and current.date else "",
-                "note": current.note if current else "",
-                "version": current.version if current else 0,
-            },
-        )
-    return render(
-        request,
-        "picture/edit_indicator.html",
-        {"programme": programme, "round": rnd, "region": region, "indicator": indicator,
-         "form": form, "current": current, "conflict": conflict, "conflict_summary": summary,
-         "access": access},
-    )  # fmt: skip
+        # As the status form: the empty form is the same for everyone who may write here
+        # until the data version changes; the CSRF token stays outside it.
+        def draw():
+            current = (
+                IndicatorValue.objects.filter(round=rnd, region=region, indicator=indicator)
+                .select_related("category")
+                .first()
+            )
+            form = IndicatorForm(
+                categories=list(indicator.categories.all()),
+                initial={
+                    "category": current.category.key if current else "unknown",
+                    "date": current.date.strftime("%d-%m-%Y") if current and current.date else "",
+                    "note": current.note if current else "",
+                    "version": current.version if current else 0,
+                },
+            )
+            return _indicator_form_html(request, context, form)
+
+        parts = ["indicator-form", rnd.id, region.id, indicator.id]
+        context["form_html"] = cached_fragment(request, programme, parts, draw)
+    context.update(conflict=conflict, conflict_summary=summary)
+    return render(request, "picture/edit_indicator.html", context)
+
+
+def _indicator_form_html(request, context, form):
+    return render_to_string("picture/_edit_form.html", {**context, "form": form}, request)
 
 
 @login_required
