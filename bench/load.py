@@ -43,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -270,7 +271,7 @@ def hammer(port, paths, cookies=None, expect=b"", seconds=None, count=None):
                 status, body, _h = get(port, path, cookies, conn, checked, expect)
                 complete = body is CHECKED or expect in body
                 problem = None if status == 200 and complete else f"HTTP {status} {path}"
-            except (OSError, http.client.HTTPException) as e:
+            except (OSError, http.client.HTTPException, EOFError, zlib.error) as e:
                 problem = f"{type(e).__name__} {path}"
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -327,7 +328,7 @@ def scenario(port, targets):
                 status, body, _h = get(port, path, cookies, conn)
                 ok = status == 200 and expect in body
                 problem = None if ok else f"HTTP {status}"
-            except (OSError, http.client.HTTPException) as e:
+            except (OSError, http.client.HTTPException, EOFError, zlib.error) as e:
                 problem = type(e).__name__
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

@@ -36,8 +36,11 @@ def test_backup_and_restore_database_and_documents(demo, tmp_path, settings):
     EvidenceDocument.objects.all().delete()
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(target))
+    changed = type(demo).objects.get(pk=demo.pk).data_version
     call_command("restore", str(target), "--yes", stdout=StringIO())
     assert Region.objects.get(slug="gouda").name == "Gouda"
+    # Newer than any version cached before the restore (a shared cache outlives it).
+    assert type(demo).objects.get(pk=demo.pk).data_version > changed
     restored = EvidenceDocument.objects.get()
     assert Path(restored.file.path).read_bytes() == b"%PDF-1.4\n"
 

@@ -501,3 +501,18 @@ def test_a_programme_with_a_report_can_be_deleted_but_not_its_template_alone(rep
     # `raak demo --reset` deletes the programme: its report and template go with it.
     call_command("demo", reset=True, no_serve=True)
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_pdf_link_does_not_read_the_whole_programme_each_time(report_demo):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    link = f"{P}/rapporten/{R}/regio/gouda/maken/pdf/"
+    assert Client().get(link).status_code == 200  # the page with the button
+    with CaptureQueriesContext(connection) as ctx:
+        assert Client().get(link).status_code == 200
+    # The file's fingerprint hashes every status of the programme: it is remembered
+    # for the data version, not computed for each visitor (or crawler).
+    assert not any("programmes_milestonestatus" in q["sql"] for q in ctx.captured_queries)

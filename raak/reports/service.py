@@ -4,6 +4,7 @@ unchanged report reuse its file, and the background task behind the button."""
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from raak.knowledge.models import ActionPoint, Activity
+from raak.programmes.caching import CODE_VERSION, TIMEOUT
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region
 from raak.protocols.models import Finding
 from raak.questionnaires.models import Coding, Response
@@ -103,6 +105,22 @@ def fingerprint(rnd, fmt, region=None, unpublished=False):
     }
     blob = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+def current_fingerprint(programme, rnd, fmt, region=None, unpublished=False):
+    """`fingerprint()`, remembered for the programme's data version. It reads every
+    status and value of the programme; the report's "PDF" link, the file's page and its
+    download ask for it on every request. Everything it hashes is written through
+    history.Recorder, which raises the version."""
+    key = ":".join(
+        ["report-fingerprint", CODE_VERSION, str(programme.id), str(programme.data_version),
+         str(rnd.id), fmt, str(region.id if region else ""), str(bool(unpublished))]
+    )  # fmt: skip
+    found = cache.get(key)
+    if found is None:
+        found = fingerprint(rnd, fmt, region, unpublished)
+        cache.set(key, found, TIMEOUT)
+    return found
 
 
 def file_name(rnd, fmt, region=None):

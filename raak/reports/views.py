@@ -72,7 +72,7 @@ def report_page(request, slug, round_slug):
     if not access.is_national:
         # The public gets only files of the report as it is now (published): files made
         # from the draft carry draft texts and the "concept" state.
-        files = files.filter(fingerprint__in=_current_fingerprints(rnd))
+        files = files.filter(fingerprint__in=_current_fingerprints(programme, rnd))
     files = files[:4]
     changes = []
     if access.is_national and report is not None:
@@ -251,7 +251,7 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
         _rnd, report = _report_for_reading(request, programme, access, round_slug)
     try:
         if request.method != "POST":
-            key = service.fingerprint(rnd, fmt, region, unpublished)
+            key = service.current_fingerprint(programme, rnd, fmt, region, unpublished)
             rf = (
                 ReportFile.objects.filter(fingerprint=key, format=fmt)
                 .exclude(state=ReportFile.FAILED)
@@ -291,14 +291,16 @@ def _file_for_reading(request, programme, access, file_id):
                 raise Http404
     else:
         _report_for_reading(request, programme, access, rf.round.slug)
-        if not access.is_national and rf.fingerprint not in _current_fingerprints(rf.round):
+        if not access.is_national and rf.fingerprint not in _current_fingerprints(
+            programme, rf.round
+        ):
             raise Http404  # a draft's file, or one of a report that has changed since
     return rf
 
 
-def _current_fingerprints(rnd):
+def _current_fingerprints(programme, rnd):
     try:
-        return {service.fingerprint(rnd, fmt) for fmt in ("pdf", "html")}
+        return {service.current_fingerprint(programme, rnd, fmt) for fmt in ("pdf", "html")}
     except service.NoTemplate:
         return set()
 

@@ -74,6 +74,12 @@ class Command(BaseCommand):
                 shutil.copytree(tmp / "media", media)
             else:
                 media.mkdir(parents=True, exist_ok=True)
+        # The restored versions are older than entries a shared cache (Redis) may still
+        # hold from before: the next change would raise a version to one of those and
+        # serve its page again. A version from the clock is newer than all of them.
+        from raak.programmes.models import Programme, first_data_version
+
+        Programme.objects.update(data_version=first_data_version())
         log_cli_event("restore", file=source.name, database=kind)
         self.stdout.write(f"restored {source} (made {manifest.get('created')})")
 
