@@ -69,7 +69,11 @@ def report_page(request, slug, round_slug):
     if not rnd.is_published:
         log_event("unpublished-read", request, programme=programme, round=rnd.slug, what="report")
     files = ReportFile.objects.filter(round=rnd, region=None, state=ReportFile.DONE)
-    if not access.is_national:
+    if not request.user.is_authenticated:
+        # Anonymous visitors get no file list (the page's "PDF" link leads to the file),
+        # so their (cached) page does not hash the programme for one.
+        files = ReportFile.objects.none()
+    elif not access.is_national:
         # The public gets only files of the report as it is now (published): files made
         # from the draft carry draft texts and the "concept" state.
         files = files.filter(fingerprint__in=_current_fingerprints(programme, rnd))
