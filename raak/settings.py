@@ -167,9 +167,11 @@ TASKS = {
 }
 
 # E-mail (reminders, invitations): the mailer (MAILERS) is further down.
-# The address of the site as people reach it, for links in e-mail sent without a
-# request (the worker, the command line).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address of the site as people reach it: every link in every e-mail starts with it
+# (invitations, password reset, reminders, messages), never with a request's Host.
+# Required in production (raak/accounts/checks.py); elsewhere the development address.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
 
 AUTH_PASSWORD_VALIDATORS = [
     {

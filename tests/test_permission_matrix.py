@@ -95,6 +95,13 @@ ACCOUNTS = [
     Row("password_reset_complete", get=200, post=405),
     Row("security", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
     Row("security-log", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("messages", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row(
+        "messages-retry",
+        {"slug": P},
+        get=who(302, 405, 405, 405, 405),
+        post=who(302, 403, 403, 403, 302),
+    ),
     Row("security-log-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]
 

@@ -129,7 +129,7 @@ def member_of(programme, user_id):
 # --- invitations -----------------------------------------------------------------------
 
 
-def invite(programme, *, email, name, kind, regions, actor, base_url=""):
+def invite(programme, *, email, name, kind, regions, actor):
     """Create an invitation and queue its message; raise PeopleError when it cannot be."""
     email = email.strip().lower()
     regions = list(regions)
@@ -156,7 +156,7 @@ def invite(programme, *, email, name, kind, regions, actor, base_url=""):
     recorder.flush()
     actor.log("user-invited", programme, invitation=inv.id, role=kind,
               regions=[r.slug for r in regions])  # fmt: skip
-    send_invitation.enqueue(inv.id, base_url)
+    send_invitation.enqueue(inv.id)
     return inv
 
 
@@ -171,7 +171,7 @@ def already_has(programme, email, kind, regions):
     return bool(held) and wanted <= held
 
 
-def resend(inv, *, actor, base_url=""):
+def resend(inv, *, actor):
     if inv.state in (Invitation.USED, Invitation.WITHDRAWN):
         raise PeopleError(_("Deze uitnodiging is al gebruikt of ingetrokken."))
     # The task makes a new token; the old link stops working when it runs.
@@ -184,7 +184,7 @@ def resend(inv, *, actor, base_url=""):
     )
     recorder.flush()
     actor.log("user-invited", inv.programme, invitation=inv.id, resent=True)
-    send_invitation.enqueue(inv.id, base_url)
+    send_invitation.enqueue(inv.id)
 
 
 def withdraw(inv, *, actor):

@@ -472,3 +472,7 @@ class ChangeRecord(models.Model):
         # The newest record of a programme is the version of its public pages
         # (programmes.caching): one step down this index.
         indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]
+
+
+# The e-mail log lives in its own module; imported here so Django finds the models.
+from raak.programmes.mail_models import Message, MessageOptOut  # noqa: E402, F401

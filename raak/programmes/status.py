@@ -9,6 +9,7 @@ so does an open round for a region whose report is frozen (submitted or accepted
 
 from django.db import transaction
 
+from raak.programmes import signals
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Round
 
@@ -209,6 +210,8 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
         recorder.update(current, values, subject=f"ronde {current.slug}", round=current)
         recorder.flush()
         rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
+        if state == Round.PUBLISHED:
+            signals.round_published.send(Round, round=current, user=user)
         return current
 
 
@@ -218,6 +221,7 @@ def change_round_dates(rnd, *, user, opens_on, closes_on):
         raise NotAllowed("the deadline lies before the opening date")
     with transaction.atomic():
         current = _locked_round(rnd)
+        old_deadline = current.closes_on
         recorder = Recorder(user, programme=current.programme)
         recorder.update(
             current, {"opens_on": opens_on, "closes_on": closes_on},
@@ -225,6 +229,10 @@ def change_round_dates(rnd, *, user, opens_on, closes_on):
         )  # fmt: skip
         recorder.flush()
         rnd.opens_on, rnd.closes_on = current.opens_on, current.closes_on
+        if current.closes_on != old_deadline:
+            signals.round_deadline_changed.send(
+                Round, round=current, old=old_deadline, new=current.closes_on, user=user
+            )
         return current
 
 

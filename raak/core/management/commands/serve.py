@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from raak.accounts.checks import refuse_development_key
+from raak.accounts.checks import refuse_unready_production
 
 
 def env_int(name, default):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                             help="run the deploy checks, then stop")  # fmt: skip
 
     def handle(self, *args, host, port, workers, threads, no_collectstatic, check, **options):
-        refuse_development_key()
+        refuse_unready_production()
         if not (0 < port < 65536) or workers < 1 or threads < 1:
             raise CommandError("--port must be 1–65535; --workers and --threads at least 1")
         # Refuse to start on a broken configuration rather than answer 500s.

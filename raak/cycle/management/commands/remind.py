@@ -1,6 +1,7 @@
 """`raak remind`: send the reminders that are due today (run it hourly from cron
 or a systemd timer, see README "Reminders"). Idempotent: a second
-run the same day sends nothing new; failed deliveries are queued again (bounded)."""
+run the same day sends nothing new; failed deliveries (of reminders and of the messages
+about events, raak.programmes.mail) are queued again (bounded)."""
 
 import json
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from raak.cycle import reminders
+from raak.programmes import mail
 from raak.programmes.models import Round
 from raak.programmes.summary import RoundNotFound, find_round
 
@@ -51,9 +53,14 @@ class Command(BaseCommand):
                 ]  # fmt: skip
             out.append({"programme": rnd.programme.slug, "round": rnd.slug, "dry_run": dry_run,
                         "messages": items, "retried": len(retried)})  # fmt: skip
+        # The messages about events (submitted, returned, ...) that failed go back in
+        # the queue too: this hourly run is their retry.
+        retried_messages = [] if dry_run else mail.retry_failed()
         if format == "json":
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
+        if retried_messages:
+            self.stdout.write(f"berichten: {len(retried_messages)} mislukte opnieuw in de wachtrij")
         for r in out:
             verb = "zou versturen" if dry_run else "in de wachtrij"
             self.stdout.write(
