@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -46,4 +47,8 @@ class Command(BaseCommand):
                 "landelijk, coord-<regio> (bijv. coord-amsterdam), meelezer-alkmaar"
             )
         if not no_serve:
+            # Links in e-mail point at the demo's own port unless SITE_URL says otherwise
+            # (the environment reaches runserver's reloaded child as well).
+            if not settings.SITE_URL:
+                os.environ["SITE_URL"] = settings.SITE_URL = f"http://127.0.0.1:{port}"
             call_command("runserver", f"127.0.0.1:{port}")
