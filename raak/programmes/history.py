@@ -37,7 +37,10 @@ class Recorder:
         self.quiet = False  # a new programme's import is one record, not one per row
         self.pending = []
 
-    def record(self, *, subject, field="", old="", new="", round=None, region=None):
+    def record(self, *, subject, field="", old="", new="", round=None, region=None, kind="",
+               object_id=None, reason="", reverts=None):  # fmt: skip
+        """`kind` and `object_id` say which record changed (ChangeRecord), so the history
+        can show labels and revert it."""
         if self.quiet:
             return
         self.pending.append(
@@ -51,10 +54,14 @@ class Recorder:
                 field=field,
                 old=display(old),
                 new=display(new),
+                kind=kind,
+                object_id=object_id,
+                reason=reason,
+                reverts=reverts,
             )
         )
 
-    def update(self, obj, values, *, subject, round=None, region=None, save=True):
+    def update(self, obj, values, *, subject, round=None, region=None, save=True, **about):
         """Set `values` on `obj`, record each field that changes; return whether any did."""
         changed = []
         for name, new in values.items():
@@ -63,9 +70,8 @@ class Recorder:
                 # Reordering rows is not worth a record, and the normalised dates of a
                 # period follow from its text, which is recorded.
                 if name not in ("position", "expected_earliest", "expected_latest"):
-                    self.record(
-                        subject=subject, field=name, old=old, new=new, round=round, region=region
-                    )
+                    self.record(subject=subject, field=name, old=old, new=new, round=round,
+                                region=region, **about)  # fmt: skip
                 setattr(obj, name, new)
                 changed.append(name)
         if changed and save:

@@ -11,3 +11,9 @@ class QuestionnairesConfig(AppConfig):
         from raak.questionnaires.service import round_forms
 
         add_provider(round_forms)
+        # The change history shows answers with their labels and can revert one.
+        from raak.programmes import changes
+        from raak.questionnaires import changes as answer_changes
+
+        changes.register("answer", describe=answer_changes.describe,
+                         revert=answer_changes.revert, fields=answer_changes.is_answer_field)  # fmt: skip
