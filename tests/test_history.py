@@ -284,7 +284,9 @@ def test_revert_a_questionnaire_answer(open_round, people, national):
     )
     assert Answer.objects.get(question__key="voorlichting").value == "some"
     response.refresh_from_db()
-    assert response.lock == 3  # two saves and the revert: an open form of it now conflicts  # an open form of it now conflicts
+    assert (
+        response.lock == 3
+    )  # two saves and the revert: an open form of it now conflicts  # an open form of it now conflicts
     # Reverting the same record again: the answer changed since (by the revert).
     assert (
         national.post(f"{P}/wijzigingen/{record.id}/terugdraaien/", {"reason": "x"}).status_code
