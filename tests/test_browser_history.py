@@ -2,8 +2,8 @@
 test-artifacts/: a coordinator's status change and a submission e-mailed through a real
 SMTP server (links from SITE_URL); the national office filters the programme-wide
 history, reads labels (not stored keys), reverts the status with a reason, sees the
-conflict page for a change made since, and the messages page; the history fits a
-390 px phone."""
+conflict page for a change made since, the messages page, switches a kind of message
+off on the account page; the history fits a 390 px phone."""
 
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ from raak.accounts.models import Role
 from raak.cycle import submissions
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
-from raak.programmes.models import ChangeRecord, MilestoneStatus
+from raak.programmes.models import ChangeRecord, MessageOptOut, MilestoneStatus
 from raak.programmes.status import open_round, save_milestone_status
 from tests import mailserver
 from tests.conftest import DEMO_FILE, browser_sign_in
@@ -101,11 +101,22 @@ def test_history_and_revert(browser, history_site, smtp):  # noqa: F811
     shot(page, "history-05-messages")
     check_a11y(page, "messages")
 
+    # The account page: switch one kind of message off.
+    page.goto(f"{site}/mijn-account/")
+    page.get_by_label("een ronde is gepubliceerd").uncheck()
+    page.get_by_role("button", name="Opslaan").click()
+    assert "opgeslagen" in page.locator(".messages").inner_text()
+    assert list(MessageOptOut.objects.filter(user=national).values_list("kind", flat=True)) == [
+        "published"
+    ]
+    shot(page, "history-06-account-messages")
+    check_a11y(page, "account-messages")
+
     # A phone: no sideways scrolling (the table scrolls in its own box).
     phone = context.new_page()
     phone.set_viewport_size({"width": 390, "height": 844})
     phone.goto(f"{site}{P}/wijzigingen/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    shot(phone, "history-06-phone")
+    shot(phone, "history-07-phone")
     check_a11y(phone, "history-phone")
     context.close()
