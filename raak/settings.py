@@ -89,7 +89,9 @@ API_CONTACT = {
     "email": os.environ.get("API_CONTACT_EMAIL", "api@example.org"),
     "url": os.environ.get("API_CONTACT_URL", "https://example.org/raak"),
 }
-WSGI_APPLICATION = "raak.wsgi.application"
+# Only `runserver` reads WSGI_APPLICATION: the development server, which accepts the
+# development key. Production WSGI servers load `raak.wsgi:application`, which refuses it.
+WSGI_APPLICATION = "raak.devserver.application"
 
 TEMPLATES = [
     {
