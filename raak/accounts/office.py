@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from raak.accounts.access import national_only, programme_for
-from raak.accounts.models import Role, SecurityEvent
+from raak.accounts.models import Role, SecurityEvent, powers_changed
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import needs_second_factor, reset_devices
 from raak.programmes import spreadsheets
@@ -103,6 +103,9 @@ def _act(request, programme):
         if programme.require_2fa != value:
             programme.require_2fa = value
             programme.save(update_fields=["require_2fa"])
+            if value:
+                powers_changed.send(sender=Role, users=list(members(programme)),
+                                    programme=programme, reason="require-2fa")  # fmt: skip
             log_event("require-2fa-changed", request, programme=programme, required=value)
         messages.success(
             request,
