@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from raak.programmes.models import Programme, Region
 
-
 # Sent with `users` (a list) and `programme` whenever what a user may do changes in a
 # way a bulk update hides from post_save: a role changed in place, or a programme's
 # "second factor for everyone" switched on. The API revokes those users' tokens.
