@@ -242,6 +242,14 @@ STORAGES = {
 # Evidence documents are never served as static media: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# What one import may hold (docs/security.md, "Import limits"): every reader refuses a
+# file beyond these before doing the work, naming the limit. The ZIP total counts every
+# member of an XLSX/DOCX/ODT, uncompressed.
+ZIP_MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_SHEETS = int(os.environ.get("IMPORT_MAX_SHEETS", "50"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
+IMPORT_MAX_QUESTIONS = int(os.environ.get("IMPORT_MAX_QUESTIONS", "2000"))
 # A region's route map counts as stale when it was last checked longer ago than this.
 ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
