@@ -255,6 +255,9 @@ ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
+# Production (DEBUG=0) refuses to start without SECURE_COOKIES=1 unless this says plain
+# HTTP is meant (raak/accounts/checks.py).
+ALLOW_INSECURE_HTTP = envbool("ALLOW_INSECURE_HTTP", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -414,3 +414,125 @@ def test_twenty_simultaneous_withdrawals(twenty, people):
     got = _at_once(20, lambda i: twenty[i].post(url, {f"{R1}-reason": f"reden {i}"}).status_code)
     assert got == [302] * 20, got
     assert Round.objects.get(slug=R1).state == Round.WITHDRAWN
+
+
+# --- hardening ----------------------------------------------------------------------
+
+
+def test_production_refuses_a_secret_key_under_50_characters(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from raak.accounts.checks import refuse_development_key, secret_key_check
+
+    settings.DEBUG, settings.SESSION_COOKIE_SECURE = False, True
+    settings.SECRET_KEY = "kort"
+    with pytest.raises(ImproperlyConfigured, match="at least 50"):
+        refuse_development_key()
+    assert [e.id for e in secret_key_check(None)] == ["raak.E002"]
+    settings.SECRET_KEY = "x" * 50
+    assert secret_key_check(None) == []
+
+
+def test_production_requires_secure_cookies_unless_insecure_http_is_allowed(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from raak.accounts.checks import refuse_development_key, secret_key_check
+
+    settings.DEBUG, settings.SECRET_KEY = False, "x" * 60
+    settings.SESSION_COOKIE_SECURE, settings.ALLOW_INSECURE_HTTP = False, False
+    with pytest.raises(ImproperlyConfigured, match="SECURE_COOKIES"):
+        refuse_development_key()
+    assert [e.id for e in secret_key_check(None)] == ["raak.E003"]
+    settings.ALLOW_INSECURE_HTTP = True
+    assert secret_key_check(None) == []
+    settings.DEBUG, settings.ALLOW_INSECURE_HTTP = True, False
+    assert secret_key_check(None) == []  # development: anything goes
+
+
+def test_anonymous_pages_with_a_csrf_token_are_no_store(db):
+    response = Client().get("/wachtwoord-vergeten/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_password_reset_goes_through_the_task_queue_for_any_address(people, monkeypatch):
+    """Existing and unknown addresses take the same path in the request: one task
+    queued, no mail sent inside the request."""
+    from django.core import mail
+
+    from raak.accounts import reset_mail
+
+    queued = []
+
+    class Queue:
+        def enqueue(self, *args, **kwargs):
+            queued.append(args)
+
+    monkeypatch.setattr(reset_mail, "send_password_reset", Queue())
+    people["coord_a"].email = "coord-a@example.org"
+    people["coord_a"].save()
+    for address in ("coord-a@example.org", "niemand@example.org"):
+        response = Client().post("/wachtwoord-vergeten/", {"email": address})
+        assert response.status_code == 302
+    assert [a[0] for a in queued] == ["coord-a@example.org", "niemand@example.org"]
+    assert mail.outbox == []
+
+
+def test_route_map_printed_url_comes_from_site_url_not_the_host_header(demo, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://raak.example.org"
+    region = demo.regions.first()
+    page = Client().get(f"{P}/routekaart/regio/{region.slug}/", HTTP_HOST="evil.example.com")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "evil.example.com" not in body
+    assert f"https://raak.example.org{P}/routekaart/regio/{region.slug}/" in body
+
+
+def test_invitation_links_come_from_site_url_not_the_host_header(people, settings):
+    from raak.accounts.people_views import _base_url
+
+    settings.SITE_URL = "https://raak.example.org"
+    request = Client().get("/").wsgi_request
+    assert _base_url(request) == "https://raak.example.org"
+
+
+def test_public_page_cache_stores_only_parameter_values_that_name_real_things(knowledge):
+    from django.core.cache import cache
+
+    url = f"{P}/activiteiten/"
+    Client().get(url + "?regio=gouda")
+    stored = len(cache._cache)
+    for n in range(30):
+        assert Client().get(f"{url}?regio=onzin-{n}").status_code == 200
+        assert Client().get(f"{url}?q=zoek{n}").status_code == 200
+    assert len(cache._cache) == stored  # nothing stored for names of nothing
+    Client().get(url + "?regio=leiden")
+    assert len(cache._cache) > stored  # a real region is stored
+
+
+def test_memory_cache_is_bounded(settings):
+    assert settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] <= 5000
+
+
+def test_public_etag_does_not_change_when_a_coordinator_saves_in_an_unpublished_round(
+    people, open_round
+):
+    from raak.programmes.models import MilestoneStatus
+
+    url = f"{P}/ronde/{R1}/"
+    first = Client().get(url)["ETag"]
+    status = MilestoneStatus.objects.filter(round=open_round, region__slug="gouda").first()
+    client = sign_in(Client(), people["coord_a"])
+    response = client.post(
+        f"{P}/ronde/voorjaar-2011/regio/gouda/mijlpaal/{status.milestone.key}/",
+        {"status": "done", "expected": "", "note": "bezig", "version": status.version},
+    )
+    assert response.status_code in (200, 302)
+    status.refresh_from_db()
+    assert status.note == "bezig"  # the save happened
+    assert Client().get(url)["ETag"] == first
+    # A publication still changes it.
+    change_round_state(open_round, Round.CLOSED, user=people["national"])
+    change_round_state(open_round, Round.PUBLISHED, user=people["national"], confirmed=True)
+    assert Client().get(url)["ETag"] != first
