@@ -100,8 +100,13 @@ def test_national_without_device_enrols_then_uses_a_recovery_code(people):
     r = c.post("/mijn-account/tweestaps/", {"code": code(device), "next": ROUNDS})
     assert r["Location"].startswith("/mijn-account/herstelcodes/")
     recovery = c.get(r["Location"])
-    codes = [t.token for t in StaticDevice.objects.get(user=national).token_set.all()]
+    codes = recovery.context["codes"]
     assert len(codes) == 10 and all(t in recovery.content.decode() for t in codes)
+    # Shown once, stored hashed (issue 21): not in the database, not on a second visit.
+    stored = [t.token for t in StaticDevice.objects.get(user=national).token_set.all()]
+    assert len(stored) == 10 and not set(codes) & set(stored)
+    again = c.get("/mijn-account/herstelcodes/").content.decode()
+    assert not any(t in again for t in codes) and "10 ongebruikte herstelcodes" in again
     assert c.get(ROUNDS).status_code == 200
     assert events("otp-enrolled") == ["national"]
     # Later, phone lost: a recovery code works once.

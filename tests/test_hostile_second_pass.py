@@ -537,3 +537,41 @@ def test_public_etag_does_not_change_when_a_coordinator_saves_in_an_unpublished_
     change_round_state(open_round, Round.CLOSED, user=people["national"])
     change_round_state(open_round, Round.PUBLISHED, user=people["national"], confirmed=True)
     assert Client().get(url)["ETag"] != first
+
+
+def test_recovery_codes_are_shown_once_and_stored_hashed(people):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = people["coord_a"]
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = sign_in(Client(), user)
+    made = client.post("/mijn-account/herstelcodes/", follow=True)
+    codes = made.context["codes"]
+    assert len(codes) == 10 and all(c in made.content.decode() for c in codes)
+    stored = set(StaticDevice.objects.get(user=user).token_set.values_list("token", flat=True))
+    assert not stored & set(codes)
+    later = client.get("/mijn-account/herstelcodes/").content.decode()
+    assert not any(c in later for c in codes)
+    # A code still works, once.
+    fresh = Client()
+    fresh.force_login(user)
+    assert fresh.post("/inloggen/code/", {"code": codes[3]}).status_code == 302
+    other = Client()
+    other.force_login(user)
+    assert other.post("/inloggen/code/", {"code": codes[3]}).status_code == 200
+
+
+def test_existing_clear_recovery_codes_are_hashed_by_the_migration(people):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from raak.accounts.twofactor import recovery_hash
+
+    device = StaticDevice.objects.create(user=people["coord_a"], name="herstelcodes")
+    device.token_set.create(token="abcd2345")
+    migration = importlib.import_module("raak.accounts.migrations.0005_hash_recovery_codes")
+    migration.hash_codes(django_apps, None)
+    assert list(device.token_set.values_list("token", flat=True)) == [recovery_hash("abcd2345")]
