@@ -150,8 +150,9 @@ def cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    # Per process, bounded (CACHE_MAX_ENTRIES): the oldest third goes when it is full.
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000}}  # fmt: skip
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))}}  # fmt: skip
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
@@ -250,6 +251,9 @@ IMPORT_MAX_SHEETS = int(os.environ.get("IMPORT_MAX_SHEETS", "50"))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
 IMPORT_MAX_QUESTIONS = int(os.environ.get("IMPORT_MAX_QUESTIONS", "2000"))
+# Reading a spreadsheet stops after this long (checked while parsing), well inside the
+# 60 s nginx and RAAK_TIMEOUT give a request.
+IMPORT_MAX_SECONDS = int(os.environ.get("IMPORT_MAX_SECONDS", "30"))
 # A region's route map counts as stale when it was last checked longer ago than this.
 ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True

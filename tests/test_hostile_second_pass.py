@@ -575,3 +575,19 @@ def test_existing_clear_recovery_codes_are_hashed_by_the_migration(people):
     migration = importlib.import_module("raak.accounts.migrations.0005_hash_recovery_codes")
     migration.hash_codes(django_apps, None)
     assert list(device.token_set.values_list("token", flat=True)) == [recovery_hash("abcd2345")]
+
+
+def test_reading_a_spreadsheet_stops_at_the_time_limit(db, tmp_path, settings):
+    """gthread workers do not end a long request, so the reader itself stops."""
+    import openpyxl
+
+    from raak.programmes.tables import FormatError
+    from raak.questionnaires.xlsform import read_sheets
+
+    settings.IMPORT_MAX_SECONDS = 0
+    wb = openpyxl.Workbook()
+    for n in range(600):
+        wb.active.append([n])
+    wb.save(tmp_path / "traag.xlsx")
+    with pytest.raises(FormatError, match="IMPORT_MAX_SECONDS"):
+        read_sheets(tmp_path / "traag.xlsx", any_sheet=True)

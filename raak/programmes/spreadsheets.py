@@ -15,6 +15,7 @@ refused by the readers (see `formula_problem`).
 """
 
 import csv
+import time
 
 from django.conf import settings
 
@@ -99,6 +100,7 @@ def read_xlsx(path):
     sheets, problems = [], []
     max_rows, max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
     cells_read = 0
+    deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
         try:
@@ -116,6 +118,12 @@ def read_xlsx(path):
                     if cells_read > max_cells:
                         raise SheetError([(ws.title, str(i), "", f"meer dan {max_cells} cellen "
                                            "(IMPORT_MAX_CELLS); splits het bestand")])  # fmt: skip
+                    # A real time limit for the costly part, parsing: gunicorn's gthread
+                    # workers do not end a long request (docs/security.md, "Time limits").
+                    if i % 500 == 0 and time.monotonic() > deadline:
+                        raise SheetError([(ws.title, str(i), "", "lezen duurt langer dan "
+                                           f"{settings.IMPORT_MAX_SECONDS} s "
+                                           "(IMPORT_MAX_SECONDS); splits het bestand")])  # fmt: skip
                     values = []
                     for n, cell in enumerate(cells):
                         message = formula_problem(cell)
