@@ -591,3 +591,13 @@ def test_reading_a_spreadsheet_stops_at_the_time_limit(db, tmp_path, settings):
     wb.save(tmp_path / "traag.xlsx")
     with pytest.raises(FormatError, match="IMPORT_MAX_SECONDS"):
         read_sheets(tmp_path / "traag.xlsx", any_sheet=True)
+
+
+def test_imported_and_answered_dates_are_bounded_too(db):
+    from raak.programmes.cleaning import clean_date
+
+    with pytest.raises(ValueError, match="buiten"):
+        clean_date("9999-12-31")
+    with pytest.raises(ValueError, match="buiten"):
+        clean_date(dt.date(1, 1, 1))
+    assert clean_date("2011-06-01") == dt.date(2011, 6, 1)

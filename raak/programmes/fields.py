@@ -1,10 +1,9 @@
 """Form fields shared by the apps."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext as _
 
+from raak.programmes.cleaning import FIRST_DAY, LAST_DAY
 from raak.programmes.periods import PeriodError, parse_period
 
 
@@ -25,11 +24,10 @@ class PeriodField(forms.CharField):
             raise forms.ValidationError(str(e)) from None
 
 
-# Every day a user types lies in this range. Far dates once broke pages and commands
-# (31-12-9999 as a deadline made `raak remind` overflow adding a day; 01-01-0001 as a
-# filter overflowed turning it into a moment in time).
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2100, 12, 31)
+# Every day a user types lies in FIRST_DAY..LAST_DAY (raak.programmes.cleaning). Far
+# dates once broke pages and commands (31-12-9999 as a deadline made `raak remind`
+# overflow adding a day; 01-01-0001 as a filter overflowed turning it into a moment).
+
 DAY_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
 
 
