@@ -25,8 +25,8 @@ def _actor(request):
 
 
 def _base_url(request):
-    # ALLOWED_HOSTS guards the Host header, so the link points where the office works.
-    return request.build_absolute_uri("/")
+    # Links in e-mail come from SITE_URL only, never from the request's Host header.
+    return settings.SITE_URL
 
 
 @login_required
