@@ -16,11 +16,12 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
+# The demo needs no environment variables: the development SECRET_KEY is accepted by the
+# development server (raak/devserver.py), mail goes to files in var/mail, background tasks
+# run inside the request, and links in messages point at this port.
 demo: $(VENV)/.installed
-	$(VENV)/bin/raak migrate --no-input -v0
-	$(VENV)/bin/raak demo --no-serve
-	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate \
-		$(VENV)/bin/raak runserver 127.0.0.1:$(PORT)
+	@EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate \
+		SITE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/raak demo --port $(PORT)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check raak tests bench

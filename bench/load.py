@@ -97,6 +97,7 @@ def environment():
         SECURITY_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT),
         EMAIL_HOST="127.0.0.1",  # the deploy check wants a real mailer; none is used
         SITE_URL="http://127.0.0.1",  # and the address links in e-mail start with
+        ALLOW_INSECURE_HTTP="1",  # plain HTTP to 127.0.0.1 on purpose
     )  # fmt: skip
     return env
 

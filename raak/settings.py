@@ -89,7 +89,9 @@ API_CONTACT = {
     "email": os.environ.get("API_CONTACT_EMAIL", "api@example.org"),
     "url": os.environ.get("API_CONTACT_URL", "https://example.org/raak"),
 }
-WSGI_APPLICATION = "raak.wsgi.application"
+# Only `runserver` reads WSGI_APPLICATION: the development server, which accepts the
+# development key. Production WSGI servers load `raak.wsgi:application`, which refuses it.
+WSGI_APPLICATION = "raak.devserver.application"
 
 TEMPLATES = [
     {
@@ -148,8 +150,9 @@ def cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    # Per process, bounded (CACHE_MAX_ENTRIES): the oldest third goes when it is full.
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000}}  # fmt: skip
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))}}  # fmt: skip
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
@@ -242,11 +245,25 @@ STORAGES = {
 # Evidence documents are never served as static media: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# What one import may hold (docs/security.md, "Import limits"): every reader refuses a
+# file beyond these before doing the work, naming the limit. The ZIP total counts every
+# member of an XLSX/DOCX/ODT, uncompressed.
+ZIP_MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_SHEETS = int(os.environ.get("IMPORT_MAX_SHEETS", "50"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
+IMPORT_MAX_QUESTIONS = int(os.environ.get("IMPORT_MAX_QUESTIONS", "2000"))
+# Reading a spreadsheet stops after this long (checked while parsing), well inside the
+# 60 s nginx and RAAK_TIMEOUT give a request.
+IMPORT_MAX_SECONDS = int(os.environ.get("IMPORT_MAX_SECONDS", "30"))
 # A region's route map counts as stale when it was last checked longer ago than this.
 ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
+# Production (DEBUG=0) refuses to start without SECURE_COOKIES=1 unless this says plain
+# HTTP is meant (raak/accounts/checks.py).
+ALLOW_INSECURE_HTTP = envbool("ALLOW_INSECURE_HTTP", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

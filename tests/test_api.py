@@ -11,6 +11,7 @@ from django.test import Client
 
 from raak.api.tokens import create_token
 from raak.programmes.models import ChangeRecord, MilestoneStatus
+from tests.conftest import api_token
 
 A = "/api/v1"
 P = f"{A}/programmes/raak-2008-2010"
@@ -38,7 +39,7 @@ def world(people, open_round, knowledge):
     status.save()
     clients = {"anonymous": ApiClient()}
     for who in WHO[1:]:
-        clients[who] = ApiClient(create_token(people[who], name="t", scope="read-write")[1])
+        clients[who] = ApiClient(api_token(people[who]))
     return clients
 
 

@@ -259,14 +259,14 @@ def test_password_reset_link_uses_site_url(site, team):
 def test_production_refuses_to_start_without_site_url(settings):
     from django.core.exceptions import ImproperlyConfigured
 
-    from raak.accounts.checks import refuse_unready_production, site_url_check
+    from raak.accounts.checks import refuse_development_key, secret_key_check
 
-    settings.DEBUG = False
+    settings.DEBUG, settings.SESSION_COOKIE_SECURE = False, True
     settings.SECRET_KEY = "x" * 60
     settings.SITE_URL = ""
     with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
-        refuse_unready_production()
-    assert [e.id for e in site_url_check(None)] == ["raak.E002"]
+        refuse_development_key()  # the refusal `raak serve` and raak.wsgi use
+    assert [e.id for e in secret_key_check(None)] == ["raak.E004"]  # `raak check --deploy`
     settings.SITE_URL = SITE
-    refuse_unready_production()
-    assert site_url_check(None) == []
+    refuse_development_key()
+    assert secret_key_check(None) == []

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from raak.accounts.models import Role
-from raak.accounts.twofactor import is_verified
+from raak.accounts.twofactor import is_verified, needs_second_factor
 from raak.programmes.models import Programme, Region, Round
 
 
@@ -107,3 +107,17 @@ def national_only(request, programme):
     if access.is_member:
         raise PermissionDenied
     raise Http404
+
+
+def token_may_act(user, made_with_second_factor):
+    """Whether a personal access token may act for `user` now. A token stands in for a
+    login, second factor included; so when the owner needs a second factor *today* (a
+    national role, staff, or a programme that requires it for everyone), only a token
+    made in a session verified with one counts, and only while the owner still has a
+    confirmed device. Asked on every API request, so a role changed or a switch turned
+    on since the token was made counts at once, whatever revocation did or missed."""
+    from django_otp import user_has_device
+
+    if not needs_second_factor(user):
+        return True
+    return bool(made_with_second_factor) and user_has_device(user, confirmed=True)

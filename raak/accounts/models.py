@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from raak.programmes.models import Programme, Region
+
+# Sent with `users` (a list) and `programme` whenever what a user may do changes in a
+# way a bulk update hides from post_save: a role changed in place, or a programme's
+# "second factor for everyone" switched on. The API revokes those users' tokens.
+powers_changed = Signal()
 
 
 class Role(models.Model):

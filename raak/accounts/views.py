@@ -14,7 +14,6 @@ from django_otp import user_has_device
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import is_verified, needs_second_factor, second_step_url
-from raak.programmes import mail
 from raak.programmes.models import Message, MessageOptOut
 
 
@@ -57,11 +56,16 @@ class PasswordReset(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # Logged without the address typed: it may be personal data, and the answer is
-        # the same whether or not an account has it.
+        # the same whether or not an account has it. The message is made and sent by a
+        # task (raak/accounts/reset_mail.py): both kinds of address take one path here.
+        from django.http import HttpResponseRedirect
+        from django.utils.translation import get_language
+
+        from raak.accounts.reset_mail import send_password_reset
+
         log_event("password-reset-requested", self.request)
-        # The link starts with SITE_URL, never with the request's Host header.
-        self.extra_email_context = {"site_url": mail.site_url()}
-        return super().form_valid(form)
+        send_password_reset.enqueue(form.cleaned_data["email"], get_language() or "nl")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from raak.api.api import ProblemError
+from raak.programmes import mail
 
 MAX_PAGE_SIZE = 100
 
@@ -15,7 +16,8 @@ MAX_PAGE_SIZE = 100
 def _link(request, page):
     query = request.GET.copy()
     query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    # Absolute from SITE_URL, never from the request's Host header.
+    return mail.link(f"{request.path}?{query.urlencode()}")
 
 
 def paginate(request, items, page, page_size, build):

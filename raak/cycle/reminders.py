@@ -69,14 +69,23 @@ def plan_for(rnd):
 
 def occurrences(plan, deadline):
     """Every (day, rule key, label) of a plan, earliest first."""
-    out = [(deadline - timedelta(days=n), f"voor-{n}", f"{n} dagen voor de deadline")
-           for n in plan.days_before]  # fmt: skip
+    out = []
+
+    def add(days, key, label):
+        # A day beyond the calendar (a deadline stored before dates were bounded) has
+        # no reminder rather than an OverflowError for the whole page or run.
+        try:
+            out.append((deadline + timedelta(days=days), key, label))
+        except OverflowError:
+            pass
+
+    for n in plan.days_before:
+        add(-n, f"voor-{n}", f"{n} dagen voor de deadline")
     if plan.on_deadline:
-        out.append((deadline, "deadline", "op de deadline"))
+        add(0, "deadline", "op de deadline")
     if plan.every_days_after:
-        for i in range(1, plan.max_after + 1):
-            out.append((deadline + timedelta(days=i * plan.every_days_after), f"na-{i}",
-                        f"{i}e keer na de deadline"))  # fmt: skip
+        for i in range(1, (plan.max_after or 0) + 1):
+            add(i * plan.every_days_after, f"na-{i}", f"{i}e keer na de deadline")
     return sorted(out)
 
 

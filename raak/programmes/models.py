@@ -37,6 +37,11 @@ class Programme(models.Model):
     # anew (`raak demo --reset`) may get the same id on SQLite, and must not find the
     # old programme's cached pages under the same (id, version).
     data_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
+    # The version of what anonymous visitors see: raised with data_version except when
+    # a flush only records changes to rounds the public cannot see (a coordinator's save
+    # in an open round). Whole public pages and their ETags are keyed by it, so an
+    # outsider cannot tell from a changed ETag when regions are working (issue 21).
+    public_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
     # The annex table of milestones on the national picture: its anchor and title. The
     # defaults are the seed report's (Bijlage 1), so old exchange files keep them.
     milestone_annex_key = models.SlugField(default="bijlage-1")

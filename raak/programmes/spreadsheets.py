@@ -15,6 +15,9 @@ refused by the readers (see `formula_problem`).
 """
 
 import csv
+import time
+
+from django.conf import settings
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -95,6 +98,9 @@ def read_xlsx(path):
     except safezip.UnsafeZip as e:
         raise SheetError([("", "", "", f"geen leesbaar XLSX-bestand: {e}")]) from None
     sheets, problems = [], []
+    max_rows, max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
+    cells_read = 0
+    deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
         try:
@@ -104,6 +110,20 @@ def read_xlsx(path):
                 header = [str(c.value) if c.value is not None else "" for c in first]
                 data = []
                 for i, cells in enumerate(rows, start=2):
+                    # Refuse as soon as a limit is passed, not after reading it all.
+                    cells_read += len(cells)
+                    if i - 1 > max_rows:
+                        raise SheetError([(ws.title, str(i), "", f"meer dan {max_rows} rijen "
+                                           "(IMPORT_MAX_ROWS); splits het bestand")])  # fmt: skip
+                    if cells_read > max_cells:
+                        raise SheetError([(ws.title, str(i), "", f"meer dan {max_cells} cellen "
+                                           "(IMPORT_MAX_CELLS); splits het bestand")])  # fmt: skip
+                    # A real time limit for the costly part, parsing: gunicorn's gthread
+                    # workers do not end a long request (docs/security.md, "Time limits").
+                    if i % 500 == 0 and time.monotonic() > deadline:
+                        raise SheetError([(ws.title, str(i), "", "lezen duurt langer dan "
+                                           f"{settings.IMPORT_MAX_SECONDS} s "
+                                           "(IMPORT_MAX_SECONDS); splits het bestand")])  # fmt: skip
                     values = []
                     for n, cell in enumerate(cells):
                         message = formula_problem(cell)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from django.conf import settings
 
 from raak.programmes import spreadsheets
 
@@ -193,6 +194,81 @@ def _read_json(path):
                         Row(name, f"{where}.{key}[{j}]", {link: item.get(parent_key), **sub})
                     )
     return tables
+
+
+def csv_rows(text, filename, dialect=csv.excel):
+    """(header, [(row number, values)]) from CSV text, every import's one CSV reader.
+    Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
+    A file with more than IMPORT_MAX_ROWS rows, or a field over the csv module's limit
+    (131,072 characters), is refused with its row and column named; never a traceback."""
+    limit = settings.IMPORT_MAX_ROWS
+    starts = []  # the offset in `text` of each line the reader has taken
+
+    def lines():
+        pos = 0
+        for line in io.StringIO(text):
+            starts.append(pos)
+            pos += len(line)
+            yield line
+
+    reader = csv.reader(lines(), dialect)
+    header, rows, before = [], [], 0
+    try:
+        header = next(reader, [])
+        before = len(starts)
+        for values in reader:
+            if not values:
+                before = len(starts)
+                continue  # a blank line, as csv.DictReader skips it
+            if len(rows) >= limit:
+                raise FormatError([Problem(filename, str(len(rows) + 2), "",
+                                           f"meer dan {limit:,} rijen; splits het bestand "
+                                           "(IMPORT_MAX_ROWS)".replace(",", "."))])  # fmt: skip
+            rows.append((len(rows) + 2, values))
+            before = len(starts)
+    except csv.Error as e:
+        row = str(len(rows) + 2) if header else "1"
+        offset = starts[before] if before < len(starts) else 0
+        index = _long_field(text, offset, dialect)
+        column = ""
+        if index is not None:
+            column = header[index] if index < len(header) else ""
+            column = column or f"kolom {index + 1}"
+        if "field larger" in str(e):
+            message = f"een veld is langer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+        else:
+            message = f"onleesbare CSV: {e}"
+        raise FormatError([Problem(filename, row, column, message)]) from None
+    return header, rows
+
+
+def _long_field(text, offset, dialect):
+    """The index of the first field longer than the csv module's limit in the record
+    that starts at `offset`, or None: only to name the column in the message."""
+    limit, quote, delimiter = csv.field_size_limit(), dialect.quotechar, dialect.delimiter
+    index, length, quoted, i = 0, 0, False, offset
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == quote and text[i + 1 : i + 2] == quote:
+                i += 1
+                length += 1
+            elif c == quote:
+                quoted = False
+            else:
+                length += 1
+        elif c == quote and length == 0:
+            quoted = True
+        elif c == delimiter:
+            index, length = index + 1, 0
+        elif c in "\r\n":
+            return None
+        else:
+            length += 1
+        if length > limit:
+            return index
+        i += 1
+    return None
 
 
 def _read_csv(path, tables):

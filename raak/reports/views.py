@@ -147,8 +147,15 @@ def report_text(request, slug, round_slug, key):
             if saved:
                 messages.success(request, _("Tekst opgeslagen: %(t)s.") % {"t": chapter["title"]})
                 return redirect(f"{report_url(report)}#h-{key}")
-            conflict = ReportText.objects.get(report=report, key=key)
-            form = TextForm(initial={"text": new, "version": conflict.version})
+            conflict = ReportText.objects.filter(report=report, key=key).first()
+            if conflict is None:
+                # A stale version for a chapter nobody wrote yet (a tampered or very
+                # old form): nothing stored to compare with, so start again from 0.
+                form = TextForm(initial={"text": new, "version": 0})
+                messages.error(request, _("De versie van dit formulier klopt niet; "
+                                          "controleer de tekst en sla opnieuw op."))  # fmt: skip
+            else:
+                form = TextForm(initial={"text": new, "version": conflict.version})
     else:
         form = TextForm(initial={"text": current.text if current else "", "version": version})
     history = ChangeRecord.objects.filter(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from raak.accounts.checks import refuse_unready_production
+from raak.accounts.checks import refuse_development_key
 
 
 def env_int(name, default):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                             help="run the deploy checks, then stop")  # fmt: skip
 
     def handle(self, *args, host, port, workers, threads, no_collectstatic, check, **options):
-        refuse_unready_production()
+        refuse_development_key()
         if not (0 < port < 65536) or workers < 1 or threads < 1:
             raise CommandError("--port must be 1–65535; --workers and --threads at least 1")
         # Refuse to start on a broken configuration rather than answer 500s.
@@ -67,6 +67,11 @@ class Command(BaseCommand):
             # Longer than any page needs; a worker stuck longer is restarted.
             "--timeout", str(env_int("RAAK_TIMEOUT", 60)),
             "--graceful-timeout", "30",
+            # gunicorn's own refusals (a request line or header field too long) are
+            # HTML; at their maximum, nginx's smaller buffers (6k, deploy/nginx.conf)
+            # refuse first and answer problem+json under /api/ (docs/security.md).
+            "--limit-request-line", "8190",
+            "--limit-request-field_size", "8190",
             "--keep-alive", "5",
             # Recycle workers now and then so a slow leak cannot grow without bound
             # (RAAK_MAX_REQUESTS=0: never; bench/load.py so measures memory growth).
