@@ -156,6 +156,18 @@ def cache_from_url(url):
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# How many app servers (`raak serve`) run side by side. Above 1 a per-process cache
+# would let one server serve pages the other has changed, so RAAK refuses to start
+# with `locmem://` (raak/core/checks.py): use redis:// (or db://).
+RAAK_REPLICAS = int(os.environ.get("RAAK_REPLICAS", "1"))
+# Sessions are rows in the database, which every app server shares. With Redis as the
+# cache they are read through it (cached_db: Redis first, the database stays the
+# truth, so a restart of Redis signs nobody out); a per-process cache never holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work (reminders, reports) goes through Django's tasks framework with a
 # persistent database queue; `raak worker` runs it. TASKS_BACKEND=immediate runs a task
@@ -168,6 +180,13 @@ TASKS = {
         }[os.environ.get("TASKS_BACKEND", "database")]
     }
 }
+
+# Workers and the scheduler write a heartbeat row this often; a worker silent for
+# WORKER_STALE_SECONDS counts as dead and its running task is queued again
+# (raak/core/processes.py). The scheduler runs a round every SCHEDULER_TICK_SECONDS.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "60"))
+SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
 
 # E-mail (reminders, invitations): the mailer (MAILERS) is further down.
 # The address of the site as people reach it, for links in e-mail sent without a
@@ -275,7 +294,7 @@ if SESSION_COOKIE_SECURE:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The load balancer's health check speaks plain HTTP to the app server.
-    SECURE_REDIRECT_EXEMPT = [r"^gezond$"]
+    SECURE_REDIRECT_EXEMPT = [r"^gezond(/gereed|/werkers)?$"]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Content-Security-Policy (Django's own middleware): nothing inline except scripts

@@ -101,6 +101,10 @@ ACCOUNTS = [
 PICTURE = [
     Row("home", get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("health", get=200, post=200),
+    # Readiness and workers (raak/core/health.py): the same for everyone; no worker
+    # beats in the test, so the workers' page says 503.
+    Row("health-ready", get=200, post=405),
+    Row("health-workers", get=503, post=405),
     Row("favicon", get=200, post=405),
     Row("programme", {"slug": P}, get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("programme", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
