@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A second factor the OpenID Connect provider vouched for (raak/accounts/oidc.py).
+    "raak.accounts.oidc.ProviderFactorMiddleware",
     "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "raak.picture.middleware.BusyDatabaseMiddleware",
@@ -213,6 +215,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with the organisation's OpenID Connect provider (raak/accounts/oidc.py,
+# docs/security.md): off while OIDC_DISCOVERY_URL is empty. The provider's e-mail claim
+# (verified) finds the account, then its `sub`; nobody gets an account or a role by
+# signing in. RAAK's own second factor is skipped only when the provider says it used
+# several factors: an `amr` value in OIDC_MFA_AMR or an `acr` value in OIDC_MFA_ACR
+# (list the configured level and every level above it).
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_REQUIRE_VERIFIED_EMAIL = envbool("OIDC_REQUIRE_VERIFIED_EMAIL", "1")
+OIDC_ORGANISATION = os.environ.get("OIDC_ORGANISATION", "")
+OIDC_MFA_AMR = [v for v in os.environ.get("OIDC_MFA_AMR", "mfa,otp,hwk").split(",") if v]
+OIDC_MFA_ACR = [v for v in os.environ.get("OIDC_MFA_ACR", "").split(",") if v]
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+# PASSWORD_LOGIN=0: only single sign-on, except a superuser's password (break-glass,
+# on /inloggen/?wachtwoord=1).
+PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", "1")
 
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username,
 # or from one address, that username or address is locked for LOGIN_LOCK_MINUTES;

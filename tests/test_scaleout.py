@@ -272,7 +272,7 @@ def _report_file(stack, s, base, region):
 
 
 def _task_of_file(stack, file_id):
-    rows = stack.sql("SELECT status, worker_ids FROM django_tasks_db_dbtaskresult "
+    rows = stack.sql("SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
                      "WHERE task_path = 'raak.reports.service.generate' AND args_kwargs->'args' = %s::jsonb",
                      (f"[{file_id}]",))  # fmt: skip
     assert len(rows) == 1, rows
