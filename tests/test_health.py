@@ -209,3 +209,37 @@ def test_sessions_go_through_redis_when_redis_is_the_cache():
         "redis://127.0.0.1:6379/0": "django.contrib.sessions.backends.cached_db",
         "db://": "django.contrib.sessions.backends.db",
     }
+
+
+def test_heartbeat_command_is_a_liveness_probe_for_one_worker(db, settings, capsys):
+    settings.WORKER_STALE_SECONDS = 60
+    heartbeat("pod-1")
+    heartbeat("pod-2", age=300)
+    call_command("heartbeat", "pod-1")
+    for dead in ("pod-2", "pod-3"):
+        with pytest.raises(SystemExit) as exit:
+            call_command("heartbeat", dead)
+        assert exit.value.code == 1
+
+
+def test_the_example_manifests_name_real_commands_and_probe_paths():
+    """deploy/compose.yaml and deploy/kubernetes/ cannot be run here; at least every
+    `raak` command and probe path they name exists."""
+    import re
+    from pathlib import Path
+
+    import yaml
+    from django.core.management import get_commands
+    from django.urls import resolve
+
+    deploy = Path(__file__).resolve().parents[1] / "deploy"
+    files = [deploy / "compose.yaml", *sorted((deploy / "kubernetes").glob("*.yaml"))]
+    text = "\n".join(f.read_text() for f in files)
+    for f in files:
+        assert list(yaml.safe_load_all(f.read_text())), f
+    # `raak migrate ...` in a shell line, or ["raak", "serve", ...] as a list.
+    commands = set(re.findall(r'(?:(?<![\w/.:-])raak |"raak", ")([a-z_-]+)', text))
+    assert {"serve", "worker", "scheduler", "migrate", "heartbeat"} <= commands, commands
+    assert commands <= set(get_commands()), commands - set(get_commands())
+    for path in set(re.findall(r"(/gezond[\w/]*)", text)):
+        assert resolve(path).url_name.startswith("health"), path
