@@ -144,7 +144,8 @@ class Stack:
     # -- the database, from the test process ---------------------------------------
     def sql(self, query, params=()):
         with psycopg.connect(self.database_url, autocommit=True) as conn:
-            return conn.execute(query, params).fetchall()
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def _admin(self, statement):
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
