@@ -1,4 +1,4 @@
-"""Throughput through nginx with one and with two app servers (issue #26).
+"""Throughput through nginx with one and with two app servers (issue #26). Run once: `DATABASE_URL=postgres://... python bench/scaleout.py`; not part of `make bench`.
 
 The deployment of tests/test_scaleout.py (PostgreSQL at DATABASE_URL, Redis, `raak
 serve` × 2 behind nginx, the demo), then, with bench/load.py's client (CONNECTIONS
@@ -93,9 +93,11 @@ def main():
         lines.append(f"| {label} | {trivial:.0f} | {page:.0f} | {page / trivial:.2f} |")
     lines += [
         "",
-        "On two cores a second app server adds processes, not CPU: expect no gain here, and",
-        "the proxy's hop costs a little. The layout is for availability (a server can stop",
-        "without an outage: tests/test_scaleout.py) and for machines with more cores.",
+        "On two cores a second app server adds processes, not CPU, so no real gain is to be",
+        "expected; with a high load average the differences between the rows are mostly the",
+        "other work's noise (each figure is one 5-second run). The layout is for availability",
+        "(a server can stop without an outage: tests/test_scaleout.py) and for machines with",
+        "more cores; size it as docs/deployment.md says.",
     ]
     replace_section("## Several app servers", "\n".join(lines))
     print("\n".join(lines))
