@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_invitation'),
+        ('accounts', '0005_hash_recovery_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
