@@ -126,6 +126,8 @@ class Stack:
             "SECRET_KEY": "scale-out-test-" + "k" * 50,
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP on loopback: nginx here terminates no TLS.
+            "ALLOW_INSECURE_HTTP": "1",
             "PROXY_COUNT": "1",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.smtp_port),
