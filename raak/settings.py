@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A second factor the OpenID Connect provider vouched for (raak/accounts/oidc.py).
+    "raak.accounts.oidc.ProviderFactorMiddleware",
     "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "raak.picture.middleware.BusyDatabaseMiddleware",
@@ -156,6 +158,18 @@ def cache_from_url(url):
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# How many app servers (`raak serve`) run side by side. Above 1 a per-process cache
+# would let one server serve pages the other has changed, so RAAK refuses to start
+# with `locmem://` (raak/core/checks.py): use redis:// (or db://).
+RAAK_REPLICAS = int(os.environ.get("RAAK_REPLICAS", "1"))
+# Sessions are rows in the database, which every app server shares. With Redis as the
+# cache they are read through it (cached_db: Redis first, the database stays the
+# truth, so a restart of Redis signs nobody out); a per-process cache never holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work (reminders, reports) goes through Django's tasks framework with a
 # persistent database queue; `raak worker` runs it. TASKS_BACKEND=immediate runs a task
@@ -168,6 +182,13 @@ TASKS = {
         }[os.environ.get("TASKS_BACKEND", "database")]
     }
 }
+
+# Workers and the scheduler write a heartbeat row this often; a worker silent for
+# WORKER_STALE_SECONDS counts as dead and its running task is queued again
+# (raak/core/processes.py). The scheduler runs a round every SCHEDULER_TICK_SECONDS.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "60"))
+SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
 
 # E-mail (reminders, invitations): the mailer (MAILERS) is further down.
 # The address of the site as people reach it: every link in every e-mail starts with it
@@ -196,6 +217,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with the organisation's OpenID Connect provider (raak/accounts/oidc.py,
+# docs/security.md): off while OIDC_DISCOVERY_URL is empty. The provider's e-mail claim
+# (verified) finds the account, then its `sub`; nobody gets an account or a role by
+# signing in. RAAK's own second factor is skipped only when the provider says it used
+# several factors: an `amr` value in OIDC_MFA_AMR or an `acr` value in OIDC_MFA_ACR
+# (list the configured level and every level above it).
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_REQUIRE_VERIFIED_EMAIL = envbool("OIDC_REQUIRE_VERIFIED_EMAIL", "1")
+OIDC_ORGANISATION = os.environ.get("OIDC_ORGANISATION", "")
+OIDC_MFA_AMR = [v for v in os.environ.get("OIDC_MFA_AMR", "mfa,otp,hwk").split(",") if v]
+OIDC_MFA_ACR = [v for v in os.environ.get("OIDC_MFA_ACR", "").split(",") if v]
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+# PASSWORD_LOGIN=0: only single sign-on, except a superuser's password (break-glass,
+# on /inloggen/?wachtwoord=1).
+PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", "1")
 
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username,
 # or from one address, that username or address is locked for LOGIN_LOCK_MINUTES;
@@ -277,7 +318,7 @@ if SESSION_COOKIE_SECURE:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The load balancer's health check speaks plain HTTP to the app server.
-    SECURE_REDIRECT_EXEMPT = [r"^gezond$"]
+    SECURE_REDIRECT_EXEMPT = [r"^gezond(/gereed|/werkers)?$"]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Content-Security-Policy (Django's own middleware): nothing inline except scripts

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("raak.core.urls")),
     path("", include("raak.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("raak.api.urls")),

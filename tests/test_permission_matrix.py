@@ -78,6 +78,9 @@ NATIONAL_READ = who(404, 404, 404, 404, 200)  # unpublished, national office onl
 ACCOUNTS = [
     Row("login", get=200, post=200),  # an empty login form is shown again
     Row("logout", get=405, post=302),
+    # Single sign-on (tests/test_oidc.py): not configured here, so not there.
+    Row("oidc-start", get=404, post=405),
+    Row("oidc-callback", get=404, post=405),
     Row("set_language", get=302, post=302),
     Row("switch-language", {"code": "en"}, get=302, post=302),
     Row("switch-language", {"code": "xx"}, get=404, post=404, note="unknown"),
@@ -108,6 +111,10 @@ ACCOUNTS = [
 PICTURE = [
     Row("home", get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("health", get=200, post=200),
+    # Readiness and workers (raak/core/health.py): the same for everyone; no worker
+    # beats in the test, so the workers' page says 503.
+    Row("health-ready", get=200, post=405),
+    Row("health-workers", get=503, post=405),
     Row("favicon", get=200, post=405),
     Row("programme", {"slug": P}, get=LOGIN_ONLY, post=LOGIN_ONLY),
     Row("programme", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),

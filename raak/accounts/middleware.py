@@ -74,6 +74,9 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Health probes (/gezond...) never end a session nor write to the security log.
+        if request.path_info.startswith("/gezond"):
+            return self.get_response(request)
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
@@ -102,6 +105,8 @@ OPEN_TO_PASSWORD_ONLY = {
     "set_language",
     "switch-language",
     "health",
+    "health-ready",
+    "health-workers",
 }
 
 

@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
-        from raak.core import notify
+        # checks: imported to register the start checks.
+        from raak.core import checks, notify  # noqa: F401
         from raak.core.route_review import publish_with_accepted_submission
         from raak.cycle.models import Submission, SubmissionEvent
         from raak.programmes import signals

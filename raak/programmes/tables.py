@@ -156,7 +156,7 @@ def read(path):
 
 def _read_json(path):
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_text(path, encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FormatError([Problem(path.name, "", "", f"geen geldige JSON: {e}")]) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -194,6 +194,17 @@ def _read_json(path):
                         Row(name, f"{where}.{key}[{j}]", {link: item.get(parent_key), **sub})
                     )
     return tables
+
+
+def read_text(path, encoding="utf-8-sig"):
+    """The text of an import file, refused unread when it is larger than
+    IMPORT_MAX_UNCOMPRESSED_BYTES (the same cap as all members of an XLSX together)."""
+    path = Path(path)
+    limit = settings.ZIP_MAX_UNCOMPRESSED
+    if path.stat().st_size > limit:
+        raise FormatError([Problem(path.name, "", "", f"groter dan {limit // 1048576} MB "
+                                   "(IMPORT_MAX_UNCOMPRESSED_BYTES); splits het bestand")])  # fmt: skip
+    return path.read_text(encoding=encoding)
 
 
 def csv_rows(text, filename, dialect=csv.excel):
@@ -278,21 +289,16 @@ def _read_csv(path, tables):
             [Problem(path.name, "", "", f"onbekende tabel; bestandsnamen: {', '.join(TABLES)}")]
         )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except UnicodeDecodeError:
         raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        _check_header(path.name, table, reader.fieldnames or [])
-        # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
-        tables.rows[table] = [
-            Row(path.name, str(i), {k: spreadsheets.from_csv(v) for k, v in r.items()})
-            for i, r in enumerate(reader, start=2)
-        ]
-    except csv.Error as e:  # e.g. a field over the csv module's limit (131,072 characters)
-        raise FormatError(
-            [Problem(path.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
-        ) from None
+    header, records = csv_rows(text, path.name)
+    _check_header(path.name, table, header)
+    tables.rows[table] = [
+        Row(path.name, str(i), {h: spreadsheets.from_csv(values[n]) if n < len(values) else None
+                                for n, h in enumerate(header)})
+        for i, values in records
+    ]  # fmt: skip
 
 
 def _read_csv_dir(path):

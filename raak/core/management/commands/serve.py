@@ -78,6 +78,8 @@ class Command(BaseCommand):
             "--max-requests", str(env_int("RAAK_MAX_REQUESTS", 2000)),
             "--max-requests-jitter", "200",
             "--access-logfile", "-",
+            # The access log without the health probes (raak/core/gunicorn_log.py).
+            "--logger-class", "raak.core.gunicorn_log.Logger",
             # No shared control socket in $HOME: several servers may run on one host.
             "--no-control-socket",
             # X-Forwarded-* only from the proxies named here (the reverse proxy).
