@@ -463,7 +463,7 @@ def world(knowledge, practice, people, open_round):
     gouda = knowledge.regions.get(slug="gouda")
     point = ActionPoint.objects.create(programme=knowledge, region=gouda, year=2011, number=99,
                                        text="Een actiepunt", version=1)  # fmt: skip
-    template = report_templates.load(knowledge)
+    template = report_templates.load(knowledge, report_templates.DEMO_TEMPLATE)
     Report.objects.create(programme=knowledge, round=open_round, template=template,
                           chapters=template.chapters, title="Concept")  # fmt: skip
     report_file = ReportFile.objects.create(

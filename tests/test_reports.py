@@ -57,7 +57,7 @@ def struct_elements(reader):
 
 @pytest.fixture
 def report_demo(knowledge, practice):
-    templates.load(knowledge)
+    templates.load(knowledge, templates.DEMO_TEMPLATE)
     return knowledge
 
 

@@ -16,7 +16,7 @@ R = "eindrapportage-2011"
 
 def test_published_report_page_is_accessible(browser, site):  # noqa: F811
     programme = Round.objects.get(slug=R).programme
-    tpl = templates.load(programme)
+    tpl = templates.load(programme, templates.DEMO_TEMPLATE)
     rnd = Round.objects.get(slug=R)
     report = Report.objects.create(programme=programme, round=rnd, template=tpl,
                                    chapters=tpl.chapters, title="Eindrapportage RAAK",
@@ -44,7 +44,7 @@ def test_published_report_page_is_accessible(browser, site):  # noqa: F811
 
 def test_draft_report_for_the_national_office(browser, site):  # noqa: F811
     programme = Round.objects.get(slug=R).programme
-    templates.load(programme)
+    templates.load(programme, templates.DEMO_TEMPLATE)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     browser_sign_in(context, site, get_user_model().objects.get(username="landelijk"))
     page = context.new_page()
