@@ -74,9 +74,7 @@ def test_summary_without_programmes(db):
         run_summary()
 
 
-def test_summary_without_round_takes_the_newest_published_round_and_says_which(
-    demo, open_round
-):
+def test_summary_without_round_takes_the_newest_published_round_and_says_which(demo, open_round):
     """An open (newer) round is not what `raak summary` shows by default (issue #22)."""
     out, err = StringIO(), StringIO()
     call_command("summary", "--format", "json", stdout=out, stderr=err)
