@@ -24,7 +24,7 @@ from raak.reports.templates import standard_chapters
 from raak.training.models import Reach
 
 # Bump when the layout changes, so stored files are made again.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: the programme's words, tables in scroll boxes (issue #22)
 
 
 def chapters_and_texts(rnd):
