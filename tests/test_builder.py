@@ -183,7 +183,7 @@ def test_the_standard_yes_no_list_speaks_dutch(demo, national, lang):
     assert "yes | Ja | 1\nno | Nee | 0\nunknown | Onbekend" in page
     preview = national.get(B + "voorbeeld/").content.decode()
     for label in ("Ja", "Nee", "Onbekend"):
-        assert f'> {label}</label>' in preview, label
+        assert f"> {label}</label>" in preview, label
     assert "> Yes</label>" not in preview
     act(national, "publish")
     sheet = load_workbook(
