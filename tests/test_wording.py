@@ -608,7 +608,7 @@ def test_migration_writes_the_old_words_into_programmes_without_rows(bare):
 
     from raak.programmes.models import Indicator, SectionName, StatusLabel
 
-    migration = import_module("raak.programmes.migrations.0008_neutral_wording_defaults")
+    migration = import_module("raak.programmes.migrations.0009_neutral_wording_defaults")
     assert not bare.status_labels.exists() and not bare.indicator_groups.exists()
     migration.keep_shown_words(apps, None)
     labels = dict(StatusLabel.objects.filter(programme=bare).values_list("status", "label"))

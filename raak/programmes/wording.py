@@ -21,7 +21,7 @@ from raak.programmes.models import Programme
 # Neutral words, (Dutch, English): what a programme that does not name its own things
 # is given. The seed programme names all of them in its file
 # (raak/programmes/data/raak-2008-2010.json); a database from before these defaults
-# got the seed's words as rows of its own (migration 0008_neutral_wording_defaults).
+# got the seed's words as rows of its own (migration 0009_neutral_wording_defaults).
 DEFAULT_STATUS_LABELS = {
     "done": ("Afgerond", "Completed"),
     "partial": ("Gedeeltelijk", "Partial"),

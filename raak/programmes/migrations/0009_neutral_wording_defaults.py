@@ -80,7 +80,7 @@ def keep_shown_words(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0007_data_version_unique_start"),
+        ("programmes", "0008_programme_public_version"),
     ]
 
     operations = [
