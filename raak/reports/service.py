@@ -20,26 +20,23 @@ from raak.questionnaires.models import Coding, Response
 from raak.reports import build, render
 from raak.reports import region as region_report
 from raak.reports.models import Report, ReportFile, ReportTemplate
+from raak.reports.templates import standard_chapters
 from raak.training.models import Reach
 
 # Bump when the layout changes, so stored files are made again.
-LAYOUT_VERSION = "1"
-
-
-class NoTemplate(Exception):
-    pass
+LAYOUT_VERSION = "2"  # 2: the programme's words, tables in scroll boxes (issue #22)
 
 
 def chapters_and_texts(rnd):
     """The report's own chapters and texts if the round has a report, else the
-    programme's template with no texts yet."""
+    programme's template (or, without one, the standard template) with no texts yet."""
     report = Report.objects.filter(round=rnd).first()
     if report is not None:
         texts = dict(report.texts.values_list("key", "text"))
         return report, report.chapters, texts
     template = ReportTemplate.objects.filter(programme=rnd.programme).first()
     if template is None:
-        raise NoTemplate(f"programma {rnd.programme.slug} heeft geen rapportsjabloon")
+        return None, list(standard_chapters()), {}
     return None, template.chapters, {}
 
 

@@ -40,7 +40,18 @@ class Command(BaseCommand):
             def progress(pct, step):
                 bar.update(task, completed=pct, description=step)
 
-            content, name = service.make(rnd, format, region=the_region, progress=progress)
+            # A region's report of a round that is not published shows that round's
+            # data, as its web page does for the region and the national office: the
+            # public version would show the round's title over the earlier rounds only.
+            unpublished = the_region is not None and not rnd.is_published
+            content, name = service.make(
+                rnd, format, region=the_region, progress=progress, unpublished=unpublished
+            )
         path = out / name
         path.write_bytes(content)
         self.stdout.write(f"{path} ({len(content):,} bytes)".replace(",", "."))
+        if unpublished:
+            self.stderr.write(
+                f"Let op: ronde {rnd.slug} is niet gepubliceerd; het bestand bevat "
+                "niet-openbare gegevens."
+            )
