@@ -39,6 +39,10 @@ ALLOWED = {
     "comparison of two rounds",
     ("reports/", "picture"): "the report job: the national picture and its maps, drawn by the "
     "same code as the web pages so report and site agree",
+    ("opendata/", "picture"): "open data is the national picture's tables as files: the same "
+    "code draws both, so the files say what the page says",
+    ("opendata/", "questionnaires"): "open data: the questionnaire distributions of a round, "
+    "counted by the comparison code",
     ("picture/urls.py", "knowledge"): "one URL table for the pages under /<programme>/ (the "
     "order of its patterns matters); it names views, it does not use their data",
     ("picture/urls.py", "network"): "the same URL table",

@@ -1,0 +1,160 @@
+"""Open data per published round (issue #24): stable URLs, CSV/XLSX/CSVW, the DCAT-AP-NL
+catalogue, 410 after withdrawal, and nothing unpublished or personal in any file."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from raak.programmes.models import MilestoneStatus, Round
+from raak.programmes.status import change_round_state
+
+from .conftest import sign_in
+
+P = "/raak-2008-2010/open-data"
+R = f"{P}/eindrapportage-2011"
+REPO = Path(__file__).resolve().parents[1]
+SHAPES = REPO / ".." / "shared" / "dcat-ap-nl"
+TABLES = ["mijlpalen", "mijlpalen-per-regio", "indicatoren-per-regio", "regios", "statussen"]
+
+
+def rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_milestone_summary_says_what_the_report_says(client, demo):
+    found = {(r["mijlpaal"], r["status"]): r for r in rows(client, f"{R}/mijlpalen.csv")}
+    assert found["werkplan", "done"]["aantal"] == "36"
+    assert found["werkplan", "done"]["percentage"] == "97.3"
+    assert found["handelingsprotocol", "done"]["aantal"] == "27"
+    assert found["handelingsprotocol", "partial"]["aantal"] == "2"
+    assert {r["regio_totaal"] for r in found.values()} == {"37"}
+
+
+def test_annex_tables_have_a_row_per_region_and_no_notes(client, demo):
+    annex = rows(client, f"{R}/mijlpalen-per-regio.csv")
+    assert len(annex) == 37 * demo.milestones.count()
+    gouda = next(
+        r for r in annex if r["regio"] == "gouda" and r["mijlpaal"] == "handelingsprotocol"
+    )
+    assert gouda["status"] == "partial" and gouda["verwachte_periode"] == "Voorjaar 2011"
+    assert gouda["verwacht_vanaf"] == "2011-03-01"
+    body = b"".join(client.get(f"{R}/{t}.csv").content for t in TABLES)
+    assert b"convenanten CJG" not in body  # Gouda's note in the published round
+    assert b"Werkzaamheden bij iemand anders" not in body  # indicator notes
+    indicators = rows(client, f"{R}/indicatoren-per-regio.csv")
+    almere = next(
+        r
+        for r in indicators
+        if r["regio"] == "almere" and r["indicator"] == "regiocoordinator-na-2010"
+    )
+    assert almere["antwoord"] == "yes" and almere["datum"] == "2011-04-14"
+
+
+def _download(client, url, folder):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    (folder / url.rsplit("/", 1)[1]).write_bytes(response.content)
+
+
+@pytest.mark.parametrize("table", ["mijlpalen", "mijlpalen-per-regio", "indicatoren-per-regio",
+                                   "regios", "statussen"])  # fmt: skip
+def test_csvw_metadata_validates_with_the_csvw_package(client, demo, tmp_path, table):
+    """The `csvw` package (PyPI; its `csvwvalidate` command) reads the metadata, every
+    CSV it names, checks datatypes, required cells, primary and foreign keys."""
+    from csvw import CSVW
+
+    meta = f"{R}/{table}-metadata.json"
+    _download(client, meta, tmp_path)
+    metadata = json.loads((tmp_path / f"{table}-metadata.json").read_text())
+    for t in metadata["tables"]:
+        _download(client, f"{R}/{t['url']}", tmp_path)
+    found = CSVW(str(tmp_path / f"{table}-metadata.json"), validate=True, strict=True)
+    assert found.is_valid, [str(w.message) for w in found.warnings]
+    columns = metadata["tables"][0]["tableSchema"]["columns"]
+    assert all(set(c["titles"]) == {"nl", "en"} for c in columns)
+    # The same file under the name CSVW processors look for by default.
+    assert (
+        client.get(f"{R}/{table}.csv-metadata.json").content
+        == (tmp_path / f"{table}-metadata.json").read_bytes()
+    )
+
+
+def test_region_and_status_columns_refer_to_published_code_lists(client, demo):
+    meta = client.get(f"{R}/mijlpalen-per-regio-metadata.json").json()
+    keys = meta["tables"][0]["tableSchema"]["foreignKeys"]
+    assert {k["columnReference"]: k["reference"]["resource"] for k in keys} == {
+        "regio": "regios.csv", "status": "statussen.csv",
+    }  # fmt: skip
+    regions = {r["regio"]: r for r in rows(client, f"{R}/regios.csv")}
+    assert regions["amsterdam"]["centrumgemeente_cbscode"] == "GM0363"
+    assert regions["amsterdam"]["provincie_cbscode"] == "PV27"
+    statuses = {r["status"]: r for r in rows(client, f"{R}/statussen.csv")}
+    assert statuses["done"]["label_en"] == "done and/or in progress"
+
+
+def test_csv_is_rfc4180_and_xlsx_writes_formulas_as_text(client, demo):
+    demo.regions.filter(slug="gouda").update(name="=HYPERLINK(1)")
+    demo.data_version += 1
+    demo.save()
+    body = client.get(f"{R}/mijlpalen-per-regio.csv").content
+    assert (
+        body.startswith(b"regio,regio_naam,")
+        and b"\r\n" in body
+        and b"\n" not in body.replace(b"\r\n", b"")
+    )
+    assert b"'=HYPERLINK(1)" in body
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"{R}/mijlpalen-per-regio.xlsx").content))
+    cells = [c for row in wb.active.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_unpublished_rounds_have_no_open_data(client, demo, open_round, people):
+    assert client.get(f"{P}/{open_round.slug}/mijlpalen.csv").status_code == 404
+    assert client.get(f"{P}/{open_round.slug}/").status_code == 404
+    # Not even for the national office: open data is what is public.
+    national = sign_in(client, people["national"])
+    assert national.get(f"{P}/{open_round.slug}/mijlpalen.csv").status_code == 404
+    page = national.get(f"{P}/").content.decode()
+    assert open_round.slug not in page
+    assert client.get(f"{R}/onbekend.csv").status_code == 404
+    assert client.get(f"{R}/mijlpalen.pdf").status_code == 404
+    assert client.get(f"{P}/onbekend/mijlpalen.csv").status_code == 404
+
+
+def test_withdrawn_round_is_gone_with_its_reason(client, demo, people):
+    rnd = demo.rounds.get(slug="eindrapportage-2011")
+    assert client.get(f"{R}/mijlpalen.csv").status_code == 200
+    change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="Fout in Bijlage 1")
+    for url in [f"{R}/", *(f"{R}/{t}.{ext}" for t in TABLES for ext in ("csv", "xlsx")),
+                f"{R}/mijlpalen-metadata.json"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 410, url
+        assert "Fout in Bijlage 1" in response.content.decode()
+    assert "eindrapportage-2011" not in client.get(f"{P}/catalog.ttl").content.decode()
+    change_round_state(rnd, Round.PUBLISHED, user=people["national"], confirmed=True)
+    assert client.get(f"{R}/mijlpalen.csv").status_code == 200
+
+
+def test_change_since_the_previous_published_round(client, demo, open_round, people):
+    """A second round published: its change table compares with the first."""
+    gouda = demo.regions.get(slug="gouda")
+    MilestoneStatus.objects.filter(
+        round=open_round, region=gouda, milestone__key="handelingsprotocol"
+    ).update(status="done", note="GEHEIME NOTITIE")
+    change_round_state(open_round, Round.CLOSED, user=people["national"])
+    change_round_state(open_round, Round.PUBLISHED, user=people["national"], confirmed=True)
+    found = {(r["onderdeel"], r["categorie"]): r
+             for r in rows(client, f"{P}/{open_round.slug}/verandering.csv")}  # fmt: skip
+    assert found["handelingsprotocol", "done"]["aantal_vorige_ronde"] == "27"
+    assert found["handelingsprotocol", "done"]["aantal"] == "28"
+    assert found["handelingsprotocol", "done"]["verschil"] == "1"
+    assert found["handelingsprotocol", "partial"]["verschil"] == "-1"
+    assert client.get(f"{R}/verandering.csv").status_code == 404  # the first has no previous
