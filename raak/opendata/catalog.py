@@ -48,7 +48,9 @@ def absolute(path):
 
 
 def file_url(programme, rnd, key, ext):
-    return absolute(reverse("opendata-file", args=[programme.slug, rnd.slug, f"{key}.{ext}"]))
+    """`ext` is csv, xlsx or metadata.json (the file `<key>-metadata.json`)."""
+    name = f"{key}-{ext}" if ext == "metadata.json" else f"{key}.{ext}"
+    return absolute(reverse("opendata-file", args=[programme.slug, rnd.slug, name]))
 
 
 def dataset_url(programme, rnd, key):
@@ -142,8 +144,10 @@ def build(programme, rounds):
           "totals and percentages per milestone, the status per region, the indicators, "
           "questionnaires and the change since the previous round.")  # fmt: skip
     graph.add((catalog, DCTERMS.publisher, org))
+    graph.add((catalog, DCTERMS.creator, org))
     graph.add((catalog, DCAT.contactPoint, contact))
     graph.add((catalog, FOAF.homepage, URIRef(catalog_url)))
+    graph.add((URIRef(catalog_url), RDF.type, FOAF.Document))
     graph.add((catalog, DCTERMS.license, licence))
     graph.add((catalog, DCTERMS.language, DUTCH))
     graph.add((catalog, DCTERMS.spatial, NETHERLANDS))
@@ -178,11 +182,20 @@ def build(programme, rounds):
             graph.add((dataset, DCTERMS.language, DUTCH))
             graph.add((dataset, DCAT.landingPage, landing))
             graph.add((landing, RDF.type, FOAF.Document))
+            # Its documentation: the round's open-data page, columns and code lists.
+            page = URIRef(url.split("#", 1)[0])
+            graph.add((dataset, FOAF.page, page))
+            graph.add((page, RDF.type, FOAF.Document))
+            # Its schema: the table's CSVW metadata (columns, datatypes, code lists).
+            schema = URIRef(file_url(programme, rnd, table.key, "metadata.json"))
+            graph.add((schema, RDF.type, DCTERMS.Standard))
+            graph.add((dataset, DCTERMS.conformsTo, schema))
             for word in ("RAAK", "kindermishandeling", programme.name, rnd.name):
                 graph.add((dataset, DCAT.keyword, Literal(word, lang="nl")))
             for ext, (file_type, media_type) in FILE_TYPES.items():
                 link = URIRef(file_url(programme, rnd, table.key, ext))
-                dist = URIRef(f"{url}#{ext.replace('.', '-')}")
+                dist = URIRef(f"{url}-{ext.replace('.', '-')}")
+                graph.add((link, RDF.type, RDFS.Resource))
                 graph.add((dataset, DCAT.distribution, dist))
                 graph.add((dist, RDF.type, DCAT.Distribution))
                 graph.add((dist, DCAT.accessURL, link))
@@ -194,8 +207,8 @@ def build(programme, rounds):
                 graph.add((dist, DCTERMS.rights, PUBLIC))
                 graph.add((dist, DCTERMS.language, DUTCH))
                 graph.add((dist, DCTERMS.modified, changed))
-                if ext == "metadata.json":
-                    graph.add((dist, DCTERMS.conformsTo, CSVW_STANDARD))
+                graph.add((dist, DCTERMS.conformsTo,
+                           CSVW_STANDARD if ext == "metadata.json" else schema))  # fmt: skip
                 _both(graph, dist, DCTERMS.title, f"{table.title_nl} ({ext})",
                       f"{table.title_en} ({ext})")  # fmt: skip
     return graph
