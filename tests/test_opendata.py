@@ -318,3 +318,18 @@ def test_no_unpublished_personal_or_free_text_data_in_any_open_data_file(client,
     assert files > 40
     fictional = client.get("/fictief-2008-2010/open-data/").content.decode()
     assert "vragenlijsten.csv" in fictional
+
+
+def test_open_data_page_lists_datasets_formats_and_licence_and_is_linked(client, demo):
+    page = client.get(f"{P}/").content.decode()
+    for table in ("mijlpalen", "mijlpalen-per-regio", "indicatoren-per-regio"):
+        for name in (f"{table}.csv", f"{table}.xlsx", f"{table}-metadata.json"):
+            assert f"{R}/{name}" in page
+    assert "Creative Commons CC0 1.0 Universal" in page and "catalog.ttl" in page
+    assert (
+        f'href="{R}/"' in client.get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode()
+    )
+    client.get("/taal/en/")
+    english = client.get(f"{R}/").content.decode()
+    assert "Licence" in english and "Milestones: regions per status" in english
+    assert "Final report: milestones and forecast" in english
