@@ -333,3 +333,41 @@ def test_open_data_page_lists_datasets_formats_and_licence_and_is_linked(client,
     english = client.get(f"{R}/").content.decode()
     assert "Licence" in english and "Milestones: regions per status" in english
     assert "Final report: milestones and forecast" in english
+
+
+def test_api_serves_the_same_tables_and_published_reports(client, demo, people):
+    from raak.reports import templates as report_templates
+    from raak.reports.models import Report
+
+    api = "/api/v1/programmes/raak-2008-2010"
+    listing = client.get(f"{api}/rounds/eindrapportage-2011/open-data").json()
+    keys = [t["key"] for t in listing["items"]]
+    assert keys == ["mijlpalen", "mijlpalen-per-regio", "indicatoren-per-regio", "regios",
+                    "statussen"]  # fmt: skip
+    first = listing["items"][1]
+    assert first["files"]["csv"].endswith(f"{R}/mijlpalen-per-regio.csv")
+    assert first["files"]["csvw"].endswith(f"{R}/mijlpalen-per-regio-metadata.json")
+    table = client.get(
+        f"{api}/rounds/eindrapportage-2011/open-data/mijlpalen-per-regio?pageSize=100"
+    ).json()
+    assert table["count"] == 37 * 7 and len(table["items"]) == 100
+    csv_rows = rows(client, f"{R}/mijlpalen-per-regio.csv")
+    assert table["items"][0]["regio"] == csv_rows[0]["regio"]
+    assert table["items"][0]["status"] == csv_rows[0]["status"]
+    assert [c["name"] for c in table["columns"]] == list(csv_rows[0])
+    # Reports: only published ones.
+    rnd = demo.rounds.get(slug="eindrapportage-2011")
+    template = report_templates.load(demo)
+    report = Report.objects.create(programme=demo, round=rnd, template=template,
+                                   chapters=template.chapters, title="Eindrapport")  # fmt: skip
+    assert client.get(f"{api}/reports").json()["count"] == 0
+    Report.objects.filter(id=report.id).update(state=Report.PUBLISHED)
+    found = client.get(f"{api}/reports").json()["items"]
+    assert [r["title"] for r in found] == ["Eindrapport"]
+    assert {f["format"] for f in found[0]["files"]} == {"pdf", "html"}
+    # Withdrawn: 410 with the reason.
+    change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="Herziening")
+    gone = client.get(f"{api}/rounds/eindrapportage-2011/open-data/mijlpalen")
+    assert gone.status_code == 410 and gone.json()["reason"] == "Herziening"
+    assert gone["Content-Type"] == "application/problem+json"
+    assert client.get(f"{api}/reports").json()["count"] == 0

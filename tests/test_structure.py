@@ -51,6 +51,9 @@ ALLOWED = {
     ("picture/urls.py", "training"): "the same URL table",
     ("api/read.py", "knowledge"): "the API serves the public catalogue of activities with "
     "the catalogue's own search",
+    ("api/published.py", "opendata"): "the API serves the open-data tables of a published "
+    "round, the same tables as the files",
+    ("api/published.py", "reports"): "the API lists the published reports and their files",
     ("routes/views.py", "knowledge"): "a region's route map links that region's activities",
     ("routes/views.py", "training"): "a region's route map links that region's training offers",
 }
