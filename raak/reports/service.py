@@ -23,7 +23,7 @@ from raak.reports.models import Report, ReportFile, ReportTemplate
 from raak.training.models import Reach
 
 # Bump when the layout changes, so stored files are made again.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: legend figures with alt text, /Scope on header cells
 
 
 class NoTemplate(Exception):
