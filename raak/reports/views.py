@@ -250,7 +250,7 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
     button, so they hold no CSRF token and anonymous visitors get them from the page
     cache (issue #12)."""
     programme, access = programme_for(request, slug)
-    if fmt not in ("pdf", "html"):
+    if fmt not in service.FORMATS:
         raise Http404
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
     region, unpublished = None, False
@@ -311,7 +311,7 @@ def _file_for_reading(request, programme, access, file_id):
 
 def _current_fingerprints(programme, rnd):
     try:
-        return {service.current_fingerprint(programme, rnd, fmt) for fmt in ("pdf", "html")}
+        return {service.current_fingerprint(programme, rnd, fmt) for fmt in service.FORMATS}
     except service.NoTemplate:
         return set()
 
@@ -331,7 +331,7 @@ def file_download(request, slug, file_id):
                   round=rf.round.slug, unpublished=True)  # fmt: skip
     return FileResponse(
         rf.file.open("rb"),
-        as_attachment=rf.format == "pdf",
+        as_attachment=rf.format != "html",
         filename=service.file_name(rf.round, rf.format, rf.region),
-        content_type="application/pdf" if rf.format == "pdf" else "text/html; charset=utf-8",
+        content_type=service.FORMATS[rf.format],
     )
