@@ -256,6 +256,13 @@ API = [
     ApiRow("get_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("put_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("patch_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+    # Open data and published reports: published rounds only, for everyone alike.
+    ApiRow("list_open_data", {**PR, "round": R1}, get=200, post=405),
+    ApiRow("list_open_data", {**PR, "round": R2}, get=404, post=405, note="open"),
+    ApiRow("get_open_data_table", {**PR, "round": R1, "table": "mijlpalen"}, get=200, post=405),
+    ApiRow("get_open_data_table", {**PR, "round": R2, "table": "mijlpalen"}, get=404, post=405,
+           note="open"),
+    ApiRow("list_published_reports", PR, get=200, post=405),
 ]  # fmt: skip
 
 
