@@ -1,6 +1,6 @@
 """What a publication makes public, in the API: a published round's open-data tables
 (the same tables as the CSV/XLSX files, raak.opendata) and the published reports with
-their files. Only published rounds: a withdrawn one is 410 Gone with its reason, one
+their files. Absolute URLs from SITE_URL, never from the Host header. Only published rounds: a withdrawn one is 410 Gone with its reason, one
 that was never published is 404 for every caller, the national office included."""
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from raak.api import schemas as s
 from raak.api.api import ProblemError
 from raak.api.paging import paginate
 from raak.api.read import PAGE, PAGE_SIZE, PROGRAMME, ROUND
-from raak.opendata.catalog import file_url
+from raak.opendata.catalog import absolute, file_url
 from raak.opendata.tables import CODE_LISTS, DATA_TABLES, round_tables
 from raak.programmes.models import Round
 from raak.reports.models import Report
@@ -36,9 +36,7 @@ def _published(programme, slug):
 
 
 def _table_url(request, programme, rnd, key):
-    return request.build_absolute_uri(
-        f"/api/v1/programmes/{programme.slug}/rounds/{rnd.slug}/open-data/{key}"
-    )
+    return absolute(f"/api/v1/programmes/{programme.slug}/rounds/{rnd.slug}/open-data/{key}")
 
 
 @router.get("/programmes/{programme}/rounds/{round}/open-data", response=s.OpenDataSetPage,
@@ -107,7 +105,7 @@ def list_published_reports(request, programme: str = PROGRAMME, page: int = PAGE
     reports = Report.objects.for_list(programme, national=False).order_by("-round__peildatum")
 
     def build(r):
-        link = request.build_absolute_uri
+        link = absolute
         return {
             "round": r.round.slug, "roundName": r.round.name, "peildatum": r.round.peildatum,
             "title": r.title, "publishedAt": r.published_at,
