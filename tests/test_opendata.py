@@ -371,3 +371,36 @@ def test_api_serves_the_same_tables_and_published_reports(client, demo, people):
     assert gone.status_code == 410 and gone.json()["reason"] == "Herziening"
     assert gone["Content-Type"] == "application/problem+json"
     assert client.get(f"{api}/reports").json()["count"] == 0
+
+
+def test_publication_writes_the_files_for_nginx_and_withdrawal_removes_them_first(
+    client, demo, people, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """Publishing (a task) writes every open-data file under RAAK_DATA_DIR/public as RAAK
+    serves it; withdrawing removes the round's files before change_round_state returns,
+    so nginx falls through to RAAK, which answers 410."""
+    from raak.opendata import public
+
+    settings.DATA_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    rnd = demo.rounds.get(slug="eindrapportage-2011")
+    with django_capture_on_commit_callbacks(execute=True):
+        change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="Fout")
+        change_round_state(rnd, Round.PUBLISHED, user=people["national"], confirmed=True)
+    base = tmp_path / "public" / "raak-2008-2010" / "open-data"
+    for name in ("mijlpalen.csv", "mijlpalen.xlsx", "mijlpalen-metadata.json",
+                 "mijlpalen.csv-metadata.json", "statussen.csv"):  # fmt: skip
+        on_disk = (base / "eindrapportage-2011" / name).read_bytes()
+        if not name.endswith(".xlsx"):  # XLSX holds its own creation time
+            assert on_disk == client.get(f"{R}/{name}").content, name
+    assert b"eindrapportage-2011" in (base / "catalog.ttl").read_bytes()
+    # Withdrawn: gone before the function returns, without running the task.
+    with django_capture_on_commit_callbacks(execute=False):
+        change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="Fout")
+    assert not (base / "eindrapportage-2011").exists()
+    assert not (base / "catalog.ttl").exists()
+    assert client.get(f"{R}/mijlpalen.csv").status_code == 410
+    # The task then writes the catalogue without the round.
+    public.refresh(demo)
+    assert b"eindrapportage-2011" not in (base / "catalog.ttl").read_bytes()
+    assert not (base / "eindrapportage-2011").exists()
