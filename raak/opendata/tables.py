@@ -69,7 +69,7 @@ def region_list(picture):
     """The code list of the regions active at the round's peildatum, with their CBS codes."""
     rows = [
         [r.slug, r.name, r.centrumgemeente_code, r.province_code,
-         wording_province(r.province_code)]
+         _province(r.province_code)]
         for r in picture.regions
     ]  # fmt: skip
     return Table(
@@ -93,7 +93,7 @@ def region_list(picture):
     )  # fmt: skip
 
 
-def wording_province(code):
+def _province(code):
     return province_name(code) if code else ""
 
 
