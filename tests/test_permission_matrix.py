@@ -257,6 +257,13 @@ API = [
     ApiRow("get_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("put_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("patch_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+    # Open data and published reports: published rounds only, for everyone alike.
+    ApiRow("list_open_data", {**PR, "round": R1}, get=200, post=405),
+    ApiRow("list_open_data", {**PR, "round": R2}, get=404, post=405, note="open"),
+    ApiRow("get_open_data_table", {**PR, "round": R1, "table": "mijlpalen"}, get=200, post=405),
+    ApiRow("get_open_data_table", {**PR, "round": R2, "table": "mijlpalen"}, get=404, post=405,
+           note="open"),
+    ApiRow("list_published_reports", PR, get=200, post=405),
 ]  # fmt: skip
 
 
@@ -400,8 +407,23 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
+# Open data: what is public, the same for everyone; nothing of the open round R2, not
+# even for the national office. Only GET/HEAD.
+OPENDATA = [
+    Row("opendata", {"slug": P}, get=200, post=405),
+    Row("opendata-catalog-ttl", {"slug": P}, get=200, post=405),
+    Row("opendata-catalog-jsonld", {"slug": P}, get=200, post=405),
+    Row("opendata-round", {"slug": P, "round_slug": R1}, get=200, post=405),
+    Row("opendata-round", {"slug": P, "round_slug": R2}, get=404, post=405, note="open"),
+    Row("opendata-file", {"slug": P, "round_slug": R1, "filename": "mijlpalen.csv"}, get=200,
+        post=405),
+    Row("opendata-file", {"slug": P, "round_slug": R2, "filename": "mijlpalen.csv"}, get=404,
+        post=405, note="open"),
+]  # fmt: skip
+
 AREAS = [
     ACCOUNTS,
+    OPENDATA,
     PICTURE,
     PRACTICE,
     KNOWLEDGE,
@@ -530,7 +552,9 @@ def test_document_download(world):
 def test_no_unpublished_data_leaks(world):
     clients = world["clients"]
     pages = [f"/{P}/regio/gouda/", f"/{P}/verwacht/", f"/{P}/verwacht.csv", f"/{P}/ronde/{R1}/",
-             f"/{P}/ronde/{R2}/", f"/{P}/verwacht/?ronde={R2}", f"/{P}/document/999/"]  # fmt: skip
+             f"/{P}/ronde/{R2}/", f"/{P}/verwacht/?ronde={R2}", f"/{P}/document/999/",
+             f"/{P}/open-data/", f"/{P}/open-data/catalog.ttl", f"/{P}/open-data/{R1}/",
+             f"/{P}/open-data/{R1}/mijlpalen-per-regio.csv"]  # fmt: skip
     for w in ("anonymous", "coord_b"):
         for url in pages:
             body = b"".join(clients[w].get(url)).decode()

@@ -245,7 +245,7 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
     button, so they hold no CSRF token and anonymous visitors get them from the page
     cache (issue #12)."""
     programme, access = programme_for(request, slug)
-    if fmt not in ("pdf", "html"):
+    if fmt not in service.FORMATS:
         raise Http404
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
     region, unpublished = None, False
@@ -302,7 +302,7 @@ def _file_for_reading(request, programme, access, file_id):
 
 
 def _current_fingerprints(programme, rnd):
-    return {service.current_fingerprint(programme, rnd, fmt) for fmt in ("pdf", "html")}
+    return {service.current_fingerprint(programme, rnd, fmt) for fmt in service.FORMATS}
 
 
 def file_download(request, slug, file_id):
@@ -320,7 +320,7 @@ def file_download(request, slug, file_id):
                   round=rf.round.slug, unpublished=True)  # fmt: skip
     return FileResponse(
         rf.file.open("rb"),
-        as_attachment=rf.format == "pdf",
+        as_attachment=rf.format != "html",
         filename=service.file_name(rf.round, rf.format, rf.region),
-        content_type="application/pdf" if rf.format == "pdf" else "text/html; charset=utf-8",
+        content_type=service.FORMATS[rf.format],
     )

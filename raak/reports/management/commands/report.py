@@ -1,4 +1,5 @@
-"""`raak report`: the national report of a round (or a region's report) as PDF or HTML."""
+"""`raak report`: the national report of a round (or a region's report) as PDF, HTML,
+ODT or DOCX."""
 
 from pathlib import Path
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--programme", required=True)
         parser.add_argument("--round", required=True)
         parser.add_argument("--region", help="a region's slug: its one- or two-page report")
-        parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        parser.add_argument("--format", choices=["pdf", "html", "odt", "docx"], default="pdf")
         parser.add_argument("--output", required=True, help="folder to write the file to")
 
     def handle(self, programme, round, region=None, format="pdf", output=".", **options):
