@@ -213,6 +213,18 @@ def test_csv_field_over_131072_chars_is_named_by_row_and_column(db):
     assert "x.csv, rij 3, kolom b" in str(e.value) and "131.072" in str(e.value)
 
 
+def test_csv_row_with_more_values_than_the_header_is_refused_by_row(db):
+    """A value without a column was once dropped without a word."""
+    from raak.programmes.tables import FormatError, csv_rows
+
+    with pytest.raises(FormatError) as e:
+        csv_rows("a,b\n1,2\n3,4,vergeten\n", "x.csv")
+    assert "x.csv, rij 3, kolom 3" in str(e.value) and "de kop heeft 2 kolommen" in str(e.value)
+    # Empty trailing fields, as spreadsheet programs write them, are harmless.
+    header, rows = csv_rows("a,b\n1,2,,\n", "x.csv")
+    assert header == ["a", "b"] and rows == [(2, ["1", "2", "", ""])]
+
+
 def test_csv_field_over_131072_chars_in_raak_users_import(people, tmp_path):
     path = tmp_path / "mensen.csv"
     path.write_text(f"email,role,region,name\nnieuw@example.org,viewer,gouda,{HUGE}\n")

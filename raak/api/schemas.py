@@ -284,3 +284,69 @@ IndicatorValuePage = page_of(IndicatorValueOut, "IndicatorValuePage")
 ForecastPage = page_of(ForecastOut, "ForecastPage")
 ActivityPage = page_of(ActivityOut, "ActivityPage")
 ActionPointPage = page_of(ActionPointOut, "ActionPointPage")
+
+
+# --- open data and published reports (issue #24) ---------------------------------
+
+
+class OpenDataFiles(Schema):
+    csv: str = Field(..., description="CSV, UTF-8, RFC 4180")
+    xlsx: str
+    csvw: str = Field(..., description="CSV on the Web metadata (application/csvm+json)")
+
+
+class OpenDataSet(Schema):
+    key: str = Field(..., description="the table's key: stable, part of every URL")
+    title: str
+    titleEn: str
+    description: str
+    descriptionEn: str
+    codeList: bool = Field(..., description="a code list other tables refer to")
+    license: str
+    files: OpenDataFiles
+    table: str = Field(..., description="the rows of the table in this API")
+
+
+OpenDataSetPage = page_of(OpenDataSet, "OpenDataSetPage")
+
+
+class OpenDataColumn(Schema):
+    name: str
+    title: str
+    titleEn: str
+    datatype: Literal["string", "integer", "decimal", "date", "boolean"]
+
+
+class OpenDataTable(Schema):
+    key: str
+    title: str
+    titleEn: str
+    round: str
+    license: str
+    columns: list[OpenDataColumn]
+    items: list[dict[str, str | int | float | bool | None]] = Field(
+        ..., description="one object per row, keyed by column name"
+    )
+    count: int = Field(..., description="rows over all pages")
+    page: int
+    pageSize: int
+    links: Links
+
+
+class ReportFileLink(Schema):
+    format: Literal["pdf", "html"]
+    url: str = Field(..., description="the file (made on first request, then kept)")
+
+
+class PublishedReport(Schema):
+    round: str
+    roundName: str
+    peildatum: dt.date
+    title: str
+    publishedAt: dt.datetime | None
+    page: str = Field(..., description="the report as a web page")
+    files: list[ReportFileLink]
+    openData: str = Field(..., description="the round's open data in this API")
+
+
+PublishedReportPage = page_of(PublishedReport, "PublishedReportPage")

@@ -235,6 +235,13 @@ def csv_rows(text, filename, dialect=csv.excel):
                 raise FormatError([Problem(filename, str(len(rows) + 2), "",
                                            f"meer dan {limit:,} rijen; splits het bestand "
                                            "(IMPORT_MAX_ROWS)".replace(",", "."))])  # fmt: skip
+            extra = values[len(header) :]
+            if any(v.strip() for v in extra):
+                # A value without a column would be dropped unseen: refuse the file.
+                # Empty trailing fields (spreadsheet programs write them) are harmless.
+                raise FormatError([Problem(filename, str(len(rows) + 2), str(len(header) + 1),
+                                           f"{len(values)} waarden, maar de kop heeft "
+                                           f"{len(header)} kolommen")])  # fmt: skip
             rows.append((len(rows) + 2, values))
             before = len(starts)
     except csv.Error as e:
