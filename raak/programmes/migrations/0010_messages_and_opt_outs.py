@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0008_programme_public_version'),
+        ('programmes', '0009_neutral_wording_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
