@@ -142,7 +142,8 @@ def test_answers_range_and_zscore(demo, people):
     from raak.questionnaires.models import Answer, Question, Response
 
     exchange.load(
-        DEMO_FILE.parents[2] / "questionnaires" / "data" / "eindmeting-zorgcontinuum.json", publish=True
+        DEMO_FILE.parents[2] / "questionnaires" / "data" / "eindmeting-zorgcontinuum.json",
+        publish=True,
     )
     q = Question.objects.filter(version__questionnaire__programme=demo,
                                 type__in=["number", "integer", "scale"]).first()  # fmt: skip

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +21,16 @@ from raak.cycle import reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, spreadsheets, wording
+from raak.programmes import round_forms, rules, spreadsheets, wording
+from raak.programmes import status as status_service
 from raak.programmes.history import Recorder
-from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
+from raak.programmes.models import (
+    IndicatorValue,
+    MilestoneStatus,
+    Region,
+    Round,
+    ValidationRule,
+)
 
 
 @login_required
@@ -83,6 +91,9 @@ def region_report(request, slug, round_slug, region_slug):
     questionnaires = round_forms.for_region(rnd, region)
     sub = Submission.objects.filter(round=rnd, region=region).first()
     state = submissions.state_of(sub, submissions._has_changes(rnd, region))
+    results = rules.for_region(rnd, region)
+    for r in results:
+        r.link = r.url(rnd, region)
     can_submit = (
         access.can_write(region) and rnd.is_open
         and state in submissions.TRANSITIONS["submit"][0]
@@ -98,13 +109,39 @@ def region_report(request, slug, round_slug, region_slug):
         "can_submit": can_submit, "can_edit": access.can_write(region) and rnd.is_open
         and state not in Submission.FROZEN,
         "return_form": ReturnForm(), "today": timezone.localdate(),
+        "results": results, "open_results": rules.open_results(results),
     })  # fmt: skip
+
+
+def _justify(request, programme, rnd, region):
+    """A region's written justification of a warning (kept when a report is returned)."""
+    rule = ValidationRule.objects.filter(
+        programme=programme, key=request.POST.get("rule", "")
+    ).first()
+    target = request.POST.get("target", "")
+    if rule is None or (target and not programme.milestones.filter(key=target).exists()):
+        return HttpResponseBadRequest(_("Onbekende regel of mijlpaal."))
+    text = request.POST.get("justification", "")
+    if len(text) > 4000:
+        messages.error(request, _("Een toelichting is hoogstens 4000 tekens."))
+    else:
+        try:
+            rules.justify(rnd, region, rule, target, text, user=request.user)
+            messages.success(request, _("Toelichting opgeslagen."))
+        except ValueError as e:
+            messages.error(request, str(e))
+        except status_service.RoundClosed:
+            messages.error(request, _("De gegevens liggen vast; toelichten kan nu niet."))
+    return redirect(reverse("submission", args=[programme.slug, rnd.slug, region.slug])
+                    + "#controles")  # fmt: skip
 
 
 def _report_action(request, programme, access, rnd, region):
     action = request.POST.get("action", "")
     if not access.can_write(region):
         raise PermissionDenied(_("U kunt deze rapportage alleen lezen."))
+    if action == "justify":
+        return _justify(request, programme, rnd, region)
     if action not in submissions.TRANSITIONS:
         return HttpResponseBadRequest(
             _("Onbekende actie: kies indienen, accepteren of terugsturen.")

@@ -551,3 +551,42 @@ def as_dict(rnd, outcome, regions=None):
         "counts": {"errors": errors, "warnings": warnings, "regions": len(out)},
         "regions": out,
     }  # fmt: skip
+
+
+def justify(rnd, region, rule, target, text, *, user):
+    """Store (or, with empty text, remove) the region's justification of a warning;
+    refused like any save when the round is closed or the region has submitted. Each
+    change is recorded. A justification of an error is refused: an error is fixed."""
+    from django.db import transaction
+
+    from raak.programmes import status
+    from raak.programmes.history import Recorder
+
+    if rule.importance != ValidationRule.WARNING:
+        raise ValueError(_("Een fout licht u niet toe maar herstelt u."))
+    text = text.strip()
+    with transaction.atomic():
+        status.check_writable(rnd, region)
+        current = (
+            RuleJustification.objects.select_for_update()
+            .filter(round=rnd, region=region, rule=rule, target=target)
+            .first()
+        )
+        old = current.text if current else ""
+        if old == text:
+            return current
+        if text and current:
+            current.text, current.updated_by = text, user
+            current.save()
+        elif text:
+            current = RuleJustification.objects.create(
+                round=rnd, region=region, rule=rule, target=target, text=text, updated_by=user
+            )
+        elif current:
+            current.delete()
+            current = None
+        recorder = Recorder(user, programme=rnd.programme)
+        recorder.record(subject=f"toelichting regel {rule.key}", field=target or "regio",
+                        old=old, new=text, round=rnd, region=region)  # fmt: skip
+        recorder.flush()
+        return current

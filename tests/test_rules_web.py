@@ -1,0 +1,102 @@
+"""Validation rules on the pages: beside the field after a save, on the report page with
+links to fix, an error blocks submitting, a warning needs a justification (kept when the
+report is returned, recorded), the national office reads it on the review page."""
+
+import pytest
+from django.test import Client
+
+from raak.cycle import submissions
+from raak.cycle.models import Submission
+from raak.programmes.models import ChangeRecord, MilestoneStatus, RuleJustification
+from tests.conftest import sign_in
+
+P = "/raak-2008-2010"
+R = "voorjaar-2011"
+REPORT = f"{P}/ronde/{R}/regio/gouda/rapportage/"
+
+
+def edit(key):
+    return f"{P}/ronde/{R}/regio/gouda/mijlpaal/{key}/"
+
+
+def post_status(client, rnd, key, status, expected="", note=""):
+    s = MilestoneStatus.objects.get(round=rnd, region__slug="gouda", milestone__key=key)
+    return client.post(edit(key), {"status": status, "expected": expected, "note": note,
+                                   "version": s.version})  # fmt: skip
+
+
+@pytest.fixture
+def clients(people, ruled_round):
+    return {name: sign_in(Client(), user) for name, user in people.items()}
+
+
+def test_saving_shows_the_rule_beside_the_field(clients, ruled_round):
+    c = clients["coord_a"]
+    response = post_status(c, ruled_round, "werkplan", "not_started")
+    assert response.status_code == 302
+    assert response["Location"] == edit("werkplan") + "#controles"
+    page = c.get(edit("werkplan")).content.decode()
+    assert 'id="controles"' in page
+    assert "Deze mijlpaal was in de vorige ronde gereed en is dat nu niet meer" in page
+    assert "teruggezet" not in page  # the message, not a code
+    # A save with nothing to report goes back to the region as before.
+    assert post_status(c, ruled_round, "eindfoto", "done")["Location"] == f"{P}/regio/gouda/"
+
+
+def test_error_blocks_submitting_and_warning_needs_justification(clients, ruled_round, people):
+    c = clients["coord_a"]
+    page = c.get(REPORT).content.decode()
+    # At 1 June 2011 Gouda's "Voorjaar 2011" has passed (error), and the milestone is not
+    # done after the programme period (warning).
+    assert "De verwachte periode ligt vóór de peildatum" in page
+    assert "De programmaperiode is voorbij" in page
+    assert f'href="{edit("handelingsprotocol")}"' in page
+    refused = c.post(REPORT, {"action": "submit"}, follow=True).content.decode()
+    assert "Indienen kan nog niet: 1 fout en 1 waarschuwing zonder toelichting" in refused
+    assert "De verwachte periode ligt vóór de peildatum" in refused
+    assert not Submission.objects.filter(round=ruled_round).exists()
+    # Fix the error: a new expected period.
+    post_status(c, ruled_round, "handelingsprotocol", "partial", "Najaar 2011", "meldcode")
+    refused = c.post(REPORT, {"action": "submit"}, follow=True).content.decode()
+    assert "0 fouten en 1 waarschuwing zonder toelichting" in refused
+    # An error cannot be justified away; a warning can.
+    r = c.post(REPORT, {"action": "justify", "rule": "over-tijd", "target": "handelingsprotocol",
+                        "justification": "x"}, follow=True)  # fmt: skip
+    assert "Een fout licht u niet toe" in r.content.decode()
+    c.post(REPORT, {"action": "justify", "rule": "na-programmaperiode",
+                    "target": "handelingsprotocol",
+                    "justification": "Regionale meldcode volgt na de zomer"})  # fmt: skip
+    assert c.post(REPORT, {"action": "submit"}).status_code == 302
+    assert Submission.objects.get(round=ruled_round).state == Submission.SUBMITTED
+    record = ChangeRecord.objects.get(subject="toelichting regel na-programmaperiode")
+    assert record.new == "Regionale meldcode volgt na de zomer" and record.user == people["coord_a"]
+    # The national office reads the justification on the review page.
+    review = clients["national"].get(REPORT).content.decode()
+    assert "Toelichting van de regio" in review
+    assert "Regionale meldcode volgt na de zomer" in review
+    # Returning keeps it; the region can resubmit at once.
+    submissions.transition(ruled_round, ruled_round.programme.regions.get(slug="gouda"), "return",
+                           user=people["national"], comment="graag nog de datum")  # fmt: skip
+    assert RuleJustification.objects.filter(round=ruled_round).count() == 1
+    assert c.post(REPORT, {"action": "submit"}).status_code == 302
+    assert Submission.objects.get(round=ruled_round).state == Submission.SUBMITTED
+
+
+def test_justifying_needs_write_access_and_a_known_rule(clients, ruled_round):
+    data = {"action": "justify", "rule": "na-programmaperiode", "target": "handelingsprotocol",
+            "justification": "x"}  # fmt: skip
+    assert clients["viewer_a"].post(REPORT, data).status_code == 403
+    assert clients["coord_b"].post(REPORT, data).status_code == 404
+    assert Client().post(REPORT, data).status_code == 302  # to the login page
+    assert clients["coord_a"].post(REPORT, {**data, "rule": "nope"}).status_code == 400
+    assert clients["coord_a"].post(REPORT, {**data, "target": "nope"}).status_code == 400
+    assert not RuleJustification.objects.exists()
+    too_long = clients["coord_a"].post(REPORT, {**data, "justification": "x" * 4001}, follow=True)
+    assert "hoogstens 4000 tekens" in too_long.content.decode()
+    assert not RuleJustification.objects.exists()
+
+
+def test_submitting_through_the_service_is_blocked_too(ruled_round, people):
+    gouda = ruled_round.programme.regions.get(slug="gouda")
+    with pytest.raises(submissions.NotAllowed, match="Indienen kan nog niet"):
+        submissions.transition(ruled_round, gouda, "submit", user=people["coord_a"])
