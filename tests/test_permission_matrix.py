@@ -152,6 +152,12 @@ PICTURE = [
         {"slug": P, "round_slug": R1, "region_slug": "gouda", "key": "stuurgroep-na-2010"},
         get=EDIT_FROZEN, post=EDIT_FROZEN, note="published"),
     Row("rounds", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Validation rules: the national office only; an empty POST changes nothing.
+    Row("rules", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-new", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "teruggezet"}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "geen-regel"}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
     # POST only; an empty POST changes nothing and sends the national office back.
     Row("round-state", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
         post=who(302, 403, 403, 403, 302)),
@@ -445,7 +451,9 @@ def test_every_url_pattern_has_a_name():
 
 
 @pytest.fixture
-def world(knowledge, practice, people, open_round):
+def world(knowledge, practice, people, ruled_round):
+    # With the demo's validation rules, so their pages have a rule to show.
+    open_round = ruled_round
     from raak.knowledge.models import ActionPoint
     from raak.questionnaires import exchange
     from tests.test_findings import QDATA

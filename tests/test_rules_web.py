@@ -100,3 +100,54 @@ def test_submitting_through_the_service_is_blocked_too(ruled_round, people):
     gouda = ruled_round.programme.regions.get(slug="gouda")
     with pytest.raises(submissions.NotAllowed, match="Indienen kan nog niet"):
         submissions.transition(ruled_round, gouda, "submit", user=people["coord_a"])
+
+
+RULES = f"{P}/regels/"
+
+
+def test_national_office_edits_rules_in_the_browser(clients, ruled_round, people):
+    c = clients["national"]
+    page = c.get(RULES).content.decode()
+    assert "Mijlpaal teruggezet" in page and "previous(status(.))" in page
+    data = {"key": "protocol-zonder-werkplan", "name": "Protocol zonder werkplan",
+            "message": "Het protocol is gereed maar het werkplan niet.", "importance": "error",
+            "scope": "region", "version": 0,
+            "condition": "status(${handelingsprotocol}) = 'done' and status(${werkpln}) != 'done'"}  # fmt: skip
+    refused = c.post(f"{RULES}nieuw/", data).content.decode()
+    assert "onbekende mijlpaal “werkpln”" in refused
+    assert not ruled_round.programme.rules.filter(key=data["key"]).exists()
+    data["condition"] = data["condition"].replace("werkpln", "werkplan")
+    assert c.post(f"{RULES}nieuw/", data).status_code == 302
+    rule = ruled_round.programme.rules.get(key=data["key"])
+    assert rule.importance == "error" and rule.version == 1
+    assert ChangeRecord.objects.filter(subject=f"regel {rule.key}", field="condition").exists()
+    # Two editors: the second save from the old version is refused and shown.
+    edit_url = f"{RULES}{rule.key}/"
+    assert c.post(edit_url, {**data, "version": 1, "name": "Eerste"}).status_code == 302
+    conflict = c.post(edit_url, {**data, "version": 1, "name": "Tweede"}).content.decode()
+    assert "iemand anders heeft dit intussen gewijzigd" in conflict
+    assert ruled_round.programme.rules.get(key=rule.key).name == "Eerste"
+    # The rule runs at once: Gouda's protocol is not done, Leiden neither; none fire.
+    assert c.post(edit_url, {"action": "delete", "version": 2}).status_code == 302
+    assert not ruled_round.programme.rules.filter(key=rule.key).exists()
+
+
+def test_dependencies_in_the_browser(clients, ruled_round):
+    c = clients["national"]
+    programme = ruled_round.programme
+    keys = list(programme.milestones.values_list("key", flat=True))
+    current = {
+        m.key: (m.depends_on.key if m.depends_on else "") for m in programme.milestones.all()
+    }
+    circular = {**current, "intentieverklaring": "eindfoto", "action": "dependencies"}
+    assert "kring" in c.post(RULES, circular).content.decode()
+    assert programme.milestones.get(key="intentieverklaring").depends_on is None
+    ok = {**current, "handelingsprotocol": "werkplan", "action": "dependencies"}
+    assert c.post(RULES, ok).status_code == 302
+    assert programme.milestones.get(key="handelingsprotocol").depends_on.key == "werkplan"
+    assert ChangeRecord.objects.filter(subject="mijlpaal handelingsprotocol",
+                                       field="depends_on").exists()  # fmt: skip
+    assert len(keys) == 7
+    # Empty POST changes nothing.
+    assert c.post(RULES, {}).status_code == 200
+    assert programme.milestones.get(key="handelingsprotocol").depends_on.key == "werkplan"

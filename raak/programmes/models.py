@@ -504,6 +504,7 @@ class ValidationRule(models.Model):
     scope = models.CharField(max_length=10, choices=SCOPES, default=REGION)
     condition = models.TextField()
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking (the rules page)
 
     class Meta:
         ordering = ["position", "key"]
