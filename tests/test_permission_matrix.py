@@ -132,6 +132,9 @@ PICTURE = [
         get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
     Row("document", {"slug": P, "doc_id": 999999}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, get=200, post=200),
+    # Progress over published rounds for everyone; reporting rates only on the office's.
+    Row("progress", {"slug": P}, get=200, post=200),
+    Row("progress", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, query=f"?ronde={R2}", get=NATIONAL_READ, post=NATIONAL_READ,
         note="open"),
     Row("forecast-csv", {"slug": P}, get=200, post=200),

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from raak.accounts.access import get_access, national_only, programme_for
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
-from raak.cycle import reminders, submissions
+from raak.cycle import progress, reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
 from raak.programmes import round_forms, rules, spreadsheets, wording
 from raak.programmes import status as status_service
+from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
     IndicatorValue,
@@ -293,3 +294,21 @@ def remind_now(request, slug, round_slug):
         "programme": programme, "access": access, "round": rnd, "which": which,
         "rows": rows, "preview": preview,
     })  # fmt: skip
+
+
+@public_page
+def progress_page(request, slug):
+    """Progress over rounds: per milestone the share of regions done at each published
+    round's peildatum (a line chart with its data table), expected versus achieved,
+    and for the national office the reporting rates of every round."""
+    programme, access = programme_for(request, slug)
+    published = list(programme.rounds.visible_to_public())
+    series = progress.milestone_progress(programme, published)
+    context = {
+        "programme": programme, "access": access, "rounds": published, "series": series,
+        "chart": progress.line_chart(series, published) if published else None,
+        "expected": progress.expected_vs_achieved(published),
+    }  # fmt: skip
+    if access.is_national:
+        context["rates"] = progress.rates(programme, programme.rounds.all())
+    return render(request, "cycle/progress.html", context)
