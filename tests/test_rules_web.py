@@ -151,3 +151,16 @@ def test_dependencies_in_the_browser(clients, ruled_round):
     # Empty POST changes nothing.
     assert c.post(RULES, {}).status_code == 200
     assert programme.milestones.get(key="handelingsprotocol").depends_on.key == "werkplan"
+
+
+def test_overview_shows_rates_and_open_rule_results(clients, ruled_round):
+    from raak.programmes import rules
+
+    page = clients["national"].get(f"{P}/ronde/{R}/indieningen/").content.decode()
+    assert 'data-count="reporting-rate"' in page and "Meldingsgraad" in page
+    standing = [r for rs in rules.run(ruled_round).by_region.values()
+                for r in rules.open_results(rs)]  # fmt: skip
+    errors = sum(r.is_error for r in standing)
+    assert errors > 0
+    assert f"{errors} fouten open" in page
+    assert f"{len(standing) - errors} waarschuwingen zonder toelichting" in page

@@ -199,10 +199,18 @@ def overview(request, slug, round_slug, fmt="html"):
     filters = [(f, {"alle": _("alle"), "te-laat": _("te laat")}.get(f) or dict(Submission.STATES)[f])
                for f in FILTERS]  # fmt: skip
     return render(request, "cycle/overview.html", {
+        "rates": progress.rates(programme, [rnd])[0], "rule_counts": _open_counts(rnd),
         "programme": programme, "access": access, "round": rnd, "ov": ov, "rows": rows,
         "filters": filters, "chosen": chosen,
         "open_rounds": programme.rounds.filter(state=Round.OPEN).exclude(pk=rnd.pk),
     })  # fmt: skip
+
+
+def _open_counts(rnd):
+    """(errors, warnings without a justification) of every region in the round."""
+    standing = [r for rs in rules.run(rnd).by_region.values() for r in rules.open_results(rs)]
+    errors = sum(r.is_error for r in standing)
+    return {"errors": errors, "warnings": len(standing) - errors}
 
 
 def _export(ov, fmt):
