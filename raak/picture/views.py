@@ -23,7 +23,7 @@ from raak.picture.national import (
     reference_day,
 )
 from raak.picture.templatetags.raak import region_urls
-from raak.programmes import wording
+from raak.programmes import feedback, wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
     ChangeRecord,
@@ -250,11 +250,19 @@ def region(request, slug, region_slug):
             changes = cached_fragment(request, programme, ["region-changes", region.id],
                                       draw_changes)  # fmt: skip
             team = region.roles.select_related("user").order_by("kind", "user__username")
-            context.update(changes=changes, team=team)
+            context.update(changes=changes, team=team, feedback=_feedback(programme, region))
     else:
         # Anonymous visitors get the whole page from @public_page's cache instead.
         context["content"] = draw()
     return render(request, "picture/region.html", context)
+
+
+def _feedback(programme, region):
+    """What the region should look at, for its members and the national office; read
+    each time (outside the cached body): it depends on today."""
+    rounds = list(programme.rounds.all())
+    rnd = next((r for r in reversed(rounds) if r.is_open), rounds[-1] if rounds else None)
+    return feedback.for_region(region, rnd, timezone.localdate(), rounds)
 
 
 def _region_content(programme, access, region, insider, can_write):
