@@ -47,6 +47,8 @@ ALLOWED = {
     ("picture/urls.py", "training"): "the same URL table",
     ("api/read.py", "knowledge"): "the API serves the public catalogue of activities with "
     "the catalogue's own search",
+    ("api/quality.py", "cycle"): "the API serves the reporting rates of the cycle, counted "
+    "by the same code as the progress page",
     ("routes/views.py", "knowledge"): "a region's route map links that region's activities",
     ("routes/views.py", "training"): "a region's route map links that region's training offers",
 }
