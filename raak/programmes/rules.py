@@ -161,13 +161,24 @@ def _compare(op, a, b, numeric):
     return expressions._compare(op, a, b, numeric)
 
 
+TEXT_FIELDS = ("status", "note", "indicator")  # their values are text or missing
+
+
+def _chain(parts, kind):
+    """and/or over closures without a generator per call (the hot path of `run`)."""
+    test = parts[-1]
+    for part in reversed(parts[:-1]):
+        if kind == "and":
+            test = (lambda a, b: lambda ctx: a(ctx) and b(ctx))(part, test)
+        else:
+            test = (lambda a, b: lambda ctx: a(ctx) or b(ctx))(part, test)
+    return test
+
+
 def _compile(node):
     kind = node[0]
     if kind in ("or", "and"):
-        parts = [_compile(n) for n in node[1:]]
-        if kind == "or":
-            return lambda ctx: any(p(ctx) for p in parts)
-        return lambda ctx: all(p(ctx) for p in parts)
+        return _chain([_compile(n) for n in node[1:]], kind)
     if kind == "not":
         inner = _compile(node[1])
         return lambda ctx: not inner(ctx)
@@ -183,11 +194,39 @@ def _compile(node):
         return selected
     if kind == "cmp":
         _c, op, left, right = node
+        fast = _fast_compare(op, left, right) or _fast_compare(
+            {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op), right, left
+        )
+        if fast:
+            return fast
         numeric = op not in ("=", "!=") or "n" in (left[0], right[0]) or "len" in (
             left[0], right[0])  # fmt: skip
         a, b = _operand(left), _operand(right)
         return lambda ctx: _compare(op, a(ctx), b(ctx), numeric)
     raise ExpressionError(kind)
+
+
+def _fast_compare(op, left, right):
+    """Closures for the common shapes, same results as _compare: a text field (status,
+    note, indicator category; missing is "") against a text, and an expected period's
+    last day against the peildatum or the programme's end."""
+    if _field(left) in TEXT_FIELDS and right[0] == "s" and op in ("=", "!="):
+        get, text = _operand(left), right[1]
+        if op == "=":
+            return lambda ctx: (get(ctx) or "") == text
+        return lambda ctx: (get(ctx) or "") != text
+    if left[0] == "word" and right[0] == "word":
+        a, b, compare = left[1], right[1], expressions.COMPARE[op]
+        return lambda ctx: compare(ctx.words[a], ctx.words[b])
+    if _field(left) == "expected" and right[0] == "word" and op != "!=":
+        get, word, compare = _operand(left), right[1], expressions.COMPARE[op]
+
+        def dated(ctx):
+            day = get(ctx)
+            return day is not None and compare(day, ctx.words[word])
+
+        return dated
+    return None
 
 
 def _operand(node, previous=False):
@@ -260,6 +299,16 @@ def _getter(name, target, previous):
     if name in MILESTONE_FIELDS:
         index = MILESTONE_FIELDS.index(name)
         which = _target(target)
+        if target[0] == "self":  # the hot path: a per-milestone rule reading "."
+
+            def own(ctx):
+                source = ctx.prev if previous else ctx.cur
+                if source is None:
+                    raise NotApplicable
+                row = source.get(ctx.me)
+                return row[index] if row else None
+
+            return own
 
         def milestone(ctx):
             source = ctx.prev if previous else ctx.cur
@@ -472,9 +521,14 @@ def run(rnd, regions=None, compiled=None):
         found = []
         for c in compiled:
             if c.rule.scope == ValidationRule.MILESTONE:
+                test = c.test
                 for key in milestone_keys:
                     ctx.me = key
-                    if _holds(c.test, ctx):
+                    try:
+                        hit = test(ctx)
+                    except NotApplicable:
+                        hit = False
+                    if hit:
                         found.append(Result(c.rule, key, ("milestone", key), region.id,
                                             justified.get((region.id, c.rule.id, key), ""),
                                             names[key]))  # fmt: skip
