@@ -80,3 +80,18 @@ def test_progress_queries_do_not_grow_with_rounds(demo, people, open_round):
                                       peildatum=date(2011, 12, 1))  # fmt: skip
     _publish(third, people["national"])
     assert count() == two
+
+
+def test_region_page_course_and_national_figure(demo, people, open_round):
+    # The open round's data of other regions never shows: the national figure is the
+    # latest published round's, even for the region's own coordinator.
+    MilestoneStatus.objects.filter(round=open_round, milestone__key="handelingsprotocol").update(
+        status="done")  # fmt: skip
+    for client in (Client(), sign_in(Client(), people["coord_a"])):
+        page = client.get(f"{P}/regio/gouda/").content.decode()
+        assert "Verloop en landelijk beeld" in page
+        row = page[page.index('id="course-caption"') :]
+        row = row[row.index("Regionaal handelingsprotocol") :]
+        row = row[: row.index("</tr>")]
+        assert "gedeeltelijk" in row and "73 %" in row and "(27/37)" in row
+        assert 'class="steps"' in row and 'role="img"' in row
