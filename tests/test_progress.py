@@ -95,3 +95,15 @@ def test_region_page_course_and_national_figure(demo, people, open_round):
         row = row[: row.index("</tr>")]
         assert "gedeeltelijk" in row and "73 %" in row and "(27/37)" in row
         assert 'class="steps"' in row and 'role="img"' in row
+
+
+def test_report_block_reporting_rates(demo):
+    from raak.reports import build, render
+
+    rnd = demo.rounds.get()
+    chapters = [{"key": "voortgang", "title": "Voortgang", "blocks": ["reporting-rates"]}]
+    data = build.build(rnd, chapters, {})
+    html = render.html_document(data)
+    assert "Meldingsgraad en voortgang over de rondes" in html
+    assert "<td>73 % (5 %)</td>" in html  # handelingsprotocol, Bijlage 1
+    assert "geen deadline" in html

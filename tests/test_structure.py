@@ -37,6 +37,8 @@ ALLOWED = {
     ("reports/", "training"): "the report job: the reach figures chapter",
     ("reports/", "questionnaires"): "the report job: questionnaire results, codings and the "
     "comparison of two rounds",
+    ("reports/", "cycle"): "the report job: the reporting rates and progress over the rounds "
+    "block, counted by the same code as the progress page",
     ("reports/", "picture"): "the report job: the national picture and its maps, drawn by the "
     "same code as the web pages so report and site agree",
     ("picture/urls.py", "knowledge"): "one URL table for the pages under /<programme>/ (the "

@@ -8,6 +8,7 @@ earlier rounds, and the knowledge, protocol and training lists, which are public
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from raak.cycle import progress
 from raak.knowledge.models import ActionPoint, Activity, Theme
 from raak.picture.national import NationalPicture
 from raak.programmes.models import RegionMunicipality, Round
@@ -51,6 +52,7 @@ class ReportData:
     coded: list
     state: str = "draft"
     progress: object = None
+    over_rounds: dict = None  # the reporting-rates block: rates and shares per round
 
     @property
     def regions(self):
@@ -198,6 +200,18 @@ def _coded(programme, rnd):
     return out
 
 
+def _over_rounds(programme, rnd):
+    """The published rounds up to this one and this one itself: reporting rates and per
+    milestone the share done (raak/cycle/progress.py, as on the progress page)."""
+    rounds = [r for r in programme.rounds.filter(peildatum__lte=rnd.peildatum)
+              if r.is_published or r.pk == rnd.pk]  # fmt: skip
+    return {
+        "rates": progress.rates(programme, rounds),
+        "series": progress.milestone_progress(programme, rounds),
+        "rounds": rounds,
+    }
+
+
 def chapters_of(chapters, texts):
     out = []
     for n, ch in enumerate(chapters, 1):
@@ -265,4 +279,5 @@ def build(rnd, chapters, texts, title="", progress=None):
         activity_count=activity_count,
         comparisons=_comparisons(programme, rnd) if "questionnaire-comparison" in wanted else [],
         coded=_coded(programme, rnd) if "coded-themes" in wanted else [],
+        over_rounds=_over_rounds(programme, rnd) if "reporting-rates" in wanted else None,
     )
