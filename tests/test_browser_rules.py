@@ -97,6 +97,18 @@ def test_rules_in_the_browser(browser, rules_site):  # noqa: F811
     assert "Toelichting van de regio" in text
     assert "Het werkplan wordt herzien na de fusie van twee gemeenten" in text
     step(review, "04-review-page")
-    # A phone: no sideways scroll on the review page.
-    review.set_viewport_size({"width": 390, "height": 800})
+    # The office's rules page, the progress page and the region page with its step
+    # charts and feedback, each axe-checked and without sideways scroll on a phone.
+    for name, path in (("05-rules", f"{P}/regels/"), ("06-progress", f"{P}/voortgang/"),
+                       ("07-region", f"{P}/regio/gouda/")):  # fmt: skip
+        review.set_viewport_size({"width": 1280, "height": 900})
+        review.goto(f"{site}{path}")
+        step(review, name)
+        review.set_viewport_size({"width": 390, "height": 800})
+        assert review.evaluate("document.documentElement.scrollWidth") <= 390, name
+    review.goto(f"{site}{P}/ronde/{R}/regio/gouda/rapportage/")
     assert review.evaluate("document.documentElement.scrollWidth") <= 390
+    # The coordinator's start page with the feedback list.
+    page.goto(f"{site}/start/")
+    assert "Let op bij uw gegevens" in page.locator("main").inner_text()
+    step(page, "08-start-feedback")

@@ -107,3 +107,17 @@ def test_report_block_reporting_rates(demo):
     assert "Meldingsgraad en voortgang over de rondes" in html
     assert "<td>73 % (5 %)</td>" in html  # handelingsprotocol, Bijlage 1
     assert "geen deadline" in html
+
+
+def test_chart_coordinates_are_not_localised(demo, people, open_round):
+    # Dutch formats 12.5 as "12,5"; SVG needs the dot.
+    import re
+
+    _publish(open_round, people["national"])
+    page = Client().get(f"{P}/voortgang/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert re.search(r'cy="\d+(\.\d+)?"', svg) and not re.search(r'c[xy]="\d+,\d', svg)
+    assert re.search(r'points="[\d.]+,[\d.]+ [\d.]+,[\d.]+"', svg)
+    region = Client().get(f"{P}/regio/gouda/").content.decode()
+    steps = region[region.index('class="steps"') :]
+    assert not re.search(r'c[xy]="\d+,\d', steps[: steps.index("</svg>")])
