@@ -21,7 +21,7 @@ from raak.cycle import progress, reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, rules, spreadsheets, wording
+from raak.programmes import round_forms, rule_service, rules, spreadsheets, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
@@ -127,7 +127,7 @@ def _justify(request, programme, rnd, region):
         messages.error(request, _("Een toelichting is hoogstens 4000 tekens."))
     else:
         try:
-            rules.justify(rnd, region, rule, target, text, user=request.user)
+            rule_service.justify(rnd, region, rule, target, text, user=request.user)
             messages.success(request, _("Toelichting opgeslagen."))
         except ValueError as e:
             messages.error(request, str(e))

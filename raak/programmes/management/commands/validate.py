@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from raak.programmes import rules
+from raak.programmes import rule_service, rules
 from raak.programmes.summary import RoundNotFound, find_round
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             rnd = find_round(programme, round)
         except RoundNotFound as e:
             raise CommandError(str(e)) from None
-        data = rules.as_dict(rnd, rules.run(rnd))
+        data = rule_service.as_dict(rnd, rules.run(rnd))
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
