@@ -13,6 +13,7 @@ from raak.accounts.models import Role
 from raak.cycle.models import Submission
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
+from raak.programmes.models import RuleJustification
 from raak.programmes.status import open_round
 from tests.conftest import DEMO_FILE, browser_sign_in
 from tests.test_browser import browser, check_a11y, shot  # noqa: F401 (browser is a fixture)
@@ -74,15 +75,24 @@ def test_rules_in_the_browser(browser, rules_site):  # noqa: F811
     page.goto(f"{site}{P}/ronde/{R}/regio/gouda/rapportage/")
     assert page.locator("li.result.bad").count() == 0
     # Warnings: the werkplan moved back, and it and the protocol are not done after 2010.
-    texts = ("Het werkplan wordt herzien na de fusie van twee gemeenten",
-             "Het herziene werkplan is in september klaar",
-             "De regionale meldcode volgt na de zomer")  # fmt: skip
-    assert page.locator("li.result.warn form").count() == len(texts)
-    for i, text in enumerate(texts):
-        form = page.locator("li.result.warn form").nth(i)
+    justifications = [
+        ("Regionaal werkplan: Deze mijlpaal was in de vorige ronde",
+         "Het werkplan wordt herzien na de fusie van twee gemeenten"),
+        ("Regionaal werkplan: De programmaperiode is voorbij",
+         "Het herziene werkplan is in september klaar"),
+        ("Regionaal handelingsprotocol: De programmaperiode is voorbij",
+         "De regionale meldcode volgt na de zomer"),
+    ]  # fmt: skip
+    assert page.locator("li.result.warn form").count() == len(justifications)
+    for result, text in justifications:
+        form = page.locator("li.result.warn", has_text=result).locator("form")
         form.get_by_label("Toelichting").fill(text)
         form.get_by_role("button", name="Toelichting opslaan").click()
         assert "Toelichting opgeslagen" in page.locator(".messages").inner_text()
+    assert [j.target for j in RuleJustification.objects.order_by("id")] == [
+        "werkplan", "werkplan", "handelingsprotocol"]  # fmt: skip
+    assert RuleJustification.objects.get(target="handelingsprotocol").text == (
+        "De regionale meldcode volgt na de zomer")  # fmt: skip
     step(page, "03-justified")
     page.get_by_role("button", name="Indienen").click()
     assert "Ingediend" in page.locator(".messages").inner_text()

@@ -506,6 +506,7 @@ def run(rnd, regions=None, compiled=None):
     }
     words = {"peildatum": rnd.peildatum, "programme_end": programme.period_end}
     milestone_keys = [m[1] for m in milestones]
+    order = {key: i for i, key in enumerate(milestone_keys)}  # results in the page's order
     ctx = _Context()
     ctx.deps, ctx.words, ctx.stats = deps, words, stats
     for region in regions:
@@ -538,7 +539,8 @@ def run(rnd, regions=None, compiled=None):
                     found.append(Result(c.rule, "", c.place, region.id,
                                         justified.get((region.id, c.rule.id, ""), "")))  # fmt: skip
         if found:
-            found.sort(key=lambda r: (not r.is_error, r.rule.position, r.rule.key, r.target))
+            found.sort(key=lambda r: (not r.is_error, r.rule.position, r.rule.key,
+                                      order.get(r.target, -1)))  # fmt: skip
             outcome.by_region[region.id] = found
     return outcome
 
