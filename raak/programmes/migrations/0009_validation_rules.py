@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0007_data_version_unique_start'),
+        ('programmes', '0008_programme_public_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
