@@ -2,9 +2,9 @@
 
 import pytest
 
-from raak.api.tokens import create_token
 from raak.cycle.models import Submission
 from raak.programmes.models import RuleJustification
+from tests.conftest import api_token
 from tests.test_api import ApiClient
 
 A = "/api/v1/programmes/raak-2008-2010"
@@ -15,7 +15,7 @@ WHO = ["viewer_a", "coord_b", "coord_a", "national"]
 def clients(people, ruled_round):
     out = {"anonymous": ApiClient()}
     for who in WHO:
-        out[who] = ApiClient(create_token(people[who], name="t", scope="read")[1])
+        out[who] = ApiClient(api_token(people[who], scope="read"))
     return out
 
 
