@@ -32,6 +32,7 @@ urlpatterns = [
         views.remind_now,
         name="remind-now",
     ),
+    path("<slug:slug>/voortgang/", views.progress_page, name="progress"),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(
         "<slug:slug>/adviseurs/<slug:region_slug>/nieuw/",

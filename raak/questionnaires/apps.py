@@ -11,3 +11,8 @@ class QuestionnairesConfig(AppConfig):
         from raak.questionnaires.service import round_forms
 
         add_provider(round_forms)
+        # The programme's validation rules read answers without knowing this app.
+        from raak.programmes.rules import add_answer_source
+        from raak.questionnaires.rule_answers import SOURCE
+
+        add_answer_source(SOURCE)
