@@ -140,6 +140,9 @@ PICTURE = [
         get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
     Row("document", {"slug": P, "doc_id": 999999}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, get=200, post=200),
+    # Progress over published rounds for everyone; reporting rates only on the office's.
+    Row("progress", {"slug": P}, get=200, post=200),
+    Row("progress", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, query=f"?ronde={R2}", get=NATIONAL_READ, post=NATIONAL_READ,
         note="open"),
     Row("forecast-csv", {"slug": P}, get=200, post=200),
@@ -160,6 +163,12 @@ PICTURE = [
         {"slug": P, "round_slug": R1, "region_slug": "gouda", "key": "stuurgroep-na-2010"},
         get=EDIT_FROZEN, post=EDIT_FROZEN, note="published"),
     Row("rounds", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Validation rules: the national office only; an empty POST changes nothing.
+    Row("rules", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-new", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "teruggezet"}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "geen-regel"}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
     # POST only; an empty POST changes nothing and sends the national office back.
     Row("round-state", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
         post=who(302, 403, 403, 403, 302)),
@@ -254,6 +263,9 @@ API = [
     ApiRow("list_round_values", {**PR, "round": R1}, get=200, post=405),
     ApiRow("list_region_statuses", GOUDA_R2, get=404, post=405),
     ApiRow("list_region_values", GOUDA_R2, get=404, post=405),
+    ApiRow("list_rule_results", {**PR, "round": R1, "region": "gouda"}, get=200, post=405),
+    ApiRow("list_rule_results", GOUDA_R2, get=404, post=405, note="open"),
+    ApiRow("list_reporting_rates", PR, get=404, post=405),
     ApiRow("forecast", PR, get=200, post=405),
     ApiRow("list_activities", PR, get=200, post=405),
     ApiRow("get_activity", {**PR, "activity": "b3-001"}, get=200, post=405),
@@ -505,7 +517,9 @@ def test_every_url_pattern_has_a_name():
 
 
 @pytest.fixture
-def world(knowledge, practice, people, open_round):
+def world(knowledge, practice, people, ruled_round):
+    # With the demo's validation rules, so their pages have a rule to show.
+    open_round = ruled_round
     from raak.knowledge.models import ActionPoint
     from raak.questionnaires import exchange
     from tests.test_findings import QDATA

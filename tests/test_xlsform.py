@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from pyxform import xls2xform
 
+from raak.programmes import expressions
 from raak.programmes.tables import FormatError
-from raak.questionnaires import exchange, expressions, xlsform
+from raak.questionnaires import exchange, xlsform
 from raak.questionnaires.models import Question, Questionnaire
 
 TEMPLATES = Path(xlsform.__file__).parent / "data"

@@ -350,3 +350,35 @@ class PublishedReport(Schema):
 
 
 PublishedReportPage = page_of(PublishedReport, "PublishedReportPage")
+
+
+class RuleResultOut(Schema):
+    round: str
+    region: str
+    rule: str = Field(..., description="the rule's key")
+    importance: Literal["error", "warning"]
+    message: str = Field(..., description="the rule's message, in the requested language")
+    milestone: str = Field(..., description="the milestone of a per-milestone rule, else empty")
+    field: str = Field(..., description="where to fix it: milestone-KEY, indicator-KEY, answer-KEY")
+    justification: str = Field(
+        ..., description="the region's justification of a warning; only for the region's "
+        "members and the national office",
+    )  # fmt: skip
+
+
+RuleResultPage = page_of(RuleResultOut, "RuleResultPage")
+
+
+class ReportingRateOut(Schema):
+    round: str
+    expected: int = Field(..., description="regions that exist on the round's peildatum")
+    submitted: int = Field(..., description="regions whose report is submitted or accepted")
+    onTime: int | None = Field(..., description="of those, submitted by the deadline "
+                               "(null: the round has no deadline)")  # fmt: skip
+    accepted: int
+    reportingRate: int | None = Field(..., description="submitted / expected, in percent")
+    onTimeRate: int | None
+    acceptedRate: int | None
+
+
+ReportingRatePage = page_of(ReportingRateOut, "ReportingRatePage")

@@ -12,3 +12,9 @@ class CycleConfig(AppConfig):
         from raak.programmes.status import add_region_freezer
 
         add_region_freezer(is_frozen)
+
+        # The region's reporting history in the feedback it sees (programmes.feedback).
+        from raak.cycle.history_feedback import reporting_history
+        from raak.programmes.feedback import add_history
+
+        add_history(reporting_history)

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from raak.cycle.models import AdvisorNote, Reminder, Submission, SubmissionEvent
+from raak.programmes import rules
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Round
 
@@ -58,6 +61,8 @@ def transition(rnd, region, action, *, user, comment=""):
         old = state_of(sub, _has_changes(rnd, region))
         if old not in sources:
             raise NotAllowed(f"Dit kan niet: de rapportage is {dict(Submission.STATES)[old]}.")
+        if action == "submit":
+            _check_rules(current, region)
         now = timezone.now()
         if sub is None:
             sub = Submission(round=rnd, region=region)
@@ -79,6 +84,25 @@ def transition(rnd, region, action, *, user, comment=""):
         )  # fmt: skip
         recorder.flush()
         return sub
+
+
+def _check_rules(rnd, region):
+    """An error blocks submitting; so does a warning without a justification."""
+    standing = rules.open_results(rules.for_region(rnd, region))
+    if standing:
+        errors = sum(r.is_error for r in standing)
+        raise NotAllowed(
+            _("Indienen kan nog niet: %(e)s en %(w)s. Zie de lijst hieronder.")
+            % {
+                "e": ngettext("%(n)d fout", "%(n)d fouten", errors) % {"n": errors},
+                "w": ngettext(
+                    "%(n)d waarschuwing zonder toelichting",
+                    "%(n)d waarschuwingen zonder toelichting",
+                    len(standing) - errors,
+                )
+                % {"n": len(standing) - errors},
+            }
+        )
 
 
 def _has_changes(rnd, region):

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/berichten/", mail_log.log, name="messages"),
     path("<slug:slug>/berichten/opnieuw/", mail_log.retry, name="messages-retry"),
+    path("<slug:slug>/voortgang/", views.progress_page, name="progress"),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(
         "<slug:slug>/adviseurs/<slug:region_slug>/nieuw/",

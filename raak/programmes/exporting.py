@@ -46,8 +46,15 @@ def programme_tables(programme: Programme, published_only=False):
         ],
         "milestones": [
             {"key": m.key, "name": m.name, "description": m.description, "name_en": m.name_en,
-             "statuses": m.used_statuses.split()}
-            for m in p.milestones.all()
+             "statuses": m.used_statuses.split(),
+             "depends_on": m.depends_on.key if m.depends_on else ""}
+            for m in p.milestones.select_related("depends_on")
+        ],
+        "rules": [
+            {"key": r.key, "name": r.name, "name_en": r.name_en, "message": r.message,
+             "message_en": r.message_en, "importance": r.importance, "scope": r.scope,
+             "condition": r.condition}
+            for r in p.rules.all()
         ],
         "indicators": [
             {"key": i.key, "name": i.name, "description": i.description, "name_en": i.name_en,

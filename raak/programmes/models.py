@@ -131,6 +131,10 @@ class Milestone(models.Model):
     # The statuses this milestone uses, as keys separated by spaces ("done expected
     # not_started unknown": no partial); empty means all of MilestoneStatus.STATUSES.
     used_statuses = models.CharField(max_length=100, blank=True)
+    # The milestone that has to be done first (the validation rules' depends_on(.)).
+    depends_on = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="dependents"
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -491,6 +495,61 @@ class ChangeRecord(models.Model):
         # The newest record of a programme is the version of its public pages
         # (programmes.caching): one step down this index.
         indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]
+
+
+class ValidationRule(models.Model):
+    """A check of a region's data in a round (raak/programmes/rules.py). The condition,
+    in the expression language of show-if (expressions.parse_rule), describes the
+    problem: the rule reports its message where the condition holds. A rule of scope
+    "milestone" is checked once per milestone, "." being that milestone."""
+
+    ERROR, WARNING = "error", "warning"
+    IMPORTANCES = [(ERROR, _("fout")), (WARNING, _("waarschuwing"))]
+    REGION, MILESTONE = "region", "milestone"
+    SCOPES = [(REGION, _("regio")), (MILESTONE, _("elke mijlpaal"))]
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="rules")
+    key = models.SlugField()
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=500)
+    message_en = models.CharField(max_length=500, blank=True)
+    importance = models.CharField(max_length=10, choices=IMPORTANCES, default=WARNING)
+    scope = models.CharField(max_length=10, choices=SCOPES, default=REGION)
+    condition = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking (the rules page)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="validation_rule_key_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RuleJustification(models.Model):
+    """A region's written answer to a warning in a round; `target` is the milestone key
+    of a per-milestone rule, empty otherwise. Kept when a submission is returned."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, models.CASCADE, related_name="+")
+    rule = models.ForeignKey(ValidationRule, models.CASCADE, related_name="justifications")
+    target = models.CharField(max_length=50, blank=True)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "region", "rule", "target"], name="rule_justification_unique"
+            )
+        ]
 
 
 # The e-mail log lives in its own module; imported here so Django finds the models.

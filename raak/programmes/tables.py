@@ -43,7 +43,7 @@ TABLES = {
     ],
     "milestones": [
         ("key", "str:50"), ("name", "str:200"), ("description", "str"), ("name_en", "str:200"),
-        ("statuses", "list"),
+        ("statuses", "list"), ("depends_on", "str:50"),
     ],
     "indicators": [
         ("key", "str:50"), ("name", "str:300"), ("description", "str"), ("name_en", "str:300"),
@@ -52,6 +52,12 @@ TABLES = {
     "indicator_categories": [
         ("indicator", "str:50"), ("key", "str:50"), ("label", "str:200"), ("takes_date", "bool"),
         ("label_en", "str:200"),
+    ],
+    # Validation rules (rules.py); a file without this table keeps the programme's rules.
+    "rules": [
+        ("key", "str:50"), ("name", "str:200"), ("name_en", "str:200"), ("message", "str:500"),
+        ("message_en", "str:500"), ("importance", "str:10"), ("scope", "str:10"),
+        ("condition", "str:2000"),
     ],
     "regions": [
         ("slug", "str:50"), ("name", "str:200"), ("centrumgemeente_code", "str:6"),
@@ -87,8 +93,8 @@ NESTED = {
 
 # The lists at the top of a JSON file, in the order they are written.
 TOP_LEVEL = (
-    "status_labels", "indicator_groups", "sections", "milestones", "indicators", "regions",
-    "rounds",
+    "status_labels", "indicator_groups", "sections", "milestones", "indicators", "rules",
+    "regions", "rounds",
 )  # fmt: skip
 
 

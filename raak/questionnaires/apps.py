@@ -17,3 +17,8 @@ class QuestionnairesConfig(AppConfig):
 
         changes.register("answer", describe=answer_changes.describe,
                          revert=answer_changes.revert, fields=answer_changes.is_answer_field)  # fmt: skip
+        # The programme's validation rules read answers without knowing this app.
+        from raak.programmes.rules import add_answer_source
+        from raak.questionnaires.rule_answers import SOURCE
+
+        add_answer_source(SOURCE)

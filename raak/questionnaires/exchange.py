@@ -11,11 +11,10 @@ import re
 from django.conf import settings
 from django.db import transaction
 
-from raak.programmes import flat
+from raak.programmes import expressions, flat
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
-from raak.questionnaires import expressions
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
 SPEC = ("raak-questionnaire/1", {

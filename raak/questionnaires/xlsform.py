@@ -4,7 +4,7 @@ In: sheets `survey`, `choices` and `settings` (sheet and column names in any cas
 become RAAK's tables and go through the same checks as RAAK's own format
 (exchange.save), so every problem names the sheet, row and column. What RAAK cannot
 represent — repeats, calculations, geo and media questions, choice filters, external
-selects, XPath beyond raak.questionnaires.expressions — is refused with the row and the
+selects, XPath beyond raak.programmes.expressions — is refused with the row and the
 feature named, or with `skip_unsupported` left out and listed.
 
 Out: a workbook pyxform (the reference converter) turns into an XForm without errors or
@@ -21,9 +21,9 @@ from pathlib import Path
 import openpyxl
 from django.utils.text import slugify
 
-from raak.programmes import flat
+from raak.programmes import expressions, flat
 from raak.programmes.tables import FormatError, Problem, _stable_zip
-from raak.questionnaires import exchange, expressions
+from raak.questionnaires import exchange
 from raak.questionnaires.models import Question
 from raak.questionnaires.xlsform_sheets import (  # noqa: F401 - is_xlsform, read_sheets: API
     LANG_CODE,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
+from raak.cycle import progress
 from raak.knowledge.models import ActionPoint, Activity, Theme
 from raak.picture.national import NationalPicture
 from raak.programmes import wording
@@ -58,6 +59,7 @@ class ReportData:
     annex_groups: list = field(default_factory=list)  # per group its annex (annex_groups)
     state: str = "draft"
     progress: object = None
+    over_rounds: dict = None  # the reporting-rates block: rates and shares per round
 
     @property
     def regions(self):
@@ -205,6 +207,18 @@ def _coded(programme, rnd):
     return out
 
 
+def _over_rounds(programme, rnd):
+    """The published rounds up to this one and this one itself: reporting rates and per
+    milestone the share done (raak/cycle/progress.py, as on the progress page)."""
+    rounds = [r for r in programme.rounds.filter(peildatum__lte=rnd.peildatum)
+              if r.is_published or r.pk == rnd.pk]  # fmt: skip
+    return {
+        "rates": progress.rates(programme, rounds),
+        "series": progress.milestone_progress(programme, rounds),
+        "rounds": rounds,
+    }
+
+
 def chapters_of(chapters, texts):
     out = []
     for n, ch in enumerate(chapters, 1):
@@ -292,4 +306,5 @@ def _build(rnd, chapters, texts, title, progress):
         sections=wording.sections(programme),
         groups=_groups(picture, items),
         annex_groups=picture.annex_groups(annex),
+        over_rounds=_over_rounds(programme, rnd) if "reporting-rates" in wanted else None,
     )

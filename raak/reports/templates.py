@@ -23,6 +23,7 @@ BLOCKS = {
     "activities": "aanbevolen activiteiten per thema",
     "questionnaire-comparison": "vergelijking vragenlijst per item",
     "coded-themes": "thema's uit de open antwoorden, met citaten",
+    "reporting-rates": "meldingsgraad en voortgang per mijlpaal over de rondes",
     "annex-milestones": "bijlage: mijlpalen per regio",
     "annex-continuation": "bijlage: indicatoren per regio, een tabel per indicatorgroep",
 }

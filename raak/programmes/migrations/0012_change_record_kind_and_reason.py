@@ -29,7 +29,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0010_messages_and_opt_outs'),
+        ('programmes', '0011_messages_and_opt_outs'),
     ]
 
     operations = [

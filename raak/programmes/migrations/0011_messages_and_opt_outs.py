@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0009_neutral_wording_defaults'),
+        ('programmes', '0010_merge_wording_defaults_and_validation_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
