@@ -192,13 +192,15 @@ WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "60"))
 SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
 
 # E-mail (reminders, invitations): the mailer (MAILERS) is further down.
-# The address of the site as people reach it, for links in e-mail sent without a
-# request (the worker, the command line).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address of the site as people reach it: every link in every e-mail starts with it
+# (invitations, password reset, reminders, messages), never with a request's Host.
+# Required in production (raak/accounts/checks.py); elsewhere the development address.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
 # The deploying organisation: publisher, creator and contact of the open-data catalogue
 # (DCAT-AP-NL). Defaults are placeholders; set them in production.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", SITE_NAME)
-ORGANISATION_URL = os.environ.get("ORGANISATION_URL", SITE_URL)
+ORGANISATION_URL = os.environ.get("ORGANISATION_URL", SITE_URL or DEVELOPMENT_SITE_URL)
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "opendata@example.org")
 # The licence of the open data (aggregate figures): a URI of the EU licence vocabulary.
 OPEN_DATA_LICENSE = os.environ.get(

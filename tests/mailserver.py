@@ -56,6 +56,7 @@ def smtp(settings):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
+    inbox.port = controller.port
     settings.MAILERS = smtp_mailers(controller.port)
     settings.DEFAULT_FROM_EMAIL = "raak@example.org"
     yield inbox

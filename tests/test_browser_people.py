@@ -21,7 +21,8 @@ check_a11y, shot = test_browser.check_a11y, test_browser.shot
 
 
 @pytest.fixture
-def office(transactional_db, live_server, django_user_model):
+def office(transactional_db, live_server, django_user_model, settings):
+    settings.SITE_URL = live_server.url  # links in e-mail point at this test's server
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     national = django_user_model.objects.create_user(
         "landelijk", password="geheim-wachtwoord", email="landelijk@example.org"

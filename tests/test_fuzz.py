@@ -321,3 +321,29 @@ def test_rule_form_never_gives_a_server_error(forms_world, condition, key, impor
         {"action": "justify", "rule": key, "target": scope, "justification": condition},
     )  # fmt: skip
     assert justify.status_code in (302, 400), justify.status_code
+
+
+HISTORY_FILTERS = ["regio", "ronde", "soort", "persoon", "van", "tot", "pagina"]
+
+
+@FUZZ
+@given(data=st.data(), fmt=st.sampled_from(["/", ".csv"]))
+def test_history_filters_never_give_a_server_error(forms_world, data, fmt):
+    query = {f: data.draw(form_value, label=f) for f in HISTORY_FILTERS
+             if data.draw(st.booleans(), label=f"send {f}")}  # fmt: skip
+    response = forms_world["national"].get(f"{P}/wijzigingen{fmt}", query)
+    assert response.status_code in (200, 400), response.status_code  # 400: a NUL
+
+
+@FUZZ
+@given(reason=form_value, wanted=st.lists(form_value, max_size=3))
+def test_revert_and_message_choices_never_give_a_server_error(forms_world, reason, wanted):
+    from raak.programmes.models import ChangeRecord
+
+    record = ChangeRecord.objects.filter(kind="round").first()
+    response = forms_world["national"].post(f"{P}/wijzigingen/{record.id}/terugdraaien/",
+                                            {"reason": reason})  # fmt: skip
+    # A round's creation is no data change to revert; a NUL in a field is refused first.
+    assert response.status_code in (400, 403), response.status_code
+    response = forms_world["coord"].post("/mijn-account/", {"form": "messages", "wanted": wanted})
+    assert response.status_code in (200, 302, 400), response.status_code

@@ -99,6 +99,13 @@ ACCOUNTS = [
     Row("password_reset_complete", get=200, post=405),
     Row("security", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 302)),
     Row("security-log", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("messages", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row(
+        "messages-retry",
+        {"slug": P},
+        get=who(302, 405, 405, 405, 405),
+        post=who(302, 403, 403, 403, 302),
+    ),
     Row("security-log-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
 ]
 
@@ -368,6 +375,35 @@ def _invitation(world):
     return world["invitation"].id
 
 
+def _status_change(world):
+    """A revertible change record: the note of Gouda's status in the open round."""
+    if "status_change" not in world:
+        from raak.programmes.models import ChangeRecord
+
+        status = MilestoneStatus.objects.get(
+            round=world["round"], region__slug="gouda", milestone__key="handelingsprotocol"
+        )
+        world["status_change"] = ChangeRecord.objects.create(
+            programme=world["round"].programme, round=world["round"], region=status.region,
+            subject=status.milestone.name, field="note", old="", new=SECRET, kind="status",
+            object_id=status.milestone_id,
+        )  # fmt: skip
+    return world["status_change"].id
+
+
+HISTORY = [
+    # The programme-wide history and its exports, and reverting one change: national only.
+    Row("history", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("history-csv", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("history-xlsx", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # GET: the confirmation page; an empty POST lacks the reason: the page again, unchanged.
+    Row("history-revert", {"slug": P, "change_id": _status_change}, get=NATIONAL_ONLY,
+        post=NATIONAL_ONLY),
+    Row("history-revert", {"slug": P, "change_id": 999999}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
+]  # fmt: skip
+
+
 PEOPLE = [
     # Coordinators see their own region's people (read-only); viewers do not.
     Row("people", {"slug": P}, get=who(302, 403, 200, 200, 200), post=who(302, 403, 200, 200, 200)),
@@ -437,6 +473,7 @@ AREAS = [
     ACCOUNTS,
     OPENDATA,
     PICTURE,
+    HISTORY,
     PRACTICE,
     KNOWLEDGE,
     QUESTIONNAIRES,

@@ -1,7 +1,7 @@
 """Refuse to run in production (DEBUG=0) with a weak configuration: the development
 SECRET_KEY or any key shorter than 50 characters, or cookies without `Secure` (no
 SECURE_COOKIES=1) unless ALLOW_INSECURE_HTTP=1 says plain HTTP is meant (a closed test
-network, say)."""
+network, say), or no SITE_URL (every link in e-mail is built from it)."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -38,6 +38,15 @@ def production_problems():
             "SECURE_COOKIES is not 1: session and CSRF cookies would travel without TLS.",
             "Serve over HTTPS and set SECURE_COOKIES=1, or set ALLOW_INSECURE_HTTP=1 if plain "
             "HTTP is meant (docs/security.md).",
+        ))  # fmt: skip
+    if not settings.SITE_URL:
+        # Links in e-mail are made without a request (the worker, the command line):
+        # without it every message would point at the development address.
+        problems.append((
+            "raak.E004",
+            "SITE_URL is not set: links in e-mail would point at the development address.",
+            "Set SITE_URL to the address people reach RAAK at, e.g. https://raak.example.org "
+            "(docs/deployment.md).",
         ))  # fmt: skip
     return problems
 

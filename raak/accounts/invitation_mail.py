@@ -5,7 +5,6 @@ message, so the token exists nowhere else: not in the queue, not in the database
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -13,11 +12,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from raak.accounts.invitations import Invitation, hash_token, new_token, valid_for
+from raak.programmes import mail
 
 
 @task
 def send_invitation(invitation_id, base_url=""):
-    """Send (or send again) one invitation; a resend makes the previous link useless."""
+    """Send (or send again) one invitation; a resend makes the previous link useless.
+
+    The link starts with SITE_URL (`base_url` is ignored: tasks queued by an older
+    version passed the request's address)."""
     token = new_token()
     with transaction.atomic():
         inv = (
@@ -31,7 +34,7 @@ def send_invitation(invitation_id, base_url=""):
         inv.token_hash = hash_token(token)
         inv.expires = timezone.now() + valid_for()
         inv.save(update_fields=["token_hash", "expires"])
-    link = (base_url or settings.SITE_URL).rstrip("/") + reverse("invitation-accept", args=[token])
+    link = mail.link(reverse("invitation-accept", args=[token]))
     with translation.override("nl"):
         context = {
             "invitation": inv,
@@ -43,7 +46,7 @@ def send_invitation(invitation_id, base_url=""):
         subject = render_to_string("accounts/people/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/people/invitation_email.txt", context)
     try:
-        send_mail(subject, body, None, [inv.email])
+        mail.send(subject, body, [inv.email])
     except Exception as e:  # SMTP, DNS, refused recipient: shown on the people page
         Invitation.objects.filter(id=inv.id).update(send_error=f"{type(e).__name__}: {e}"[:300])
         raise

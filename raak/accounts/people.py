@@ -129,7 +129,7 @@ def member_of(programme, user_id):
 # --- invitations -----------------------------------------------------------------------
 
 
-def invite(programme, *, email, name, kind, regions, actor, base_url=""):
+def invite(programme, *, email, name, kind, regions, actor):
     """Create an invitation and queue its message; raise PeopleError when it cannot be."""
     email = email.strip().lower()
     regions = list(regions)
@@ -151,12 +151,12 @@ def invite(programme, *, email, name, kind, regions, actor, base_url=""):
         ) from None
     recorder = actor.recorder(programme)
     for region in regions or [None]:
-        recorder.record(subject=f"uitnodiging {inv.id}", field="rol", new=_role_text(kind, regions),
+        recorder.record(subject=f"uitnodiging {inv.id}", field="rol", kind="role", new=_role_text(kind, regions),
                         region=region)  # fmt: skip
     recorder.flush()
     actor.log("user-invited", programme, invitation=inv.id, role=kind,
               regions=[r.slug for r in regions])  # fmt: skip
-    send_invitation.enqueue(inv.id, base_url)
+    send_invitation.enqueue(inv.id)
     return inv
 
 
@@ -171,7 +171,7 @@ def already_has(programme, email, kind, regions):
     return bool(held) and wanted <= held
 
 
-def resend(inv, *, actor, base_url=""):
+def resend(inv, *, actor):
     if inv.state in (Invitation.USED, Invitation.WITHDRAWN):
         raise PeopleError(_("Deze uitnodiging is al gebruikt of ingetrokken."))
     # The task makes a new token; the old link stops working when it runs.
@@ -184,7 +184,7 @@ def resend(inv, *, actor, base_url=""):
     )
     recorder.flush()
     actor.log("user-invited", inv.programme, invitation=inv.id, resent=True)
-    send_invitation.enqueue(inv.id, base_url)
+    send_invitation.enqueue(inv.id)
 
 
 def withdraw(inv, *, actor):
@@ -258,13 +258,15 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
     programme = inv.programme
     recorder = Recorder(user, programme=programme)
     for role in revoked:
-        recorder.record(subject=_who(user), field="rol", region=role.region,
+        recorder.record(subject=_who(user), field="rol", kind="role", region=role.region,
                         old=_role_text(role.kind, [role.region] if role.region else []), new="")  # fmt: skip
     regions = inv.region_list()
     if inv.kind == Role.NATIONAL:
         if not Role.objects.filter(user=user, programme=programme, kind=Role.NATIONAL).exists():
             Role.objects.create(user=user, programme=programme, kind=Role.NATIONAL)
-            recorder.record(subject=_who(user), field="rol", new=_role_text(inv.kind, []))
+            recorder.record(
+                subject=_who(user), field="rol", kind="role", new=_role_text(inv.kind, [])
+            )
     for region in regions:
         role, created = Role.objects.get_or_create(
             user=user, programme=programme, region=region, defaults={"kind": inv.kind}
@@ -273,7 +275,7 @@ def accept(inv_id, *, user=None, new_account=None, request=None):
         if not created and role.kind != inv.kind:
             role.kind = inv.kind
             role.save(update_fields=["kind"])
-        recorder.record(subject=_who(user), field="rol", old=old,
+        recorder.record(subject=_who(user), field="rol", kind="role", old=old,
                         new=_role_text(inv.kind, [region]), region=region)  # fmt: skip
     inv.accepted_at = timezone.now()
     inv.accepted_by = user
@@ -340,7 +342,7 @@ def change_role(role, *, kind, region, expected, actor):
                         reason="role-changed")  # fmt: skip
     new = _role_text(kind, [region] if region else [])
     recorder = actor.recorder(role.programme)
-    recorder.record(subject=_who(role.user), field="rol", old=old, new=new,
+    recorder.record(subject=_who(role.user), field="rol", kind="role", old=old, new=new,
                     region=region or role.region)  # fmt: skip
     recorder.flush()
     actor.log("role-changed", role.programme, target=role.user.get_username(), action="changed",
@@ -361,7 +363,7 @@ def add_role(programme, user, *, kind, region, actor):
     except IntegrityError:
         raise PeopleError(_("Deze persoon heeft in die regio al een rol.")) from None
     recorder = actor.recorder(programme)
-    recorder.record(subject=_who(user), field="rol",
+    recorder.record(subject=_who(user), field="rol", kind="role",
                     new=_role_text(kind, [region] if region else []), region=region)  # fmt: skip
     recorder.flush()
     actor.log("role-changed", programme, target=user.get_username(), action="added", role=kind,
@@ -377,7 +379,7 @@ def remove_role(role, *, expected, actor):
             _("Iemand anders heeft deze rol intussen gewijzigd; bekijk de nieuwe stand.")
         )
     recorder = actor.recorder(role.programme)
-    recorder.record(subject=_who(role.user), field="rol",
+    recorder.record(subject=_who(role.user), field="rol", kind="role",
                     old=_role_text(role.kind, [role.region] if role.region else []),
                     region=role.region)  # fmt: skip
     recorder.flush()
@@ -407,7 +409,7 @@ def deactivate(programme, user, *, actor):
     if elsewhere:
         Role.objects.filter(id__in=[r.id for r in roles]).delete()
         for r in roles:
-            recorder.record(subject=_who(user), field="rol",
+            recorder.record(subject=_who(user), field="rol", kind="role",
                             old=_role_text(r.kind, [r.region] if r.region else []),
                             region=r.region)  # fmt: skip
         recorder.flush()
@@ -416,7 +418,7 @@ def deactivate(programme, user, *, actor):
         return "roles-removed"
     user.is_active = False
     user.save(update_fields=["is_active"])
-    recorder.record(subject=_who(user), field="actief", old=True, new=False)
+    recorder.record(subject=_who(user), field="actief", kind="role", old=True, new=False)
     recorder.flush()
     actor.log("user-deactivated", programme, target=user.get_username())
     return "deactivated"
@@ -434,7 +436,7 @@ def reactivate(programme, user, *, actor):
     user.is_active = True
     user.save(update_fields=["is_active"])
     recorder = actor.recorder(programme)
-    recorder.record(subject=_who(user), field="actief", old=False, new=True)
+    recorder.record(subject=_who(user), field="actief", kind="role", old=False, new=True)
     recorder.flush()
     actor.log("role-changed", programme, target=user.get_username(), action="reactivated")
 

@@ -208,7 +208,7 @@ def check_rows(programme, rows):
     return todo, unchanged
 
 
-def import_invitations(programme, path, *, actor, base_url=""):
+def import_invitations(programme, path, *, actor):
     """All or nothing: every row checked, then every invitation made in one transaction
     (their messages are queued in the same transaction)."""
     rows = read_rows(path)
@@ -218,7 +218,7 @@ def import_invitations(programme, path, *, actor, base_url=""):
         for row, email, person, kind, regions in todo:
             try:
                 service.invite(programme, email=email, name=person, kind=kind, regions=regions,
-                               actor=actor, base_url=base_url)  # fmt: skip
+                               actor=actor)  # fmt: skip
             except service.PeopleError as e:
                 raise FormatError([Problem(name, row, "", str(e))]) from None
     return len(todo), unchanged

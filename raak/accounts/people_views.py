@@ -28,11 +28,6 @@ def _actor(request):
     return service.Actor(user=request.user, request=request)
 
 
-def _base_url(request):
-    # Links in e-mail come from SITE_URL only, never from the request's Host header.
-    return settings.SITE_URL
-
-
 @login_required
 def people(request, slug):
     """National office: everyone, with actions. Coordinator: their region's people."""
@@ -87,7 +82,6 @@ def invite(request, slug):
                 inv = service.invite(
                     programme, email=d["email"], name=d["name"], kind=d["kind"],
                     regions=list(d["regions"]), actor=_actor(request),
-                    base_url=_base_url(request),
                 )  # fmt: skip
             except service.PeopleError as e:
                 form.add_error(None, str(e))
@@ -222,7 +216,7 @@ def invitation_action(request, slug, invitation_id):
     actor = _actor(request)
     try:
         if request.POST.get("action") == "resend":
-            service.resend(inv, actor=actor, base_url=_base_url(request))
+            service.resend(inv, actor=actor)
             messages.success(
                 request, _("Uitnodiging opnieuw klaargezet; de vorige link werkt niet meer.")
             )

@@ -13,6 +13,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.tasks import task
 from django.utils import translation
 
+from raak.programmes import mail
+
 EMAIL_TEMPLATE = "accounts/password_reset_email.txt"
 SUBJECT_TEMPLATE = "accounts/password_reset_subject.txt"
 
@@ -22,13 +24,13 @@ def send_password_reset(email, language="nl"):
     form = PasswordResetForm({"email": email})
     if not form.is_valid():
         return "invalid"
-    site = urlsplit(settings.SITE_URL)
+    site = urlsplit(mail.site_url())
     with translation.override(language):
         form.save(
             domain_override=site.netloc,
             use_https=site.scheme == "https",
             email_template_name=EMAIL_TEMPLATE,
             subject_template_name=SUBJECT_TEMPLATE,
-            extra_email_context={"site_name": settings.SITE_NAME},
+            extra_email_context={"site_name": settings.SITE_NAME, "site_url": mail.site_url()},
         )
     return "done"

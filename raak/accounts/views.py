@@ -1,13 +1,17 @@
 """Login (password step), own account, password change and reset."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django_otp import user_has_device
 
@@ -15,6 +19,7 @@ from raak.accounts import oidc
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import is_verified, needs_second_factor, second_step_url
+from raak.programmes.models import Message, MessageOptOut
 
 
 class PasswordLoginForm(AuthenticationForm):
@@ -112,15 +117,62 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 )
 
 
+# Which messages a role gets (raak/core/notify.py decides the same).
+KINDS_BY_ROLE = {
+    Role.NATIONAL: (Message.SUBMITTED, Message.PUBLISHED),
+    Role.ADVISOR: (Message.SUBMITTED, Message.PUBLISHED),
+    Role.COORDINATOR: (Message.RETURNED, Message.ACCEPTED, Message.DEADLINE, Message.PUBLISHED),
+    Role.OFFICER: (Message.RETURNED, Message.ACCEPTED, Message.DEADLINE, Message.PUBLISHED),
+    Role.VIEWER: (Message.PUBLISHED,),
+}
+
+
+class MessagesForm(forms.Form):
+    """The kinds of message a person wants, of those their roles get; invitations and
+    password e-mail are not listed: they cannot be switched off."""
+
+    wanted = forms.MultipleChoiceField(
+        label=_lazy("Stuur mij een e-mail als"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"].choices = [(k, v) for k, v in Message.KINDS if k in kinds]
+
+
+def _messages_form(user, roles, data=None):
+    kinds = {k for r in roles for k in KINDS_BY_ROLE.get(r.kind, ())}
+    off = set(MessageOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    return MessagesForm(data, kinds=kinds, initial={"wanted": sorted(kinds - off)})
+
+
 @never_cache
 @login_required
 def account(request):
-    roles = Role.objects.filter(user=request.user).select_related("programme", "region")
+    roles = list(Role.objects.filter(user=request.user).select_related("programme", "region"))
+    form = _messages_form(request.user, roles)
+    # The form says which form it is: unticking every box posts no `wanted` at all.
+    if request.method == "POST" and request.POST.get("form") == "messages":
+        form = _messages_form(request.user, roles, request.POST)
+        if form.is_valid():
+            shown = [k for k, _label in form.fields["wanted"].choices]
+            wanted = set(form.cleaned_data["wanted"])
+            with transaction.atomic():
+                MessageOptOut.objects.filter(user=request.user, kind__in=shown).delete()
+                MessageOptOut.objects.bulk_create(
+                    MessageOptOut(user=request.user, kind=k) for k in shown if k not in wanted
+                )
+            from django.contrib import messages
+
+            messages.success(request, gettext("Uw keuze voor e-mailberichten is opgeslagen."))
+            return redirect("account")
     context = {
         "roles": roles,
         "has_device": user_has_device(request.user),
         "verified": is_verified(request.user),
         "required": needs_second_factor(request.user),
+        "messages_form": form,
     }
     return render(request, "accounts/account.html", context)
 

@@ -4,11 +4,11 @@ search carries over to the next page and never widens what the caller may see.""
 
 import math
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from raak.api.api import ProblemError
+from raak.programmes import mail
 
 MAX_PAGE_SIZE = 100
 
@@ -17,7 +17,7 @@ def _link(request, page):
     query = request.GET.copy()
     query["page"] = str(page)
     # Absolute from SITE_URL, never from the request's Host header.
-    return f"{settings.SITE_URL.rstrip('/')}{request.path}?{query.urlencode()}"
+    return mail.link(f"{request.path}?{query.urlencode()}")
 
 
 def paginate(request, items, page, page_size, build):

@@ -12,13 +12,21 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
-        from raak.core import checks  # noqa: F401 (registers the start checks)
+        # checks: imported to register the start checks.
+        from raak.core import checks, notify  # noqa: F401
         from raak.core.route_review import publish_with_accepted_submission
-        from raak.cycle.models import Submission
+        from raak.cycle.models import Submission, SubmissionEvent
+        from raak.programmes import signals
 
         post_migrate.connect(create_cache_table, sender=self)
         post_save.connect(publish_with_accepted_submission, sender=Submission,
                           dispatch_uid="route-map-with-submission")  # fmt: skip
+        # E-mail about the cycle's events (raak/core/notify.py).
+        post_save.connect(notify.submission_event, sender=SubmissionEvent,
+                          dispatch_uid="message-submission")  # fmt: skip
+        signals.round_published.connect(notify.round_published, dispatch_uid="message-published")
+        signals.round_deadline_changed.connect(notify.round_deadline_changed,
+                                               dispatch_uid="message-deadline")  # fmt: skip
 
 
 def create_cache_table(using="default", **kwargs):

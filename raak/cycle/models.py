@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from raak.programmes.mail_models import LoggedMail
 from raak.programmes.models import Region, Round
 
 
@@ -82,33 +83,15 @@ class ReminderPlan(models.Model):
     body = models.TextField()
 
 
-class Reminder(models.Model):
+class Reminder(LoggedMail):
     """One message to one person: the log that makes `raak remind` idempotent and
-    shows every delivery result."""
-
-    QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-    STATES = [
-        (QUEUED, _("in de wachtrij")),
-        (SENDING, _("wordt verzonden")),
-        (SENT, _("verzonden")),
-        (FAILED, _("mislukt")),
-    ]
+    shows every delivery result (sent by raak.programmes.mail.deliver)."""
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
     region = models.ForeignKey(Region, models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    email = models.EmailField()
     # "voor-7", "deadline", "na-1", or "nu-<date>" for one sent by hand.
     rule = models.CharField(max_length=40)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=150)
-    state = models.CharField(max_length=8, choices=STATES, default=QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    attempted_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,11 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +23,10 @@ from django.utils.translation import gettext, ngettext
 
 from raak.accounts.models import Role
 from raak.cycle.models import Reminder, ReminderPlan, Submission
+from raak.programmes import mail
 from raak.programmes.models import ChangeRecord
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = mail.MAX_ATTEMPTS
 
 PLACEHOLDERS = {
     "naam": "de naam van de ontvanger",
@@ -148,7 +146,7 @@ def message(plan, rnd, region, user, today):
         "ronde": rnd.name,
         "deadline": rnd.closes_on.strftime("%d-%m-%Y") if rnd.closes_on else "",
         "dagen": (rnd.closes_on - today).days if rnd.closes_on else "",
-        "link": settings.SITE_URL.rstrip("/") + reverse("start"),
+        "link": mail.link(reverse("start")),
         "programma": rnd.programme.name,
     }
     # One line for the subject: a newline there would be a header injection.
@@ -199,14 +197,7 @@ def remind(rnd, today=None, *, actor="raak remind", regions=None, rule=None):
             continue  # another run logged it first
     if rule is None:
         # Failed deliveries, and any a crashed worker left half-way, go back in the queue.
-        stuck = Q(state=Reminder.SENDING, attempted_at__lt=timezone.now() - timedelta(hours=1))
-        with transaction.atomic():
-            retried = list(
-                Reminder.objects.select_for_update().filter(
-                    Q(state=Reminder.FAILED) | stuck, round=rnd, attempts__lt=MAX_ATTEMPTS
-                )
-            )
-            Reminder.objects.filter(pk__in=[r.pk for r in retried]).update(state=Reminder.QUEUED)
+        retried = mail.requeue(Reminder.objects.filter(round=rnd))
     for reminder in created + retried:
         transaction.on_commit(lambda pk=reminder.pk: send_reminder.enqueue(pk))
     if created:
@@ -217,37 +208,21 @@ def remind(rnd, today=None, *, actor="raak remind", regions=None, rule=None):
     return created, retried
 
 
+def _not_needed(reminder):
+    if not get_user_model().objects.filter(pk=reminder.user_id, is_active=True).exists():
+        return "gebruiker niet actief"
+    if Submission.objects.filter(round_id=reminder.round_id, region_id=reminder.region_id,
+                                 state__in=Submission.FROZEN).exists():  # fmt: skip
+        # A retry that comes after the region submitted would only confuse.
+        return "niet meer nodig: ingediend"
+    if not Role.objects.filter(user_id=reminder.user_id, region_id=reminder.region_id,
+                               kind=Role.COORDINATOR).exists():  # fmt: skip
+        return "geen coördinator van de regio meer"
+    return None
+
+
 @task
 def send_reminder(reminder_id):
-    """Send one logged reminder over SMTP and record the result; never twice.
-
-    The reminder is claimed in a short transaction and sent outside it: an SMTP server
-    that takes its time must not hold a database lock (on SQLite: every writer)."""
-    now = timezone.now()
-    claimed = Reminder.objects.filter(pk=reminder_id, state=Reminder.QUEUED).update(
-        state=Reminder.SENDING, attempts=F("attempts") + 1, attempted_at=now
-    )
-    if not claimed:
-        return "skipped"  # sent, being sent by another worker, or gone
-    reminder = Reminder.objects.get(pk=reminder_id)
-    if not get_user_model().objects.filter(pk=reminder.user_id, is_active=True).exists():
-        result = {"state": Reminder.FAILED, "last_error": "gebruiker niet actief",
-                  "attempts": MAX_ATTEMPTS}  # fmt: skip
-    elif Submission.objects.filter(round_id=reminder.round_id, region_id=reminder.region_id,
-                                   state__in=Submission.FROZEN).exists():  # fmt: skip
-        # A retry that comes after the region submitted would only confuse.
-        result = {"state": Reminder.FAILED, "last_error": "niet meer nodig: ingediend",
-                  "attempts": MAX_ATTEMPTS}  # fmt: skip
-    elif not Role.objects.filter(user_id=reminder.user_id, region_id=reminder.region_id,
-                                 kind=Role.COORDINATOR).exists():  # fmt: skip
-        result = {"state": Reminder.FAILED, "last_error": "geen coördinator van de regio meer",
-                  "attempts": MAX_ATTEMPTS}  # fmt: skip
-    else:
-        try:
-            EmailMessage(reminder.subject, reminder.body, to=[reminder.email]).send()
-        except Exception as e:  # any SMTP or network error: log it, retry later
-            result = {"state": Reminder.FAILED, "last_error": f"{type(e).__name__}: {e}"[:1000]}
-        else:
-            result = {"state": Reminder.SENT, "sent_at": timezone.now(), "last_error": ""}
-    Reminder.objects.filter(pk=reminder_id, state=Reminder.SENDING).update(**result)
-    return result["state"]
+    """Send one logged reminder (raak.programmes.mail.deliver: claimed, sent once, the
+    result recorded)."""
+    return mail.deliver(Reminder, reminder_id, refuse=_not_needed)

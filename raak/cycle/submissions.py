@@ -80,7 +80,7 @@ def transition(rnd, region, action, *, user, comment=""):
         recorder.record(
             subject=SUBJECT, field="status", old=dict(Submission.STATES)[old],
             new=dict(Submission.STATES)[target] + (f": {comment}" if comment else ""),
-            round=rnd, region=region,
+            round=rnd, region=region, kind="submission", object_id=sub.pk,
         )  # fmt: skip
         recorder.flush()
         return sub

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raak.cycle import advisors, views
+from raak.cycle import advisors, mail_log, views
 
 urlpatterns = [
     path("start/", views.start, name="start"),
@@ -32,6 +32,8 @@ urlpatterns = [
         views.remind_now,
         name="remind-now",
     ),
+    path("<slug:slug>/berichten/", mail_log.log, name="messages"),
+    path("<slug:slug>/berichten/opnieuw/", mail_log.retry, name="messages-retry"),
     path("<slug:slug>/voortgang/", views.progress_page, name="progress"),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(

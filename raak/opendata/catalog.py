@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from raak.opendata import tables as opendata_tables
+from raak.programmes import mail
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -44,7 +45,7 @@ LABELS = {
 
 
 def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
+    return mail.link(path)  # SITE_URL (the development address when unset)
 
 
 def file_url(programme, rnd, key, ext):

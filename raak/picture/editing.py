@@ -177,7 +177,7 @@ def _attach(status, upload, user, rnd, region):
     doc.save()
     recorder = Recorder(user, programme=rnd.programme)
     recorder.record(subject=status.milestone.name, field="bewijsstuk", new=upload["name"],
-                    round=rnd, region=region)  # fmt: skip
+                    round=rnd, region=region, kind="status", object_id=status.milestone_id)  # fmt: skip
     recorder.flush()
 
 

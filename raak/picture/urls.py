@@ -3,7 +3,7 @@ from django.urls import path
 from raak.knowledge import editing as knowledge_editing
 from raak.knowledge import views as knowledge
 from raak.network import views as network
-from raak.picture import editing, rules_editing, views
+from raak.picture import editing, history, rules_editing, views
 from raak.protocols import views as protocols
 from raak.questionnaires import coding_views
 from raak.questionnaires import views as questionnaires
@@ -122,4 +122,12 @@ urlpatterns = [
         name="round-withdraw",
     ),
     path("<slug:slug>/rondes/<slug:round_slug>/termijn/", editing.round_dates, name="round-dates"),
+    path("<slug:slug>/wijzigingen/", history.history, name="history"),
+    path("<slug:slug>/wijzigingen.csv", history.history, {"fmt": "csv"}, name="history-csv"),
+    path("<slug:slug>/wijzigingen.xlsx", history.history, {"fmt": "xlsx"}, name="history-xlsx"),
+    path(
+        "<slug:slug>/wijzigingen/<int:change_id>/terugdraaien/",
+        history.revert,
+        name="history-revert",
+    ),
 ]

@@ -24,6 +24,7 @@ from raak.picture.national import (
     reference_day,
 )
 from raak.picture.templatetags.raak import region_urls
+from raak.programmes import changes as change_words
 from raak.programmes import feedback, wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
@@ -232,9 +233,9 @@ def region(request, slug, region_slug):
         )
 
     def draw_changes():
-        changes = ChangeRecord.objects.filter(region=region).select_related("round")[:200]
+        records = ChangeRecord.objects.filter(region=region).select_related("round")[:200]
         return render_to_string("picture/_region_changes.html", {
-            "changes": changes, "status_labels": wording.status_labels(programme),
+            "changes": change_words.describe(records, programme), "programme": programme,
         }, request=request)  # fmt: skip
 
     context = {"programme": programme, "region": region, "access": access, "insider": insider}

@@ -40,7 +40,10 @@ class Recorder:
         # (reopening a published round is recorded while it is still published).
         self.was_public = False
 
-    def record(self, *, subject, field="", old="", new="", round=None, region=None):
+    def record(self, *, subject, field="", old="", new="", round=None, region=None, kind="",
+               object_id=None, reason="", reverts=None):  # fmt: skip
+        """`kind` and `object_id` say which record changed (ChangeRecord), so the history
+        can show labels and revert it."""
         if self.quiet:
             return
         if round is None or round.state not in HIDDEN_STATES:
@@ -56,10 +59,14 @@ class Recorder:
                 field=field,
                 old=display(old),
                 new=display(new),
+                kind=kind,
+                object_id=object_id,
+                reason=reason,
+                reverts=reverts,
             )
         )
 
-    def update(self, obj, values, *, subject, round=None, region=None, save=True):
+    def update(self, obj, values, *, subject, round=None, region=None, save=True, **about):
         """Set `values` on `obj`, record each field that changes; return whether any did."""
         changed = []
         for name, new in values.items():
@@ -68,9 +75,8 @@ class Recorder:
                 # Reordering rows is not worth a record, and the normalised dates of a
                 # period follow from its text, which is recorded.
                 if name not in ("position", "expected_earliest", "expected_latest"):
-                    self.record(
-                        subject=subject, field=name, old=old, new=new, round=round, region=region
-                    )
+                    self.record(subject=subject, field=name, old=old, new=new, round=round,
+                                region=region, **about)  # fmt: skip
                 setattr(obj, name, new)
                 changed.append(name)
         if changed and save:

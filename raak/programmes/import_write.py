@@ -221,6 +221,8 @@ def write_statuses(imp, counts):
                 subject=milestone.name,
                 field="status",
                 new=d["status"],
+                kind="status",
+                object_id=milestone.id,
             )
         elif any(getattr(obj, k) != v for k, v in zip(STATUS_FIELDS, values, strict=True)):
             if frozen:
@@ -233,6 +235,8 @@ def write_statuses(imp, counts):
                 round=rnd,
                 region=region,
                 save=False,
+                kind="status",
+                object_id=milestone.id,
             )
             obj.version += 1
             changed.append(obj)
@@ -275,14 +279,17 @@ def write_values(imp, counts):
                 subject=indicator.name,
                 field="category",
                 new=category.key,
+                kind="indicator",
+                object_id=indicator.id,
             )
         elif any(getattr(obj, k) != v for k, v in values.items()):
             if frozen:
                 imp.problem(row, "round", f"ronde “{rnd.slug}” is gesloten; antwoorden liggen vast")
                 continue
             imp.recorder.update(
-                obj, values, subject=indicator.name, round=rnd, region=region, save=False
-            )
+                obj, values, subject=indicator.name, round=rnd, region=region, save=False,
+                kind="indicator", object_id=indicator.id,
+            )  # fmt: skip
             obj.version += 1
             changed.append(obj)
     bulk.insert_rows(

@@ -476,6 +476,19 @@ class ChangeRecord(models.Model):
     field = models.CharField(max_length=100, blank=True)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
+    # What kind of record changed and which one (raak.programmes.changes): a milestone
+    # status ("status", the milestone's id; round and region above), an indicator value
+    # ("indicator", the indicator's id), a questionnaire answer ("answer", the
+    # question's id), a report text ("report", the ReportText's id), a round, a
+    # submission, a role; empty for the rest. The history shows labels and offers a
+    # revert from these.
+    kind = models.CharField(max_length=20, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Why (a revert's or a reopening's reason), and the record a revert undid.
+    reason = models.TextField(blank=True)
+    reverts = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="reverted_by"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -537,3 +550,7 @@ class RuleJustification(models.Model):
                 fields=["round", "region", "rule", "target"], name="rule_justification_unique"
             )
         ]
+
+
+# The e-mail log lives in its own module; imported here so Django finds the models.
+from raak.programmes.mail_models import Message, MessageOptOut  # noqa: E402, F401

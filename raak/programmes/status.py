@@ -11,6 +11,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
+from raak.programmes import signals
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Programme, Round
 
@@ -75,6 +76,10 @@ def save_or_conflict(
     regions=None,
     stamp=None,
     recorder=None,
+    kind="",
+    object_id=None,
+    reason="",
+    reverts=None,
 ):
     """The one save of every editor with optimistic locking (status and indicator
     pages, the knowledge editors, the protocol checklist).
@@ -86,7 +91,9 @@ def save_or_conflict(
     one up and `updated_by` set when the model has it. `stamp` values (e.g. the day of
     a check) are set with every change but not recorded; `regions` are the row's
     regions (many-to-many), recorded as one field. A `recorder` passed in collects the
-    records of several saves, and its owner flushes it. Returns the saved row."""
+    records of several saves, and its owner flushes it. `kind`, `object_id`, `reason`
+    and `reverts` go on the change records (history.Recorder.record). Returns the saved
+    row."""
     with transaction.atomic():
         if rnd is not None:
             check_writable(rnd, region)
@@ -95,7 +102,8 @@ def save_or_conflict(
             raise Conflict(obj)
         own_recorder = recorder is None
         recorder = recorder or Recorder(user, programme=programme)
-        where = {"round": rnd, "region": region}
+        where = {"round": rnd, "region": region, "kind": kind, "object_id": object_id,
+                 "reason": reason, "reverts": reverts}  # fmt: skip
         extra = dict(stamp or {})
         if any(f.name == "updated_by" for f in model._meta.fields):
             extra["updated_by"] = user
@@ -157,6 +165,7 @@ def rebase(form, current):
 
 
 def save_milestone_status(rnd, region, milestone, *, user, expected_version, status, period, note):
+    """The status page's save: every field of the status."""
     values = {
         "status": status,
         "expected_text": period.text if period else "",
@@ -168,6 +177,7 @@ def save_milestone_status(rnd, region, milestone, *, user, expected_version, sta
     return save_or_conflict(
         MilestoneStatus, lookup, values, user=user, expected_version=expected_version,
         subject=milestone.name, programme=rnd.programme, rnd=rnd, region=region,
+        kind="status", object_id=milestone.pk,
     )  # fmt: skip
 
 
@@ -177,6 +187,7 @@ def save_indicator_value(rnd, region, indicator, *, user, expected_version, cate
     return save_or_conflict(
         IndicatorValue, lookup, values, user=user, expected_version=expected_version,
         subject=indicator.name, programme=rnd.programme, rnd=rnd, region=region,
+        kind="indicator", object_id=indicator.pk,
     )  # fmt: skip
 
 
@@ -231,9 +242,13 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
         if state == Round.WITHDRAWN:
             values["withdrawn_reason"] = reason
         recorder = Recorder(user, programme=current.programme)
-        recorder.update(current, values, subject=f"ronde {current.slug}", round=current)
+        recorder.update(current, values, subject=f"ronde {current.slug}", round=current,
+                        kind="round", object_id=current.pk)  # fmt: skip
         recorder.flush()
         rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
+        if state == Round.PUBLISHED:
+            # Inside the transaction: the messages are logged with the change.
+            signals.round_published.send(Round, round=current, user=user)
     # After the commit: apps that keep copies of public data (raak.opendata's files
     # under RAAK_DATA_DIR/public) bring them in step before the caller reports success.
     round_state_changed.send(sender=Round, round=current, state=state)
@@ -246,13 +261,18 @@ def change_round_dates(rnd, *, user, opens_on, closes_on):
         raise NotAllowed("the deadline lies before the opening date")
     with transaction.atomic():
         current = _locked_round(rnd)
+        old_deadline = current.closes_on
         recorder = Recorder(user, programme=current.programme)
         recorder.update(
             current, {"opens_on": opens_on, "closes_on": closes_on},
-            subject=f"ronde {current.slug}", round=current,
+            subject=f"ronde {current.slug}", round=current, kind="round", object_id=current.pk,
         )  # fmt: skip
         recorder.flush()
         rnd.opens_on, rnd.closes_on = current.opens_on, current.closes_on
+        if current.closes_on != old_deadline:
+            signals.round_deadline_changed.send(
+                Round, round=current, old=old_deadline, new=current.closes_on, user=user
+            )
         return current
 
 
@@ -301,7 +321,7 @@ def open_round(
             )  # fmt: skip
         recorder = Recorder(user, programme=programme)
         recorder.record(
-            subject=f"ronde {slug}", field="aangemaakt", round=rnd,
+            subject=f"ronde {slug}", field="aangemaakt", round=rnd, kind="round", object_id=rnd.pk,
             new=f"{name}, peildatum {peildatum:%d-%m-%Y}"
             + (f", open {opens_on:%d-%m-%Y} t/m {closes_on:%d-%m-%Y}" if opens_on and closes_on else "")
             + (f", gevuld vanuit {previous.slug}" if previous else ""),

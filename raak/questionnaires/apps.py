@@ -11,6 +11,12 @@ class QuestionnairesConfig(AppConfig):
         from raak.questionnaires.service import round_forms
 
         add_provider(round_forms)
+        # The change history shows answers with their labels and can revert one.
+        from raak.programmes import changes
+        from raak.questionnaires import changes as answer_changes
+
+        changes.register("answer", describe=answer_changes.describe,
+                         revert=answer_changes.revert, fields=answer_changes.is_answer_field)  # fmt: skip
         # The programme's validation rules read answers without knowing this app.
         from raak.programmes.rules import add_answer_source
         from raak.questionnaires.rule_answers import SOURCE

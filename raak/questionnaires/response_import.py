@@ -206,8 +206,10 @@ def load(path, questionnaire, rnd, *, user=None, actor="", filename=None):
                 if new is not None:
                     answers.append(Answer(response=response, question=q, value=new))
                 if new != was and not (new is None and was is None):
-                    recorder.record(subject=subject, field=q.key, old="" if was is None else was,
-                                    new="" if new is None else new, round=rnd, region=region)  # fmt: skip
+                    recorder.record(subject=subject, field=q.key,
+                                    old="" if was is None else service.stored(was),
+                                    new="" if new is None else service.stored(new), round=rnd,
+                                    region=region, kind="answer", object_id=q.id)  # fmt: skip
             recorder.record(subject=subject, field="status", new="ingediend (import)", round=rnd,
                             region=region)  # fmt: skip
         Answer.objects.bulk_create(answers, batch_size=2000)

@@ -1,6 +1,8 @@
 """Saving, submitting and reopening responses: optimistic locking, frozen rounds, and
 the continuation questions feeding the programme's indicators (one truth)."""
 
+import json
+
 from django.db import transaction
 from django.urls import reverse
 
@@ -39,19 +41,16 @@ def save(response, form, values, *, user, lock, submit):
         subject = f"vragenlijst {response.version.questionnaire.slug}"
         for q in form.questions:
             new, existing = values.get(q.key), old.get(q.id)
+            about = {"round": response.round, "region": response.region, "kind": "answer",
+                     "object_id": q.id}  # fmt: skip
             if existing and new is None:
-                recorder.record(
-                    subject=subject,
-                    field=q.key,
-                    old=existing.value,
-                    new="",
-                    round=response.round,
-                    region=response.region,
-                )
+                recorder.record(subject=subject, field=q.key, old=stored(existing.value), new="",
+                                **about)  # fmt: skip
                 existing.delete()
             elif new is not None and (existing is None or existing.value != new):
-                recorder.record(subject=subject, field=q.key, old=existing.value if existing else "", new=new,
-                                round=response.round, region=response.region)  # fmt: skip
+                recorder.record(subject=subject, field=q.key,
+                                old=stored(existing.value) if existing else "", new=stored(new),
+                                **about)  # fmt: skip
                 Answer.objects.update_or_create(
                     response=response, question=q, defaults={"value": new}
                 )
@@ -67,6 +66,12 @@ def save(response, form, values, *, user, lock, submit):
         if submit:
             _feed_indicators(response, form, values, user)
     return response
+
+
+def stored(value):
+    """An answer as its change record keeps it: JSON, so the history can show its labels
+    and a revert can put the very value back."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _feed_indicators(response, form, values, user):

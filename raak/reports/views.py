@@ -168,8 +168,9 @@ def report_url(report):
     return reverse("report", args=[report.programme.slug, report.round.slug])
 
 
-def _save_text(user, report, key, chapter, expected_version, new):
-    """Save with optimistic locking; False when someone else saved in between."""
+def _save_text(user, report, key, chapter, expected_version, new, *, reason="", reverts=None):
+    """Save with optimistic locking; False when someone else saved in between. A revert
+    from the history (raak.reports.changes) passes its reason and the record it undoes."""
     with transaction.atomic():
         Report.objects.select_for_update().get(pk=report.pk)  # one writer per report
         current = ReportText.objects.filter(report=report, key=key).first()
@@ -179,14 +180,15 @@ def _save_text(user, report, key, chapter, expected_version, new):
         if old == new:
             return True
         if current is None:
-            ReportText.objects.create(report=report, key=key, text=new, updated_by=user)
+            current = ReportText.objects.create(report=report, key=key, text=new, updated_by=user)
         else:
             ReportText.objects.filter(pk=current.pk).update(
                 text=new, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
             )
         rec = Recorder(user=user, programme=report.programme)
         rec.record(subject=f"rapport {report.round.slug}: {key}", field="tekst", old=old,
-                   new=new, round=report.round)  # fmt: skip
+                   new=new, round=report.round, kind="report", object_id=current.pk,
+                   reason=reason, reverts=reverts)  # fmt: skip
         rec.flush()
     return True
 

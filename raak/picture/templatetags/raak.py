@@ -1,4 +1,5 @@
-"""Show change records in people's words: field and status names, not keys."""
+"""Template helpers of the programme pages: names in the reader's language, provinces,
+the programme's sections. (Change records get their words from raak.programmes.changes.)"""
 
 import re
 
@@ -7,36 +8,11 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from raak.picture.geo import province_name as _province_name
 from raak.programmes import wording
 
 register = template.Library()
-
-FIELDS = {
-    "status": _("status"),
-    "expected_text": _("verwachte periode"),
-    "note": _("toelichting"),
-    "category": _("antwoord"),
-    "date": _("datum"),
-    "state": _("status"),
-    "bewijsstuk": _("bewijsstuk"),
-}
-
-
-@register.filter
-def field_label(name):
-    return FIELDS.get(name, name)
-
-
-@register.simple_tag
-def change_value(value, field, labels):
-    """{% change_value ch.old ch.field status_labels %}: a recorded status in the
-    programme's own word (labels from wording.status_labels)."""
-    if field == "status":
-        return labels.get(value, value)
-    return value
 
 
 @register.filter

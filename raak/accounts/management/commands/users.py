@@ -11,7 +11,6 @@
 
 import getpass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -90,7 +89,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Regio “{slug}” bestaat niet in {programme.slug}.")
             regions.append(found)
         inv = service.invite(programme, email=email, name=name, kind=role, regions=regions,
-                             actor=actor, base_url=settings.SITE_URL)  # fmt: skip
+                             actor=actor)  # fmt: skip
         self.stdout.write(
             f"Uitnodiging {inv.id} voor {inv.email} klaargezet als {inv.describe()}; "
             "`raak worker` verstuurt hem."
@@ -117,9 +116,7 @@ class Command(BaseCommand):
             )
 
     def do_import(self, programme, actor, file, **options):
-        made, unchanged = people_files.import_invitations(
-            programme, file, actor=actor, base_url=settings.SITE_URL
-        )
+        made, unchanged = people_files.import_invitations(programme, file, actor=actor)
         self.stdout.write(
             f"{made} uitnodiging(en) klaargezet, {unchanged} rij(en) ongewijzigd (rol al aanwezig); "
             "`raak worker` verstuurt ze."

@@ -2,6 +2,7 @@ import errno
 import os
 import socket
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                 "landelijk, coord-<regio> (bijv. coord-amsterdam), meelezer-alkmaar"
             )
         if not no_serve:
+            # Links in e-mail point at the demo's own port unless SITE_URL says otherwise.
+            if not settings.SITE_URL:
+                os.environ["SITE_URL"] = settings.SITE_URL = f"http://127.0.0.1:{port}"
             # Without the autoreloader: a demo that cannot start must stop with its
             # error, not hang in a reloader that keeps an empty process alive.
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

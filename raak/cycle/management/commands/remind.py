@@ -1,6 +1,7 @@
 """`raak remind`: send the reminders that are due today (run it hourly from cron
 or a systemd timer, see README "Reminders"). Idempotent: a second
-run the same day sends nothing new; failed deliveries are queued again (bounded)."""
+run the same day sends nothing new; failed deliveries (of reminders and of the messages
+about events, raak.programmes.mail) are queued again (bounded)."""
 
 import json
 import logging
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from raak.cycle import reminders
+from raak.programmes import mail
 from raak.programmes.models import Round
 from raak.programmes.summary import RoundNotFound, find_round
 
@@ -46,7 +48,12 @@ class Command(BaseCommand):
                 # still get their reminders, and the exit status tells cron.
                 logger.exception("raak remind: round %s/%s failed", rnd.programme.slug, rnd.slug)
                 failed.append(f"{rnd.programme.slug}/{rnd.slug}: {type(e).__name__}: {e}")
+        # The messages about events (submitted, returned, ...) that failed go back in
+        # the queue too: this hourly run is their retry.
+        retried_messages = [] if dry_run else mail.retry_failed()
         self._write(out, dry_run, format)
+        if retried_messages and format != "json":
+            self.stdout.write(f"berichten: {len(retried_messages)} mislukte opnieuw in de wachtrij")
         if failed:
             raise CommandError(
                 f"{len(failed)} ronde(n) mislukt, de andere zijn afgehandeld:\n" + "\n".join(failed)
