@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("raak.cycle.urls")),
     path("", include("raak.reports.urls")),
     path("", include("raak.questionnaires.urls")),
+    path("", include("raak.look.urls")),
     path("", include("raak.picture.urls")),
 ]

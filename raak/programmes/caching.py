@@ -61,6 +61,22 @@ PUBLIC_PARAMETERS = frozenset(
     {"kaart", "pagina", "q", "thema", "regio", "provincie", "ronde", "gemeente"}
 )
 VERSION_SQL = f"SELECT id, data_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+# Installation-wide versions every page also shows (the theme, raak.look), registered by
+# their apps at start-up as scalar subqueries: read in the same one query as the
+# programme's version, so a cache hit stays one query.
+_SITE_VERSIONS = []
+
+
+def key_pages_on(subquery):
+    """Make every cached page's key include the value of `subquery` (one row, one
+    column, or no row)."""
+    global VERSION_SQL
+    if subquery not in _SITE_VERSIONS:
+        _SITE_VERSIONS.append(subquery)
+        extra = "".join(f", ({sql})" for sql in _SITE_VERSIONS)
+        VERSION_SQL = (
+            f"SELECT id, data_version{extra} FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+        )
 
 
 def _language(request):
@@ -116,13 +132,14 @@ def public_page(view):
         found = _programme_version(slug)
         if found is None:
             return view(request, slug, *args, **kwargs)
-        programme_id, version = found
+        programme_id, version, *site_versions = found
         key = ":".join(
             [
                 "page",
                 CODE_VERSION,
                 str(programme_id),
                 str(version),
+                *map(str, site_versions),
                 _language(request),
                 timezone.localdate().isoformat(),
                 hashlib.sha256(_canonical_path(request).encode()).hexdigest(),
