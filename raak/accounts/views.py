@@ -10,6 +10,7 @@ from django_otp import user_has_device
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import is_verified, needs_second_factor, second_step_url
+from raak.look import theme as themes
 
 
 class Login(auth_views.LoginView):
@@ -53,6 +54,7 @@ class PasswordReset(auth_views.PasswordResetView):
         # Logged without the address typed: it may be personal data, and the answer is
         # the same whether or not an account has it.
         log_event("password-reset-requested", self.request)
+        self.extra_email_context = {"signature": themes.mail_signature()}
         return super().form_valid(form)
 
 

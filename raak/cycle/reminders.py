@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from raak.accounts.models import Role
 from raak.cycle.models import Reminder, ReminderPlan, Submission
+from raak.look import theme as themes
 from raak.programmes.models import ChangeRecord
 
 MAX_ATTEMPTS = 3
@@ -37,6 +38,7 @@ PLACEHOLDERS = {
     "dagen": "het aantal dagen tot de uiterste inleverdatum (negatief: te laat)",
     "link": "de link naar de startpagina",
     "programma": "de naam van het programma",
+    "organisatie": "de naam van de organisatie die RAAK aanbiedt (het thema)",
 }
 DEFAULT_SUBJECT = "Herinnering: rapportage {ronde} uiterlijk {deadline}"
 DEFAULT_BODY = """Beste {naam},
@@ -131,10 +133,11 @@ def message(plan, rnd, region, user, today):
         "dagen": (rnd.closes_on - today).days if rnd.closes_on else "",
         "link": settings.SITE_URL.rstrip("/") + reverse("start"),
         "programma": rnd.programme.name,
+        "organisatie": themes.current().name,
     }
     # One line for the subject: a newline there would be a header injection.
     subject = " ".join(render(plan.subject, values).split())
-    return subject, render(plan.body, values)
+    return subject, render(plan.body, values) + themes.mail_signature()
 
 
 def due(rnd, today=None, *, regions=None, rule=None):

@@ -67,6 +67,16 @@ def current(request=None):
     return found
 
 
+def mail_signature():
+    """The closing lines of every message RAAK sends: the organisation's name (e-mail is
+    plain text, so no logo: never a remote image)."""
+    theme = current()
+    if not theme.organisation_name:
+        return ""
+    lines = [theme.organisation_name, theme.website_url]
+    return "\n\n-- \n" + "\n".join(line for line in lines if line) + "\n"
+
+
 def load():
     """The row with its files, for the operator's form and the file views."""
     return Theme.objects.filter(id=1).first() or _default()
