@@ -212,3 +212,36 @@ def test_report_and_mail_carry_the_organisation(demo, people):
     )
     assert body.endswith("-- \nGemeente X\nhttps://x.example.org\n")
     assert "http" not in themes.mail_signature().replace("https://x.example.org", "")
+
+
+def test_report_cover_in_the_default_and_a_second_theme(demo):
+    """The region report's PDF in both themes: the cover names the organisation and shows
+    its logo, and page 1 lands in test-artifacts/look-*-report-cover-pdf.png to look at."""
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from raak.reports import region as region_report
+    from raak.reports import render
+    from tests.conftest import ARTIFACTS
+
+    rnd, gouda = demo.rounds.get(slug=R1), demo.regions.get(slug="gouda")
+    second = b".test-theme-two { --raak-color-primary: #5c1a5c; --raak-font-family: 'DejaVu Serif', serif; }"
+    for label in ("default", "second"):
+        if label == "second":
+            themes.save({"class_name": "test-theme-two", "tokens": second.decode(),
+                         "organisation_name": "Testgemeente Twee", "logo": LOGO,
+                         "logo_type": "image/svg+xml"}, via="cli")  # fmt: skip
+        pdf = render.pdf_document(region_report.build(gouda, rnd), region_report=True)
+        text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert ("Testgemeente Twee" in text) == (label == "second")
+        if shutil.which("pdftoppm"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            path = ARTIFACTS / f"look-{label}-report-cover-pdf.pdf"
+            path.write_bytes(pdf)
+            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path),
+                            str(path.with_suffix(""))], check=True)  # fmt: skip
+            path.unlink()
+    html = render.html_document(region_report.build(gouda, rnd), region_report=True)
+    assert 'class="test-theme-two"' in html and "data:image/svg+xml;base64," in html
