@@ -26,7 +26,7 @@ SECOND = """.test-theme-two {
   --raak-color-primary-hover: #3d103d;
   --raak-font-family: Georgia, "DejaVu Serif", serif;
 }"""
-LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#5c1a5c"/></svg>'
+LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="17" fill="#ffffff" stroke="#f2c230" stroke-width="4"/></svg>'
 
 
 def tour(browser, site, label):  # noqa: F811
