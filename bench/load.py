@@ -96,6 +96,7 @@ def environment():
         SESSION_IDLE_MINUTES="120", RAAK_DATA_DIR=str(RESULTS), LOG_LEVEL="ERROR",
         SECURITY_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT),
         EMAIL_HOST="127.0.0.1",  # the deploy check wants a real mailer; none is used
+        ALLOW_INSECURE_HTTP="1",  # plain HTTP to 127.0.0.1 on purpose
     )  # fmt: skip
     return env
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "raak.routes",
     "raak.cycle",
     "raak.reports",
+    "raak.opendata",
     "raak.look",
 ]
 
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A second factor the OpenID Connect provider vouched for (raak/accounts/oidc.py).
+    "raak.accounts.oidc.ProviderFactorMiddleware",
     "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "raak.picture.middleware.BusyDatabaseMiddleware",
@@ -152,11 +155,24 @@ def cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    # Per process, bounded (CACHE_MAX_ENTRIES): the oldest third goes when it is full.
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000}}  # fmt: skip
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))}}  # fmt: skip
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# How many app servers (`raak serve`) run side by side. Above 1 a per-process cache
+# would let one server serve pages the other has changed, so RAAK refuses to start
+# with `locmem://` (raak/core/checks.py): use redis:// (or db://).
+RAAK_REPLICAS = int(os.environ.get("RAAK_REPLICAS", "1"))
+# Sessions are rows in the database, which every app server shares. With Redis as the
+# cache they are read through it (cached_db: Redis first, the database stays the
+# truth, so a restart of Redis signs nobody out); a per-process cache never holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work (reminders, reports) goes through Django's tasks framework with a
 # persistent database queue; `raak worker` runs it. TASKS_BACKEND=immediate runs a task
@@ -170,10 +186,29 @@ TASKS = {
     }
 }
 
+# Workers and the scheduler write a heartbeat row this often; a worker silent for
+# WORKER_STALE_SECONDS counts as dead and its running task is queued again
+# (raak/core/processes.py). The scheduler runs a round every SCHEDULER_TICK_SECONDS.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "60"))
+SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
+
 # E-mail (reminders, invitations): the mailer (MAILERS) is further down.
 # The address of the site as people reach it, for links in e-mail sent without a
 # request (the worker, the command line).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The deploying organisation: publisher, creator and contact of the open-data catalogue
+# (DCAT-AP-NL). Defaults are placeholders; set them in production.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", SITE_NAME)
+ORGANISATION_URL = os.environ.get("ORGANISATION_URL", SITE_URL)
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "opendata@example.org")
+# The licence of the open data (aggregate figures): a URI of the EU licence vocabulary.
+OPEN_DATA_LICENSE = os.environ.get(
+    "OPEN_DATA_LICENSE", "http://publications.europa.eu/resource/authority/licence/CC0"
+)
+OPEN_DATA_LICENSE_NAME = os.environ.get(
+    "OPEN_DATA_LICENSE_NAME", "Creative Commons CC0 1.0 Universal"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -195,6 +230,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with the organisation's OpenID Connect provider (raak/accounts/oidc.py,
+# docs/security.md): off while OIDC_DISCOVERY_URL is empty. The provider's e-mail claim
+# (verified) finds the account, then its `sub`; nobody gets an account or a role by
+# signing in. RAAK's own second factor is skipped only when the provider says it used
+# several factors: an `amr` value in OIDC_MFA_AMR or an `acr` value in OIDC_MFA_ACR
+# (list the configured level and every level above it).
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_REQUIRE_VERIFIED_EMAIL = envbool("OIDC_REQUIRE_VERIFIED_EMAIL", "1")
+OIDC_ORGANISATION = os.environ.get("OIDC_ORGANISATION", "")
+OIDC_MFA_AMR = [v for v in os.environ.get("OIDC_MFA_AMR", "mfa,otp,hwk").split(",") if v]
+OIDC_MFA_ACR = [v for v in os.environ.get("OIDC_MFA_ACR", "").split(",") if v]
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+# PASSWORD_LOGIN=0: only single sign-on, except a superuser's password (break-glass,
+# on /inloggen/?wachtwoord=1).
+PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", "1")
 
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT failures for one username,
 # or from one address, that username or address is locked for LOGIN_LOCK_MINUTES;
@@ -244,11 +299,25 @@ STORAGES = {
 # Evidence documents are never served as static media: a view checks access first.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# What one import may hold (docs/security.md, "Import limits"): every reader refuses a
+# file beyond these before doing the work, naming the limit. The ZIP total counts every
+# member of an XLSX/DOCX/ODT, uncompressed.
+ZIP_MAX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_SHEETS = int(os.environ.get("IMPORT_MAX_SHEETS", "50"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "2000000"))
+IMPORT_MAX_QUESTIONS = int(os.environ.get("IMPORT_MAX_QUESTIONS", "2000"))
+# Reading a spreadsheet stops after this long (checked while parsing), well inside the
+# 60 s nginx and RAAK_TIMEOUT give a request.
+IMPORT_MAX_SECONDS = int(os.environ.get("IMPORT_MAX_SECONDS", "30"))
 # A region's route map counts as stale when it was last checked longer ago than this.
 ROUTE_MAP_STALE_MONTHS = int(os.environ.get("ROUTE_MAP_STALE_MONTHS", "12"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
+# Production (DEBUG=0) refuses to start without SECURE_COOKIES=1 unless this says plain
+# HTTP is meant (raak/accounts/checks.py).
+ALLOW_INSECURE_HTTP = envbool("ALLOW_INSECURE_HTTP", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -262,7 +331,7 @@ if SESSION_COOKIE_SECURE:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The load balancer's health check speaks plain HTTP to the app server.
-    SECURE_REDIRECT_EXEMPT = [r"^gezond$"]
+    SECURE_REDIRECT_EXEMPT = [r"^gezond(/gereed|/werkers)?$"]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # Content-Security-Policy (Django's own middleware): nothing inline except scripts

@@ -135,6 +135,18 @@ def sign_in(client, user):
     return client
 
 
+def api_token(user, scope="read-write", name="t"):
+    """A personal access token for `user` as the token page makes it: in a session
+    verified with a second factor (a device made when the user needs one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from raak.api.tokens import create_token
+
+    if _needs_second_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return create_token(user, name=name, scope=scope, second_factor=True)[1]
+
+
 def _needs_second_factor(user):
     from raak.accounts.models import Role
 

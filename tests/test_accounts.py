@@ -100,8 +100,13 @@ def test_national_without_device_enrols_then_uses_a_recovery_code(people):
     r = c.post("/mijn-account/tweestaps/", {"code": code(device), "next": ROUNDS})
     assert r["Location"].startswith("/mijn-account/herstelcodes/")
     recovery = c.get(r["Location"])
-    codes = [t.token for t in StaticDevice.objects.get(user=national).token_set.all()]
+    codes = recovery.context["codes"]
     assert len(codes) == 10 and all(t in recovery.content.decode() for t in codes)
+    # Shown once, stored hashed (issue 21): not in the database, not on a second visit.
+    stored = [t.token for t in StaticDevice.objects.get(user=national).token_set.all()]
+    assert len(stored) == 10 and not set(codes) & set(stored)
+    again = c.get("/mijn-account/herstelcodes/").content.decode()
+    assert not any(t in again for t in codes) and "10 ongebruikte herstelcodes" in again
     assert c.get(ROUNDS).status_code == 200
     assert events("otp-enrolled") == ["national"]
     # Later, phone lost: a recovery code works once.
@@ -300,6 +305,9 @@ def test_password_reset_by_email_over_smtp(people, settings):
         user.save()
         r = Client().post("/wachtwoord-vergeten/", {"email": "coord-a@example.org"})
         assert r["Location"] == "/wachtwoord-vergeten/verzonden/"
+        from tests.mailserver import run_worker
+
+        run_worker()  # the message is a task, sent by `raak worker`
         for _ in range(50):
             if received:
                 break
@@ -311,7 +319,9 @@ def test_password_reset_by_email_over_smtp(people, settings):
     import re
 
     body = quopri.decodestring(received[0].encode()).decode()
-    link = re.search(r"http://testserver(/wachtwoord-herstellen/\S+/)", body).group(1)
+    # From SITE_URL, never from the request's Host header.
+    link = re.search(re.escape(settings.SITE_URL.rstrip("/")) + r"(/wachtwoord-herstellen/\S+/)",
+                     body).group(1)  # fmt: skip
     c = Client()
     r = c.get(link, follow=True)
     assert "Nieuw wachtwoord kiezen" in r.content.decode()
@@ -415,6 +425,7 @@ def test_development_key_is_refused_in_production(settings):
     from raak.accounts.checks import refuse_development_key, secret_key_check
 
     settings.DEBUG = False
+    settings.SESSION_COOKIE_SECURE = True
     settings.SECRET_KEY = settings.DEVELOPMENT_SECRET_KEY
     with pytest.raises(ImproperlyConfigured):
         refuse_development_key()

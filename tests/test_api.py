@@ -11,6 +11,7 @@ from django.test import Client
 
 from raak.api.tokens import create_token
 from raak.programmes.models import ChangeRecord, MilestoneStatus
+from tests.conftest import api_token
 
 A = "/api/v1"
 P = f"{A}/programmes/raak-2008-2010"
@@ -38,7 +39,7 @@ def world(people, open_round, knowledge):
     status.save()
     clients = {"anonymous": ApiClient()}
     for who in WHO[1:]:
-        clients[who] = ApiClient(create_token(people[who], name="t", scope="read-write")[1])
+        clients[who] = ApiClient(api_token(people[who]))
     return clients
 
 
@@ -87,6 +88,12 @@ READS = [
     (f"{P}/activities/b3-001", row(200)),
     (f"{P}/activities/bestaat-niet", row(404)),
     (f"{P}/action-points?region=gouda", row(200)),
+    (f"{P}/rounds/{R1}/open-data", row(200)),
+    (f"{P}/rounds/{R2}/open-data", row(404)),  # not published: not even the national office
+    (f"{P}/rounds/{R1}/open-data/mijlpalen-per-regio", row(200)),
+    (f"{P}/rounds/{R2}/open-data/mijlpalen", row(404)),
+    (f"{P}/rounds/{R1}/open-data/bestaat-niet", row(404)),
+    (f"{P}/reports", row(200)),
     (f"{A}/openapi.json", row(200)),
     (f"{A}/docs", row(200)),
     (f"{A}/bestaat-niet", row(404)),

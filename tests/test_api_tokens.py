@@ -120,3 +120,85 @@ def test_joining_the_national_office_revokes_earlier_tokens(people, demo):
     assert tokens.find_token(raw) is not None
     Role.objects.create(user=people["coord_a"], programme=demo, kind=Role.NATIONAL)
     assert tokens.find_token(raw) is None  # made without a second factor: no office powers
+
+
+# --- Issue 21: a token never carries more than its owner's current roles and second
+# factor, checked on every request, and revoked on every change of powers.
+
+OPEN = "/api/v1/programmes/raak-2008-2010/rounds/voorjaar-2011"
+STATUS = f"{OPEN}/regions/leiden/statuses/werkplan"
+
+
+def test_second_factor_bypass_through_token_after_role_change_to_national(people, demo, open_round):
+    """A coordinator's token (made without a second factor) must not read or write as
+    the national office after the role is changed to national: 401 until a new token
+    is made in a session verified with a second factor."""
+    from raak.accounts import people as people_service
+    from raak.accounts.models import Role
+
+    client = sign_in(Client(), people["coord_a"])
+    raw = client.post(URL, {"name": "oud", "scope": "read-write"}).context["created"]["raw"]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get(f"{OPEN}/regions/leiden/statuses").status_code == 404  # not yet national
+
+    role = Role.objects.get(user=people["coord_a"])
+    people_service.change_role(role, kind=Role.NATIONAL, region=None,
+                               expected=(role.kind, role.region_id),
+                               actor=people_service.Actor(user=people["national"]))  # fmt: skip
+    for response in (
+        api.get(f"{OPEN}/regions/leiden/statuses"),
+        api.get(f"{OPEN}/summary"),
+        api.patch(STATUS, '{"note": "x"}', content_type="application/json", HTTP_IF_MATCH='"0"'),
+    ):
+        assert response.status_code in (401, 403), response.content
+    # Even a token that escaped revocation is refused at request time.
+    AccessToken.objects.filter(user=people["coord_a"]).update(revoked_at=None)
+    assert api.get(f"{OPEN}/regions/leiden/statuses").status_code == 401
+    assert "tweede factor" in api.get(f"{OPEN}/regions/leiden/statuses").json()["detail"]
+
+    # A password-only session cannot make a new one; a verified session can.
+    plain = Client()
+    plain.force_login(people["coord_a"])
+    assert plain.post(URL, {"name": "nieuw", "scope": "read"}).status_code in (302, 403)
+    verified = sign_in(Client(), people["coord_a"])
+    raw2 = verified.post(URL, {"name": "nieuw", "scope": "read"}).context["created"]["raw"]
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw2}").get(
+        f"{OPEN}/regions/leiden/statuses").status_code == 200  # fmt: skip
+
+
+def test_token_revoked_on_every_role_change_and_add(people, demo):
+    from raak.accounts import people as people_service
+    from raak.accounts.models import Role
+
+    actor = people_service.Actor(user=people["national"])
+    token, raw = create_token(people["viewer_a"], name="t", scope="read")
+    role = Role.objects.get(user=people["viewer_a"])
+    people_service.change_role(role, kind=Role.COORDINATOR, region=role.region,
+                               expected=(role.kind, role.region_id), actor=actor)  # fmt: skip
+    assert find_token(raw) is None
+    token, raw = create_token(people["viewer_a"], name="t2", scope="read")
+    people_service.add_role(demo, people["viewer_a"], kind=Role.VIEWER,
+                            region=demo.regions.get(slug="leiden"), actor=actor)  # fmt: skip
+    assert find_token(raw) is None
+    assert SecurityEvent.objects.filter(event="token-revoked", user=people["viewer_a"]).count() == 2
+
+
+def test_require_2fa_switch_revokes_tokens_without_second_factor(people, demo):
+    """Switching 'second factor for everyone' on: tokens of members made without one
+    stop working at once (revoked, and refused at request time)."""
+    plain, raw = create_token(people["coord_b"], name="zonder", scope="read-write")
+    kept, raw_kept = create_token(people["coord_a"], name="met", scope="read", second_factor=True)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=people["coord_a"], name="app", confirmed=True)
+    office = sign_in(Client(), people["national"])
+    response = office.post("/raak-2008-2010/beveiliging/", {"action": "require-2fa", "value": "1"})
+    assert response.status_code == 302
+    plain.refresh_from_db()
+    kept.refresh_from_db()
+    assert plain.revoked_at is not None and kept.revoked_at is None
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(API).status_code == 401
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw_kept}").get(API).status_code == 200
+    # A device wiped (lost phone): the token made with it no longer acts.
+    TOTPDevice.objects.filter(user=people["coord_a"]).delete()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw_kept}").get(API).status_code == 401

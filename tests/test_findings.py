@@ -94,7 +94,7 @@ def _corrupt_deflate():
 
 def _odt_bomb():
     # The attack from the issue: a small file whose `mimetype` inflates enormously.
-    return bytes(_zip([("mimetype", ODT + b" " * (60 * 1024 * 1024))]))
+    return bytes(_zip([("mimetype", ODT + b" " * (40 * 1024 * 1024))]))
 
 
 BAD_DOCUMENTS = {
@@ -149,7 +149,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 def _bomb(name, data):
     if name == "xl/worksheets/sheet1.xml":
         head, tail = data.split(b">", 2)[:2], data.split(b">", 2)[2]
-        return b">".join(head) + b">" + b" " * (60 * 1024 * 1024) + tail
+        return b">".join(head) + b">" + b" " * (40 * 1024 * 1024) + tail
     return data
 
 

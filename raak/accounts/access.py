@@ -15,10 +15,15 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from raak.accounts.models import Role
-from raak.accounts.twofactor import is_verified
+from raak.accounts.twofactor import is_verified, needs_second_factor
 from raak.programmes.models import Programme, Region, Round
+
+# The 403 page says why; a page a member may not see at all says so, not this.
+READ_ONLY = _("U mag deze gegevens bekijken maar niet wijzigen.")
+NATIONAL_ONLY = _("Deze pagina is alleen voor het landelijk bureau.")
 
 
 class Access:
@@ -96,7 +101,7 @@ def region_for_writing(request, programme, slug):
     if not access.can_read_unpublished(region):
         raise Http404
     if not access.can_write(region):
-        raise PermissionDenied
+        raise PermissionDenied(READ_ONLY)
     return region, True
 
 
@@ -105,5 +110,19 @@ def national_only(request, programme):
     if access.is_national:
         return access
     if access.is_member:
-        raise PermissionDenied
+        raise PermissionDenied(NATIONAL_ONLY)
     raise Http404
+
+
+def token_may_act(user, made_with_second_factor):
+    """Whether a personal access token may act for `user` now. A token stands in for a
+    login, second factor included; so when the owner needs a second factor *today* (a
+    national role, staff, or a programme that requires it for everyone), only a token
+    made in a session verified with one counts, and only while the owner still has a
+    confirmed device. Asked on every API request, so a role changed or a switch turned
+    on since the token was made counts at once, whatever revocation did or missed."""
+    from django_otp import user_has_device
+
+    if not needs_second_factor(user):
+        return True
+    return bool(made_with_second_factor) and user_has_device(user, confirmed=True)

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
-        from raak.accounts import checks, signals  # noqa: F401 (registers handlers)
+        from raak.accounts import checks, oidc, signals  # noqa: F401 (registers handlers)

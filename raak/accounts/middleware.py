@@ -42,7 +42,8 @@ class ProxyAddressMiddleware:
 
 class PrivateResponseMiddleware:
     """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
-    unpublished exports, documents), and Permissions-Policy on every response."""
+    unpublished exports, documents) and on every page with a CSRF token, and
+    Permissions-Policy on every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,7 +52,15 @@ class PrivateResponseMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
-        if getattr(request, "raak_private", False) or (user is not None and user.is_authenticated):
+        # A page that asked for a CSRF token (a form: /wachtwoord-vergeten/, the report
+        # file page) belongs to one visitor even when anonymous: no shared cache keeps it.
+        if (
+            getattr(request, "raak_private", False)
+            or (user is not None and user.is_authenticated)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            # A view under csrf_protect has set the cookie and cleared the flag already.
+            or settings.CSRF_COOKIE_NAME in response.cookies
+        ):
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
         return response
@@ -65,6 +74,9 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Health probes (/gezond...) never end a session nor write to the security log.
+        if request.path_info.startswith("/gezond"):
+            return self.get_response(request)
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
@@ -93,6 +105,8 @@ OPEN_TO_PASSWORD_ONLY = {
     "set_language",
     "switch-language",
     "health",
+    "health-ready",
+    "health-workers",
 }
 
 

@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from raak.programmes.models import Programme, Region
+
+# Sent with `users` (a list) and `programme` whenever what a user may do changes in a
+# way a bulk update hides from post_save: a role changed in place, or a programme's
+# "second factor for everyone" switched on. The API revokes those users' tokens.
+powers_changed = Signal()
 
 
 class Role(models.Model):
@@ -75,3 +81,25 @@ class SecurityEvent(models.Model):
 
 # Invitations live in their own module; imported here so Django finds the model.
 from raak.accounts.invitations import Invitation  # noqa: E402, F401
+
+
+class OidcIdentity(models.Model):
+    """An account's identity at the organisation's OpenID Connect provider: after the
+    first sign-in matched by verified e-mail, the provider's stable `sub` finds the
+    account, even when the address changes later (raak/accounts/oidc.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} {self.subject}"

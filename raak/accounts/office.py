@@ -23,10 +23,11 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from raak.accounts.access import national_only, programme_for
-from raak.accounts.models import Role, SecurityEvent
+from raak.accounts.models import Role, SecurityEvent, powers_changed
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import needs_second_factor, reset_devices
 from raak.programmes import spreadsheets
+from raak.programmes.fields import DayField
 
 
 def current_locks():
@@ -103,6 +104,9 @@ def _act(request, programme):
         if programme.require_2fa != value:
             programme.require_2fa = value
             programme.save(update_fields=["require_2fa"])
+            if value:
+                powers_changed.send(sender=Role, users=list(members(programme)),
+                                    programme=programme, reason="require-2fa")  # fmt: skip
             log_event("require-2fa-changed", request, programme=programme, required=value)
         messages.success(
             request,
@@ -164,11 +168,11 @@ class LogFilter(forms.Form):
     event = forms.CharField(label=gettext_lazy("Gebeurtenis"), required=False, max_length=40)
     username = forms.CharField(label=gettext_lazy("Gebruiker"), required=False, max_length=150)
     ip = forms.GenericIPAddressField(label=gettext_lazy("IP-adres"), required=False)
-    since = forms.DateField(
+    since = DayField(
         label=gettext_lazy("Vanaf"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd-mm-jjjj"),
     )  # fmt: skip
-    until = forms.DateField(
+    until = DayField(
         label=gettext_lazy("Tot en met"), required=False,
         input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=gettext_lazy("dd-mm-jjjj"),
     )  # fmt: skip

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from raak.accounts.invitation_mail import send_invitation
 from raak.accounts.invitations import Invitation, describe_role, valid_for
-from raak.accounts.models import Role
+from raak.accounts.models import Role, powers_changed
 from raak.accounts.security import log_event
 from raak.programmes.history import Recorder
 from raak.programmes.models import Programme
@@ -335,6 +335,9 @@ def change_role(role, *, kind, region, expected, actor):
         raise PeopleError(
             _("Iemand anders heeft deze rol intussen gewijzigd; bekijk de nieuwe stand.")
         )
+    # A bulk update sends no post_save: tell the API so it revokes the user's tokens.
+    powers_changed.send(sender=Role, users=[role.user], programme=role.programme,
+                        reason="role-changed")  # fmt: skip
     new = _role_text(kind, [region] if region else [])
     recorder = actor.recorder(role.programme)
     recorder.record(subject=_who(role.user), field="rol", old=old, new=new,

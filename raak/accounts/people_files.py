@@ -3,12 +3,12 @@ XLSX with columns email, name, role, region), checked row by row before anything
 written, like every other import."""
 
 import csv
-import io
 import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -17,7 +17,7 @@ from raak.accounts import people as service
 from raak.accounts.invitations import Invitation
 from raak.accounts.models import Role
 from raak.programmes import safezip, spreadsheets
-from raak.programmes.tables import FormatError, Problem
+from raak.programmes.tables import FormatError, Problem, csv_rows, read_text
 
 COLUMNS = ["email", "name", "role", "region"]
 LIST_COLUMNS = ["username", "name", "email", "role", "region", "active", "two_factor"]
@@ -84,12 +84,16 @@ def read_rows(path):
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path)
         except UnicodeDecodeError:
             raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
-        reader = csv.DictReader(io.StringIO(text))
-        _check_header(path.name, reader.fieldnames or [])
-        return [(path.name, str(i), r) for i, r in enumerate(reader, start=2)]
+        header, records = csv_rows(text, path.name)
+        _check_header(path.name, header)
+        return [
+            (path.name, str(i), {h: values[n] if n < len(values) else None
+                                 for n, h in enumerate(header)})
+            for i, values in records
+        ]  # fmt: skip
     if suffix == ".xlsx":
         return _read_xlsx(path)
     raise FormatError([Problem(path.name, "", "", "onbekend formaat; gebruik .csv of .xlsx")])
@@ -114,7 +118,16 @@ def _read_xlsx(path):
     name = f"{path.name}:{ws.title}"
     try:
         # read_only parses the sheet lazily: broken or hostile XML shows up here.
-        lines = list(ws.iter_rows(values_only=True))
+        lines, cells = [], 0
+        for line in ws.iter_rows(values_only=True):
+            cells += len(line)
+            if len(lines) > settings.IMPORT_MAX_ROWS or cells > settings.IMPORT_MAX_CELLS:
+                raise FormatError([Problem(name, str(len(lines) + 1), "",
+                                           "te veel rijen of cellen (IMPORT_MAX_ROWS, "
+                                           "IMPORT_MAX_CELLS); splits het bestand")])  # fmt: skip
+            lines.append(line)
+    except FormatError:
+        raise
     except Exception as e:
         raise FormatError([Problem(name, "", "", f"werkblad niet leesbaar: {e}")]) from None
     finally:

@@ -1,6 +1,8 @@
 """People pages: the national office manages its programme's people; a coordinator
 sees (only) the people of their own region; an invitee accepts an invitation."""
 
+from urllib.parse import urlencode
+
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -9,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from raak.accounts import oidc
 from raak.accounts import people as service
 from raak.accounts.access import national_only, programme_for
 from raak.accounts.forms_people import InviteForm, NewAccountForm, RoleForm
@@ -25,8 +29,8 @@ def _actor(request):
 
 
 def _base_url(request):
-    # ALLOWED_HOSTS guards the Host header, so the link points where the office works.
-    return request.build_absolute_uri("/")
+    # Links in e-mail come from SITE_URL only, never from the request's Host header.
+    return settings.SITE_URL
 
 
 @login_required
@@ -40,7 +44,9 @@ def people(request, slug):
         regions = list(programme.regions.filter(id__in=coordinated))
         if not regions:
             if access.is_member:
-                raise PermissionDenied
+                raise PermissionDenied(
+                    _("Deze pagina is alleen voor het landelijk bureau en de regiocoördinatoren.")
+                )
             raise Http404
     region_filter = request.GET.get("regio", "")
     shown = regions
@@ -242,7 +248,11 @@ def accept(request, token):
     except service.PeopleError as e:
         return render(request, "accounts/people/invitation_invalid.html",
                       {"state": "ambiguous", "message": str(e)}, status=409)  # fmt: skip
-    context = {"invitation": inv, "role": inv.describe(), "account": account}
+    # Single sign-on can accept it too (raak/accounts/oidc.py): the button's link.
+    context = {"invitation": inv, "role": inv.describe(), "account": account,
+               "oidc": oidc.enabled(), "organisation": oidc.organisation(),
+               "password_login": settings.PASSWORD_LOGIN,
+               "oidc_url": f"{reverse('oidc-start')}?{urlencode({'uitnodiging': token})}"}  # fmt: skip
     if account is not None and account.is_active:
         # They keep their account: log in (with their second factor), then confirm here.
         if not request.user.is_authenticated or request.user.pk != account.pk:

@@ -11,7 +11,8 @@ otp-failed, otp-enrolled, otp-reset, recovery-code-used, recovery-codes-renewed,
 require-2fa-changed, password-changed, password-reset-requested, password-reset,
 role-changed,
 user-invited, user-deactivated, export, download, personal-data-read,
-unpublished-read, token-created, token-revoked, token-used.
+unpublished-read, token-created, token-revoked, token-used, token-refused,
+oidc-login, oidc-matched, oidc-refused, password-login-refused.
 """
 
 import json

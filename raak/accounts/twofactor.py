@@ -12,6 +12,7 @@ a programme whose national office switched `require_2fa` on. Others may enrol.
 
 import base64
 import functools
+import hmac
 from io import BytesIO
 
 import qrcode
@@ -39,6 +40,8 @@ from raak.accounts.models import Role
 from raak.accounts.security import log_event
 
 RECOVERY_CODES = 10
+# The readable recovery codes, kept in the session only until the page shows them once.
+NEW_CODES = "raak_new_recovery_codes"
 
 
 def needs_second_factor(user):
@@ -196,7 +199,9 @@ def _match(user, code):
             if not allowed:
                 throttled = True
                 continue
-            if device.verify_token(code):
+            # Recovery codes are stored hashed: compare the hash of what was typed.
+            typed = recovery_hash(code) if isinstance(device, StaticDevice) else code
+            if device.verify_token(typed):
                 return device, None
     if throttled:
         return None, _(
@@ -243,10 +248,11 @@ def setup(request):
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                make_recovery_codes(request.user)
+                codes = make_recovery_codes(request.user)
             _finish(request, device)
             log_event("otp-enrolled", request)
             request.session["raak_show_recovery"] = True
+            request.session[NEW_CODES] = codes
             return redirect(_with_next("otp-recovery", request))
         log_event("otp-failed", request, step="enrolment")
         form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
@@ -260,35 +266,48 @@ def setup(request):
     return render(request, "accounts/otp_setup.html", context)
 
 
+def recovery_hash(code):
+    """What is stored of a recovery code: a keyed hash (HMAC-SHA256 with SECRET_KEY),
+    cut to the 16 characters django-otp's token column holds. The codes are shown once
+    and never stored readable; without the key a copy of the database does not give
+    them away. (So rotating SECRET_KEY voids unused codes: members make new ones.)"""
+    normalised = "".join(code.split()).lower()
+    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), "sha256").hexdigest()[:16]
+
+
 def make_recovery_codes(user):
+    """Replace the user's recovery codes; return the new codes, readable, this once."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name="herstelcodes", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    for _i in range(RECOVERY_CODES):
-        device.token_set.create(token=StaticToken.random_token())
-    return device
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    for c in codes:
+        device.token_set.create(token=recovery_hash(c))
+    return codes
 
 
 @never_cache
 @login_required
 def recovery(request):
-    """The recovery codes: each works once instead of the app. Shown after enrolment
-    and on request; new ones replace all old ones."""
+    """The recovery codes: each works once instead of the app. Shown once, right after
+    they are made (at enrolment, or when the member makes new ones, which replace all
+    old ones); stored only hashed, so never shown again."""
     if not user_has_device(request.user):
         return redirect("otp-setup")
     if request.method == "POST":
-        make_recovery_codes(request.user)
+        request.session[NEW_CODES] = make_recovery_codes(request.user)
         log_event("recovery-codes-renewed", request)
         messages.success(request, _("Nieuwe herstelcodes gemaakt; de oude werken niet meer."))
-        return redirect("otp-recovery")
+        return redirect(_with_next("otp-recovery", request))
+    codes = request.session.pop(NEW_CODES, [])
     device = StaticDevice.objects.filter(user=request.user).first()
-    codes = [t.token for t in device.token_set.order_by("id")] if device else []
+    unused = device.token_set.count() if device else 0
     fresh = request.session.pop("raak_show_recovery", False)
     return render(
         request,
         "accounts/otp_recovery.html",
-        {"codes": codes, "fresh": fresh, "next": safe_next(request, "account")},
+        {"codes": codes, "unused": unused, "fresh": fresh, "next": safe_next(request, "account")},
     )
 
 

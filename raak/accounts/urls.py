@@ -1,12 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from raak.accounts import office, people_views, twofactor, views
+from raak.accounts import office, oidc_views, people_views, twofactor, views
 
 urlpatterns = [
     path("inloggen/", views.Login.as_view(), name="login"),
     path("inloggen/code/", twofactor.verify, name="otp-verify"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inloggen/oidc/", oidc_views.start, name="oidc-start"),
+    path("inloggen/oidc/terug/", oidc_views.callback, name="oidc-callback"),
+    path("uitloggen/", oidc_views.Logout.as_view(), name="logout"),
     path("mijn-account/", views.account, name="account"),
     path("mijn-account/tweestaps/", twofactor.setup, name="otp-setup"),
     path("mijn-account/herstelcodes/", twofactor.recovery, name="otp-recovery"),

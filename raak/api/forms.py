@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from raak.api.models import AccessToken
+from raak.programmes.fields import DayField
 
 
 class TokenForm(forms.Form):
@@ -14,7 +15,7 @@ class TokenForm(forms.Form):
         label=_("Rechten"), choices=AccessToken.SCOPES, initial=AccessToken.READ,
         widget=forms.RadioSelect,
     )  # fmt: skip
-    expires_on = forms.DateField(
+    expires_on = DayField(
         label=_("Geldig tot en met (leeg: geen einddatum)"), required=False,
         input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj"),
     )  # fmt: skip

@@ -118,6 +118,18 @@ class ApiMiddleware:
                 slug="token",
                 headers={"WWW-Authenticate": 'Bearer realm="raak", error="invalid_token"'},
             )
+        if tokens.lacks_second_factor(token):
+            log_event("token-refused", request, user=token.user, programme=_programme(request.path),
+                      token_id=token.prefix, reason="second-factor")  # fmt: skip
+            return problem(
+                401,
+                _(
+                    "Dit token is gemaakt zonder tweede factor, en die is nu voor u verplicht. "
+                    "Log in met tweestapsverificatie en maak een nieuw token."
+                ),
+                slug="token",
+                headers={"WWW-Authenticate": 'Bearer realm="raak", error="invalid_token"'},
+            )
         request.user = token.user
         request.api_token = token
         tokens.mark_used(token)

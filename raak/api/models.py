@@ -29,6 +29,10 @@ class AccessToken(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Made in a session verified with a second factor (or at the server's console).
+    # Only such a token acts for an owner who needs a second factor at the time of
+    # the request (raak.accounts.access.token_may_act).
+    second_factor = models.BooleanField(default=False)
 
     objects = AccessTokenQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ PROBLEM_TYPES = [
     ("invoer", 400, "invalid input; invalidParams names each field"),
     ("token", 401, PROBLEM_DESCRIPTIONS[401]),
     ("accept", 406, PROBLEM_DESCRIPTIONS[406]),
+    ("ingetrokken", 410, PROBLEM_DESCRIPTIONS[410]),
     ("verouderd", 412, PROBLEM_DESCRIPTIONS[412]),
     ("if-match-ontbreekt", 428, PROBLEM_DESCRIPTIONS[428]),
 ]
@@ -57,6 +58,12 @@ def _needs_verified_second_factor(request):
     return (national or request.user.is_staff) and not verified
 
 
+def _verified_with_device(request):
+    """The session passed the code step with a device (django-otp sets `is_verified`
+    only then)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 @never_cache
 @login_required
 def tokens_page(request):
@@ -68,8 +75,9 @@ def tokens_page(request):
         if form.is_valid():
             d = form.cleaned_data
             token, raw = tokens.create_token(
-                request.user, name=d["name"], scope=d["scope"], expires_on=d["expires_on"]
-            )
+                request.user, name=d["name"], scope=d["scope"], expires_on=d["expires_on"],
+                second_factor=_verified_with_device(request),
+            )  # fmt: skip
             log_event("token-created", request, token_id=token.prefix, scope=token.scope)
             created = {"token": token, "raw": raw}
             form = TokenForm()

@@ -4,6 +4,7 @@ search carries over to the next page and never widens what the caller may see.""
 
 import math
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ MAX_PAGE_SIZE = 100
 def _link(request, page):
     query = request.GET.copy()
     query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    # Absolute from SITE_URL, never from the request's Host header.
+    return f"{settings.SITE_URL.rstrip('/')}{request.path}?{query.urlencode()}"
 
 
 def paginate(request, items, page, page_size, build):

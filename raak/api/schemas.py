@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
+from raak.programmes.models import MilestoneStatus, Round
+
 # Exactly the real days from 1800 to 2999 (leap days included), so that the document
 # and the check agree on every string: a fuzzer finds no "valid" date we refuse.
 _YEAR = r"(?:18|19|2\d)\d{2}"
@@ -34,7 +36,14 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 
-StatusKey = Literal["done", "partial", "expected", "not_started", "unknown"]
+# Enums from the model's own choices, so a state the model gains cannot make a valid
+# row unserialisable (a withdrawn publication once answered 500 on every rounds call).
+StatusKey = Literal[tuple(k for k, _l in MilestoneStatus.STATUSES)]
+RoundState = Literal[tuple(k for k, _l in Round.STATES)]
+
+# Every text a caller sends: PostgreSQL refuses NUL in text, so the schema refuses it
+# first, naming the field (the same rule as the web forms' ProhibitNullCharactersValidator).
+NO_NUL = r"^[^\x00]*$"
 
 
 class Links(Schema):
@@ -134,7 +143,7 @@ class RoundOut(Schema):
     slug: str
     name: str
     peildatum: dt.date
-    state: Literal["open", "closed", "published"]
+    state: RoundState
 
 
 class SummaryCategory(Schema):
@@ -241,26 +250,28 @@ class Input(Schema):
 
 class StatusIn(Input):
     status: StatusKey
-    expectedPeriod: str = Field("", max_length=100, description="e.g. “Voorjaar 2011”")
-    note: str = Field("", max_length=4000)
+    expectedPeriod: str = Field(
+        "", max_length=100, pattern=NO_NUL, description="e.g. “Voorjaar 2011”"
+    )
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
 
 
 class StatusPatch(Input):
     status: StatusKey | None = None
-    expectedPeriod: str | None = Field(None, max_length=100)
-    note: str | None = Field(None, max_length=4000)
+    expectedPeriod: str | None = Field(None, max_length=100, pattern=NO_NUL)
+    note: str | None = Field(None, max_length=4000, pattern=NO_NUL)
 
 
 class IndicatorValueIn(Input):
-    category: str = Field(..., max_length=50)
+    category: str = Field(..., max_length=50, pattern=NO_NUL)
     date: IsoDate | None = None
-    note: str = Field("", max_length=4000)
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
 
 
 class IndicatorValuePatch(Input):
-    category: str | None = Field(None, max_length=50)
+    category: str | None = Field(None, max_length=50, pattern=NO_NUL)
     date: IsoDate | None = None
-    note: str | None = Field(None, max_length=4000)
+    note: str | None = Field(None, max_length=4000, pattern=NO_NUL)
 
 
 ProgrammePage = page_of(ProgrammeOut, "ProgrammePage")
@@ -273,3 +284,69 @@ IndicatorValuePage = page_of(IndicatorValueOut, "IndicatorValuePage")
 ForecastPage = page_of(ForecastOut, "ForecastPage")
 ActivityPage = page_of(ActivityOut, "ActivityPage")
 ActionPointPage = page_of(ActionPointOut, "ActionPointPage")
+
+
+# --- open data and published reports (issue #24) ---------------------------------
+
+
+class OpenDataFiles(Schema):
+    csv: str = Field(..., description="CSV, UTF-8, RFC 4180")
+    xlsx: str
+    csvw: str = Field(..., description="CSV on the Web metadata (application/csvm+json)")
+
+
+class OpenDataSet(Schema):
+    key: str = Field(..., description="the table's key: stable, part of every URL")
+    title: str
+    titleEn: str
+    description: str
+    descriptionEn: str
+    codeList: bool = Field(..., description="a code list other tables refer to")
+    license: str
+    files: OpenDataFiles
+    table: str = Field(..., description="the rows of the table in this API")
+
+
+OpenDataSetPage = page_of(OpenDataSet, "OpenDataSetPage")
+
+
+class OpenDataColumn(Schema):
+    name: str
+    title: str
+    titleEn: str
+    datatype: Literal["string", "integer", "decimal", "date", "boolean"]
+
+
+class OpenDataTable(Schema):
+    key: str
+    title: str
+    titleEn: str
+    round: str
+    license: str
+    columns: list[OpenDataColumn]
+    items: list[dict[str, str | int | float | bool | None]] = Field(
+        ..., description="one object per row, keyed by column name"
+    )
+    count: int = Field(..., description="rows over all pages")
+    page: int
+    pageSize: int
+    links: Links
+
+
+class ReportFileLink(Schema):
+    format: Literal["pdf", "html"]
+    url: str = Field(..., description="the file (made on first request, then kept)")
+
+
+class PublishedReport(Schema):
+    round: str
+    roundName: str
+    peildatum: dt.date
+    title: str
+    publishedAt: dt.datetime | None
+    page: str = Field(..., description="the report as a web page")
+    files: list[ReportFileLink]
+    openData: str = Field(..., description="the round's open data in this API")
+
+
+PublishedReportPage = page_of(PublishedReport, "PublishedReportPage")

@@ -11,6 +11,7 @@ import secrets
 
 from django.utils import timezone
 
+from raak.accounts.access import token_may_act
 from raak.api.models import AccessToken
 
 PREFIX_BYTES = 6
@@ -21,13 +22,14 @@ def digest(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(user, *, name, scope, expires_on=None):
-    """Return (token, raw): the raw text is shown once and never stored."""
+def create_token(user, *, name, scope, expires_on=None, second_factor=False):
+    """Return (token, raw): the raw text is shown once and never stored. `second_factor`:
+    made in a session verified with one (or at the server's console)."""
     prefix = secrets.token_hex(PREFIX_BYTES)
     raw = f"raak_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
     token = AccessToken.objects.create(
         user=user, name=name, prefix=prefix, digest=digest(raw), scope=scope,
-        expires_on=expires_on,
+        expires_on=expires_on, second_factor=second_factor,
     )  # fmt: skip
     return token, raw
 
@@ -44,6 +46,12 @@ def find_token(raw):
     if not token.is_usable or not token.user.is_active:
         return None
     return token
+
+
+def lacks_second_factor(token):
+    """True when the owner needs a second factor now and this token does not carry one
+    (checked on every request: raak.accounts.access.token_may_act)."""
+    return not token_may_act(token.user, token.second_factor)
 
 
 def mark_used(token):

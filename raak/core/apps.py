@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
+        from raak.core import checks  # noqa: F401 (registers the start checks)
         from raak.core.route_review import publish_with_accepted_submission
         from raak.cycle.models import Submission
 

@@ -2,6 +2,8 @@
 follow; the national office reads all of them, per region and per month. Never public:
 every page here is for members only, and personal to the programme's staff."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,7 +32,9 @@ def notes(request, slug):
     advised = _advised_region_ids(access)
     if not access.is_national and not advised:
         if access.is_member:
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("Deze pagina is alleen voor het landelijk bureau en de implementatieadviseurs.")
+            )
         raise Http404
     qs = AdvisorNote.objects.filter(region__programme=programme).select_related("region", "author")
     regions = list(programme.regions.all())
@@ -41,10 +45,11 @@ def notes(request, slug):
     if region_slug:
         qs = qs.filter(region__slug=region_slug)
     if month:
-        try:
-            year, mm = (int(p) for p in month.split("-"))
-            qs = qs.filter(month__year=year, month__month=mm)
-        except ValueError:
+        # Only a real month (2011-06); ?maand=0-1 once asked the database for year 0.
+        match = re.fullmatch(r"(\d{4})-(\d{2})", month)
+        if match and 1900 <= int(match[1]) <= 2100 and 1 <= int(match[2]) <= 12:
+            qs = qs.filter(month__year=int(match[1]), month__month=int(match[2]))
+        else:
             month = ""
     months = sorted(
         {d.strftime("%Y-%m") for d in AdvisorNote.objects.filter(region__in=regions)

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from raak.cycle import reminders
@@ -42,6 +43,10 @@ class ReminderPlanForm(forms.ModelForm):
         names = ", ".join("{" + k + "}" for k in reminders.PLACEHOLDERS)
         self.fields["body"].help_text = _("Te gebruiken: %(names)s") % {"names": names}
         self.fields["every_days_after"].required = False
+        # The model's range is the database's; a sane one keeps date sums in range.
+        field = self.fields["every_days_after"]
+        field.validators = [MinValueValidator(1), MaxValueValidator(365)]
+        field.widget.attrs.update(min=1, max=365)
 
     def clean_days_before(self):
         raw = self.cleaned_data["days_before"].strip()

@@ -80,6 +80,12 @@ def region_report(request, slug, round_slug, region_slug):
         IndicatorValue.objects.filter(round=rnd, region=region)
         .select_related("indicator", "category").order_by("indicator__position", "indicator__key")
     )  # fmt: skip
+    # Under the programme's indicator groups, in its words (not the seed's "Continuering").
+    by_indicator = {v.indicator_id: v for v in values}
+    value_groups = [
+        (g, [by_indicator[i.id] for i in g.indicators])
+        for g in wording.indicator_groups(programme, [v.indicator for v in values])
+    ]
     questionnaires = round_forms.for_region(rnd, region)
     sub = Submission.objects.filter(round=rnd, region=region).first()
     state = submissions.state_of(sub, submissions._has_changes(rnd, region))
@@ -92,7 +98,8 @@ def region_report(request, slug, round_slug, region_slug):
                   round=rnd.slug, page="submission")  # fmt: skip
     return render(request, "cycle/report.html", {
         "programme": programme, "access": access, "round": rnd, "region": region,
-        "statuses": statuses, "values": values, "questionnaires": questionnaires,
+        "statuses": statuses, "values": values, "value_groups": value_groups,
+        "questionnaires": questionnaires,
         "submission": sub, "state": state, "state_label": dict(Submission.STATES)[state],
         "events": list(sub.events.select_related("user")) if sub else [],
         "can_submit": can_submit, "can_edit": access.can_write(region) and rnd.is_open

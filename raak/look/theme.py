@@ -58,7 +58,10 @@ def current(request=None):
             has_tokens=bool(row.pk and Theme.objects.filter(id=1).exclude(tokens="").exists()),
             site_name=settings.SITE_NAME,
         )
-        found.name = found.organisation_name or settings.SITE_NAME
+        # ORGANISATION_NAME (the open-data publisher) until the operator names one here.
+        found.name = found.organisation_name or getattr(
+            settings, "ORGANISATION_NAME", settings.SITE_NAME
+        )
         with _lock:
             _memo.clear()  # only the newest version is ever asked for again
             _memo[version] = found

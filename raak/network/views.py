@@ -17,6 +17,7 @@ from raak.accounts.access import programme_for, region_for_writing
 from raak.accounts.security import log_event
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes import wording
+from raak.programmes.fields import DayField
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
 from raak.programmes.summary import percent
@@ -95,7 +96,7 @@ class OfficerForm(forms.Form):
     phone = forms.RegexField(
         label=gettext_lazy("Telefoon"), required=False, regex=r"^[0-9 +()-]{6,30}$"
     )
-    consent_on = forms.DateField(label=gettext_lazy("Toestemming gegeven op"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+    consent_on = DayField(label=gettext_lazy("Toestemming gegeven op"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
                                  help_text=gettext_lazy("dd-mm-jjjj. Zonder toestemming slaat RAAK geen naam op."))  # fmt: skip
 
     def __init__(self, *args, region, **kwargs):
@@ -104,7 +105,7 @@ class OfficerForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(
+    date = DayField(
         label=gettext_lazy("Datum"),
         input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd-mm-jjjj"),

@@ -2,4 +2,6 @@ from django.conf import settings
 
 
 def site(request):
-    return {"raak_site_name": settings.SITE_NAME}
+    # Absolute URLs on pages come from SITE_URL, never from the Host header (a cached
+    # public page must not carry an address an attacker sent).
+    return {"raak_site_name": settings.SITE_NAME, "raak_site_url": settings.SITE_URL.rstrip("/")}

@@ -234,13 +234,18 @@ def rounds(request, slug):
         form = RoundForm(request.POST, programme=programme)
         if form.is_valid():
             d = form.cleaned_data
-            rnd = status_service.open_round(
-                programme, slug=d["slug"], name=d["name"], peildatum=d["peildatum"],
-                opens_on=d["opens_on"], closes_on=d["closes_on"], user=request.user,
-                name_en=d["name_en"].strip(), source=d["source"].strip(),
-            )  # fmt: skip
-            messages.success(request, _("Ronde “%(n)s” geopend.") % {"n": rnd.name})
-            return redirect("rounds", programme.slug)
+            try:
+                rnd = status_service.open_round(
+                    programme, slug=d["slug"], name=d["name"], peildatum=d["peildatum"],
+                    opens_on=d["opens_on"], closes_on=d["closes_on"], user=request.user,
+                    name_en=d["name_en"].strip(), source=d["source"].strip(),
+                )  # fmt: skip
+            except status_service.NotAllowed as e:
+                # Another request made a round between the form's check and ours.
+                form.add_error(e.field, str(e))
+            else:
+                messages.success(request, _("Ronde “%(n)s” geopend.") % {"n": rnd.name})
+                return redirect("rounds", programme.slug)
     else:
         form = RoundForm(programme=programme)
     rounds = list(programme.rounds.order_by("-peildatum"))

@@ -5,7 +5,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
 from raak.programmes import evidence, wording
-from raak.programmes.fields import PeriodField
+from raak.programmes.fields import DayField, PeriodField
 from raak.programmes.models import MilestoneStatus
 from raak.programmes.periods import ACCEPTED_FORMS
 
@@ -70,7 +70,7 @@ class StatusForm(forms.Form):
 
 class IndicatorForm(forms.Form):
     category = forms.ChoiceField(label=_("Antwoord"))
-    date = forms.DateField(
+    date = DayField(
         label=_("Datum (indien van toepassing)"),
         required=False,
         input_formats=["%d-%m-%Y", "%Y-%m-%d"],
@@ -109,13 +109,13 @@ class RoundForm(forms.Form):
         label=_("Korte naam in de URL"), max_length=50, validators=[validate_slug],
         help_text=_("Kleine letters, cijfers en streepjes, bijvoorbeeld 2011-voorjaar."),
     )  # fmt: skip
-    peildatum = forms.DateField(
+    peildatum = DayField(
         label=_("Peildatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
     )
-    opens_on = forms.DateField(
+    opens_on = DayField(
         label=_("Open vanaf"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
     )
-    closes_on = forms.DateField(
+    closes_on = DayField(
         label=_("Uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=_("dd-mm-jjjj; regio's dienen uiterlijk op deze dag in"),
     )  # fmt: skip
@@ -155,7 +155,7 @@ class RoundForm(forms.Form):
 class RoundDatesForm(forms.Form):
     """Extend (or move) the deadline of an open round."""
 
-    closes_on = forms.DateField(
+    closes_on = DayField(
         label=_("Nieuwe uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=_("dd-mm-jjjj"),
     )  # fmt: skip

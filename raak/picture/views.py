@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from raak.accounts.access import programme_for, round_for_reading
@@ -36,8 +37,10 @@ from raak.programmes.models import (
 from raak.programmes.status import is_region_frozen
 
 
+@never_cache
 def health(request):
-    """A trivial view: the baseline for load benchmarks and a liveness check."""
+    """A trivial view: the baseline for load benchmarks and the liveness check (the
+    readiness checks are in raak/core/health.py)."""
     return HttpResponse("ok", content_type="text/plain")
 
 

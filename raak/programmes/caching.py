@@ -60,7 +60,9 @@ TIMEOUT = 24 * 60 * 60  # a day at most; the key changes with the day anyway
 PUBLIC_PARAMETERS = frozenset(
     {"kaart", "pagina", "q", "thema", "regio", "provincie", "ronde", "gemeente"}
 )
-VERSION_SQL = f"SELECT id, data_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+# Whole public pages (and their ETags) follow public_version, which a change in a round
+# the public cannot see leaves alone; fragments, which members share, follow data_version.
+VERSION_SQL = f"SELECT id, public_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
 # Installation-wide versions every page also shows (the theme, raak.look), registered by
 # their apps at start-up as scalar subqueries: read in the same one query as the
 # programme's version, so a cache hit stays one query.
@@ -75,7 +77,7 @@ def key_pages_on(subquery):
         _SITE_VERSIONS.append(subquery)
         extra = "".join(f", ({sql})" for sql in _SITE_VERSIONS)
         VERSION_SQL = (
-            f"SELECT id, data_version{extra} FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+            f"SELECT id, public_version{extra} FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
         )
 
 
@@ -98,7 +100,7 @@ def cached_fragment(request, programme, parts, make):
 
 
 def _programme_version(slug):
-    """(id, data version) of the programme, or None. The one query of a cache hit, in
+    """(id, public version) of the programme, or None. The one query of a cache hit, in
     plain SQL: building it through the ORM cost more than running it."""
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, [slug])
@@ -108,6 +110,57 @@ def _programme_version(slug):
 def _canonical_path(request):
     query = sorted(request.GET.lists())  # values of one name keep their order
     return request.path + "?" + urlencode(query, doseq=True)
+
+
+# The names each stored parameter may take, per programme and public version: a
+# value that names nothing real (?regio=<anything>) is served but never stored, so
+# varying it cannot grow the cache. Free text (?q=) is never stored either. One entry
+# per programme, so this memo cannot grow with requests.
+_NAMES = {}  # {programme id: (public version, {parameter: frozenset(values)})}
+MAX_PAGE = 1000
+
+
+def _names(programme_id, version):
+    found = _NAMES.get(programme_id)
+    if found is not None and found[0] == version:
+        return found[1]
+    from raak.programmes.models import Indicator, Milestone, Region, RegionMunicipality, Round
+
+    regions = Region.objects.filter(programme_id=programme_id)
+    programme = Programme(pk=programme_id)
+    # Themes belong to the knowledge app; read through the reverse relation so this
+    # module needs no import of that app (tests/test_structure.py).
+    themes = getattr(programme, "themes", None)
+    names = {
+        "regio": set(regions.values_list("slug", flat=True)),
+        "provincie": set(regions.exclude(province_code="").values_list("province_code", flat=True)),
+        "ronde": set(
+            Round.objects.filter(programme_id=programme_id).values_list("slug", flat=True)
+        ),
+        "kaart": set(
+            Milestone.objects.filter(programme_id=programme_id).values_list("key", flat=True)
+        )
+        | set(Indicator.objects.filter(programme_id=programme_id).values_list("key", flat=True)),
+        "gemeente": set(
+            RegionMunicipality.objects.filter(region__programme_id=programme_id).values_list(
+                "code", flat=True
+            )
+        ),
+        "thema": set(themes.values_list("key", flat=True)) if themes is not None else set(),
+        "pagina": {str(n) for n in range(1, MAX_PAGE + 1)},
+        "q": set(),
+    }
+    names = {k: frozenset(v) for k, v in names.items()}
+    _NAMES[programme_id] = (version, names)
+    return names
+
+
+def _names_real_things(request, programme_id, version):
+    names = _names(programme_id, version)
+    for name, values in request.GET.lists():
+        if any(v and v not in names.get(name, ()) for v in values):
+            return False
+    return True
 
 
 def _cacheable_request(request):
@@ -133,6 +186,8 @@ def public_page(view):
         if found is None:
             return view(request, slug, *args, **kwargs)
         programme_id, version, *site_versions = found
+        if not _names_real_things(request, programme_id, version):
+            return view(request, slug, *args, **kwargs)
         key = ":".join(
             [
                 "page",

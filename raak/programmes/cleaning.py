@@ -38,16 +38,30 @@ def clean_date(value):
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _in_range(value.date())
     if isinstance(value, date):
-        return value
+        return _in_range(value)
     text = clean_str(value)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(
             f"“{text}” is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2011-01-15"
         ) from None
+    return _in_range(day)
+
+
+# The range of every date people enter (programmes.fields.DayField): an imported
+# deadline of 9999-12-31 once made every reminder run overflow.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(day):
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{day.isoformat()} ligt buiten {FIRST_DAY.isoformat()} – {LAST_DAY.isoformat()}"
+        )
+    return day
 
 
 def clean_bool(value):

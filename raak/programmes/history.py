@@ -9,7 +9,7 @@ from datetime import date
 from django.db import models
 from django.db.models import F
 
-from raak.programmes.models import ChangeRecord, Programme
+from raak.programmes.models import ChangeRecord, Programme, Round
 
 
 def display(value):
@@ -36,10 +36,15 @@ class Recorder:
         self.programme = programme
         self.quiet = False  # a new programme's import is one record, not one per row
         self.pending = []
+        # Whether a recorded change was of a round the public could see when recorded
+        # (reopening a published round is recorded while it is still published).
+        self.was_public = False
 
     def record(self, *, subject, field="", old="", new="", round=None, region=None):
         if self.quiet:
             return
+        if round is None or round.state not in HIDDEN_STATES:
+            self.was_public = True
         self.pending.append(
             ChangeRecord(
                 user=self.user,
@@ -73,11 +78,27 @@ class Recorder:
         return bool(changed)
 
     def flush(self):
+        public = self.was_public or _public(self.pending)
         ChangeRecord.objects.bulk_create(self.pending, batch_size=2000)
-        self.pending = []
+        self.pending, self.was_public = [], False
         if self.programme is not None and self.programme.pk is not None:
             # In the change's own transaction, so the new version and the new data
             # become visible together; the row lock keeps versions in commit order.
-            Programme.objects.filter(pk=self.programme.pk).update(
-                data_version=F("data_version") + 1
-            )
+            versions = {"data_version": F("data_version") + 1}
+            if public:
+                versions["public_version"] = F("public_version") + 1
+            Programme.objects.filter(pk=self.programme.pk).update(**versions)
+
+
+# Rounds the public cannot see: a change that only touches those changes no public page.
+HIDDEN_STATES = (Round.OPEN, Round.CLOSED)
+
+
+def _public(records):
+    """Whether these changes may show on a public page. Only a change of a round that
+    is not public, before (Recorder.was_public) and after (checked here), is invisible;
+    publishing and withdrawing leave the round published or withdrawn, so they count.
+    Anything else, and an empty flush (a quiet import), counts too."""
+    if not records:
+        return True
+    return any(r.round is None or r.round.state not in HIDDEN_STATES for r in records)

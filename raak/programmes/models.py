@@ -37,12 +37,17 @@ class Programme(models.Model):
     # anew (`raak demo --reset`) may get the same id on SQLite, and must not find the
     # old programme's cached pages under the same (id, version).
     data_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
+    # The version of what anonymous visitors see: raised with data_version except when
+    # a flush only records changes to rounds the public cannot see (a coordinator's save
+    # in an open round). Whole public pages and their ETags are keyed by it, so an
+    # outsider cannot tell from a changed ETag when regions are working (issue 21).
+    public_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
     # The annex table of milestones on the national picture: its anchor and title. The
-    # defaults are the seed report's (Bijlage 1), so old exchange files keep them.
-    milestone_annex_key = models.SlugField(default="bijlage-1")
-    milestone_annex_title = models.CharField(max_length=200, default="Stand van zaken mijlpalen")
+    # defaults are neutral; the seed programme names its own (Bijlage 1) in its file.
+    milestone_annex_key = models.SlugField(default="mijlpalen-per-regio")
+    milestone_annex_title = models.CharField(max_length=200, default="Mijlpalen per regio")
     milestone_annex_title_en = models.CharField(
-        max_length=200, blank=True, default="State of the milestones"
+        max_length=200, blank=True, default="Milestones per region"
     )
 
     class Meta:
@@ -169,8 +174,8 @@ class IndicatorGroup(models.Model):
 
 
 class StatusLabel(models.Model):
-    """What a programme calls a milestone status; a status without a row keeps the
-    seed's word (wording.DEFAULT_STATUS_LABELS)."""
+    """What a programme calls a milestone status; a status without a row gets the
+    neutral word (wording.DEFAULT_STATUS_LABELS)."""
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="status_labels")
     status = models.CharField(max_length=12)
@@ -186,7 +191,8 @@ class StatusLabel(models.Model):
 class SectionName(models.Model):
     """What a programme calls its protocol, network and training sections: `name` in
     the navigation, `title` on the page, `term` for the thing itself ("handelingsprotocol",
-    "aandachtsfunctionaris kindermishandeling"). Without a row, the seed's words."""
+    "aandachtsfunctionaris kindermishandeling"). Without a row, neutral words
+    (wording.DEFAULT_SECTIONS)."""
 
     PROTOCOLS, NETWORK, TRAINING = "protocols", "network", "training"
     SECTIONS = [PROTOCOLS, NETWORK, TRAINING]
@@ -219,7 +225,7 @@ class Indicator(models.Model):
     name = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    # None: the programme's default group (wording.DEFAULT_GROUP, the seed's words).
+    # None: the programme's default group (wording.DEFAULT_GROUP, neutral words).
     group = models.ForeignKey(
         IndicatorGroup, models.SET_NULL, null=True, blank=True, related_name="indicators"
     )

@@ -22,7 +22,9 @@ from defusedxml.ElementTree import ParseError, iterparse
 from django.conf import settings
 
 # Defaults; a deployment may override them in settings.
-MAX_TOTAL = 200 * 1024 * 1024  # uncompressed bytes in one file
+MAX_TOTAL = 50 * 1024 * 1024  # uncompressed bytes in one file, all members together
+MAX_SHEETS = 50  # worksheets in one workbook
+SHEET_PREFIX = "xl/worksheets/sheet"
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -60,6 +62,12 @@ def check(z, *, check_xml=True):
     max_ratio = _limit("ZIP_MAX_RATIO", MAX_RATIO)
     if len(infos) > _limit("ZIP_MAX_MEMBERS", MAX_MEMBERS):
         raise UnsafeZip(f"bevat {len(infos)} onderdelen; dat is te veel")
+    sheets = sum(1 for i in infos if i.filename.startswith(SHEET_PREFIX))
+    if sheets > _limit("IMPORT_MAX_SHEETS", MAX_SHEETS):
+        raise UnsafeZip(
+            f"bevat {sheets} werkbladen; hoogstens {_limit('IMPORT_MAX_SHEETS', MAX_SHEETS)} "
+            "(IMPORT_MAX_SHEETS)"
+        )
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -70,7 +78,10 @@ def check(z, *, check_xml=True):
             )
         total += info.file_size
         if total > max_total:
-            raise UnsafeZip(f"uitgepakt groter dan {max_total // 1048576} MB; bestand geweigerd")
+            raise UnsafeZip(
+                f"uitgepakt groter dan {max_total // 1048576} MB; bestand geweigerd "
+                "(IMPORT_MAX_UNCOMPRESSED_BYTES)"
+            )
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
             raise UnsafeZip(
                 f"onderdeel “{info.filename}” pakt meer dan {max_ratio} keer uit "

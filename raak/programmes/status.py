@@ -8,9 +8,11 @@ so does an open round for a region whose report is frozen (submitted or accepted
 """
 
 from django.db import transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
 from raak.programmes.history import Recorder
-from raak.programmes.models import IndicatorValue, MilestoneStatus, Round
+from raak.programmes.models import IndicatorValue, MilestoneStatus, Programme, Round
 
 
 class RoundClosed(Exception):
@@ -178,8 +180,25 @@ def save_indicator_value(rnd, region, indicator, *, user, expected_version, cate
     )  # fmt: skip
 
 
+# Sent by change_round_state once a round's new state is committed (round=, state=).
+round_state_changed = Signal()
+
+
 class NotAllowed(ValueError):
-    pass
+    """A change the rules refuse; `field` names the form field it is about, if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def lock_programme(programme):
+    """Take the programme's row lock for the rest of the transaction: round creation
+    and round state changes of one programme then run one after another (on SQLite
+    the IMMEDIATE transaction already does). Every change's Recorder.flush updates this
+    row too, always after locking its round; so a state change locks its round first
+    and the programme second, in the same order, and no two writers deadlock."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk").first()
 
 
 def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
@@ -195,6 +214,12 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
     }
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=rnd.pk)
+        lock_programme(current.programme)
+        if current.state == state and state in (Round.PUBLISHED, Round.WITHDRAWN, Round.CLOSED):
+            # Someone else (or a second click) made the same change a moment ago: the
+            # round is where this request wanted it, so it is not an error.
+            rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
+            return current
         if (current.state, state) not in allowed:
             raise NotAllowed(f"{current.state} -> {state} is not allowed")
         if state == Round.PUBLISHED and not confirmed:
@@ -209,7 +234,10 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
         recorder.update(current, values, subject=f"ronde {current.slug}", round=current)
         recorder.flush()
         rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
-        return current
+    # After the commit: apps that keep copies of public data (raak.opendata's files
+    # under RAAK_DATA_DIR/public) bring them in step before the caller reports success.
+    round_state_changed.send(sender=Round, round=current, state=state)
+    return current
 
 
 def change_round_dates(rnd, *, user, opens_on, closes_on):
@@ -235,7 +263,18 @@ def open_round(
     change what moved. Notes come along too; the publication page lists those that
     come from a round that was never published before anything becomes public."""
     with transaction.atomic():
+        # Under the programme's lock the checks below see every round made before, so
+        # twenty requests at once make one round per slug, each after the latest.
+        lock_programme(programme)
+        if programme.rounds.filter(slug=slug).exists():
+            raise NotAllowed(_("Er is al een ronde met deze korte naam."), field="slug")
         previous = programme.rounds.order_by("-peildatum").first()
+        if previous and peildatum <= previous.peildatum:
+            raise NotAllowed(
+                _("De peildatum moet na die van de laatste ronde (%(d)s) liggen.")
+                % {"d": previous.peildatum.strftime("%d-%m-%Y")},
+                field="peildatum",
+            )
         rnd = Round.objects.create(
             programme=programme, slug=slug, name=name, peildatum=peildatum,
             opens_on=opens_on, closes_on=closes_on, name_en=name_en, source=source,

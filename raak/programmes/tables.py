@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from django.conf import settings
 
 from raak.programmes import spreadsheets
 
@@ -155,7 +156,7 @@ def read(path):
 
 def _read_json(path):
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_text(path, encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FormatError([Problem(path.name, "", "", f"geen geldige JSON: {e}")]) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -195,6 +196,99 @@ def _read_json(path):
     return tables
 
 
+def read_text(path, encoding="utf-8-sig"):
+    """The text of an import file, refused unread when it is larger than
+    IMPORT_MAX_UNCOMPRESSED_BYTES (the same cap as all members of an XLSX together)."""
+    path = Path(path)
+    limit = settings.ZIP_MAX_UNCOMPRESSED
+    if path.stat().st_size > limit:
+        raise FormatError([Problem(path.name, "", "", f"groter dan {limit // 1048576} MB "
+                                   "(IMPORT_MAX_UNCOMPRESSED_BYTES); splits het bestand")])  # fmt: skip
+    return path.read_text(encoding=encoding)
+
+
+def csv_rows(text, filename, dialect=csv.excel):
+    """(header, [(row number, values)]) from CSV text, every import's one CSV reader.
+    Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
+    A file with more than IMPORT_MAX_ROWS rows, or a field over the csv module's limit
+    (131,072 characters), is refused with its row and column named; never a traceback."""
+    limit = settings.IMPORT_MAX_ROWS
+    starts = []  # the offset in `text` of each line the reader has taken
+
+    def lines():
+        pos = 0
+        for line in io.StringIO(text):
+            starts.append(pos)
+            pos += len(line)
+            yield line
+
+    reader = csv.reader(lines(), dialect)
+    header, rows, before = [], [], 0
+    try:
+        header = next(reader, [])
+        before = len(starts)
+        for values in reader:
+            if not values:
+                before = len(starts)
+                continue  # a blank line, as csv.DictReader skips it
+            if len(rows) >= limit:
+                raise FormatError([Problem(filename, str(len(rows) + 2), "",
+                                           f"meer dan {limit:,} rijen; splits het bestand "
+                                           "(IMPORT_MAX_ROWS)".replace(",", "."))])  # fmt: skip
+            extra = values[len(header) :]
+            if any(v.strip() for v in extra):
+                # A value without a column would be dropped unseen: refuse the file.
+                # Empty trailing fields (spreadsheet programs write them) are harmless.
+                raise FormatError([Problem(filename, str(len(rows) + 2), str(len(header) + 1),
+                                           f"{len(values)} waarden, maar de kop heeft "
+                                           f"{len(header)} kolommen")])  # fmt: skip
+            rows.append((len(rows) + 2, values))
+            before = len(starts)
+    except csv.Error as e:
+        row = str(len(rows) + 2) if header else "1"
+        offset = starts[before] if before < len(starts) else 0
+        index = _long_field(text, offset, dialect)
+        column = ""
+        if index is not None:
+            column = header[index] if index < len(header) else ""
+            column = column or f"kolom {index + 1}"
+        if "field larger" in str(e):
+            message = f"een veld is langer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+        else:
+            message = f"onleesbare CSV: {e}"
+        raise FormatError([Problem(filename, row, column, message)]) from None
+    return header, rows
+
+
+def _long_field(text, offset, dialect):
+    """The index of the first field longer than the csv module's limit in the record
+    that starts at `offset`, or None: only to name the column in the message."""
+    limit, quote, delimiter = csv.field_size_limit(), dialect.quotechar, dialect.delimiter
+    index, length, quoted, i = 0, 0, False, offset
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == quote and text[i + 1 : i + 2] == quote:
+                i += 1
+                length += 1
+            elif c == quote:
+                quoted = False
+            else:
+                length += 1
+        elif c == quote and length == 0:
+            quoted = True
+        elif c == delimiter:
+            index, length = index + 1, 0
+        elif c in "\r\n":
+            return None
+        else:
+            length += 1
+        if length > limit:
+            return index
+        i += 1
+    return None
+
+
 def _read_csv(path, tables):
     table = path.stem
     if table not in TABLES:
@@ -202,21 +296,16 @@ def _read_csv(path, tables):
             [Problem(path.name, "", "", f"onbekende tabel; bestandsnamen: {', '.join(TABLES)}")]
         )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except UnicodeDecodeError:
         raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        _check_header(path.name, table, reader.fieldnames or [])
-        # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
-        tables.rows[table] = [
-            Row(path.name, str(i), {k: spreadsheets.from_csv(v) for k, v in r.items()})
-            for i, r in enumerate(reader, start=2)
-        ]
-    except csv.Error as e:  # e.g. a field over the csv module's limit (131,072 characters)
-        raise FormatError(
-            [Problem(path.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
-        ) from None
+    header, records = csv_rows(text, path.name)
+    _check_header(path.name, table, header)
+    tables.rows[table] = [
+        Row(path.name, str(i), {h: spreadsheets.from_csv(values[n]) if n < len(values) else None
+                                for n, h in enumerate(header)})
+        for i, values in records
+    ]  # fmt: skip
 
 
 def _read_csv_dir(path):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from raak.programmes.fields import FIRST_DAY, LAST_DAY
 from raak.programmes.periods import PeriodError, parse_period
 from raak.questionnaires import expressions
 from raak.questionnaires.models import Question
@@ -85,9 +86,15 @@ class Form:
         if question.type == Question.DATE:
             for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
                 try:
-                    return datetime.strptime(text, fmt).date().isoformat()
+                    day = datetime.strptime(text, fmt).date()
                 except ValueError:
-                    pass
+                    continue
+                if not FIRST_DAY <= day <= LAST_DAY:  # the range of every typed date
+                    raise ValueError(
+                        _("Kies een datum tussen %(first)s en %(last)s.")
+                        % {"first": f"{FIRST_DAY:%d-%m-%Y}", "last": f"{LAST_DAY:%d-%m-%Y}"}
+                    )
+                return day.isoformat()
             raise ValueError(_("Schrijf een datum als dd-mm-jjjj."))
         if question.type == Question.PERIOD:
             try:

@@ -8,6 +8,7 @@ published (published versions never change), or replaces the draft."""
 import json
 import re
 
+from django.conf import settings
 from django.db import transaction
 
 from raak.programmes import flat
@@ -86,6 +87,13 @@ def load(path, programme_slug=None, publish=False):
 def save(t, programme, path, publish=False, user=None, actor=""):
     """Check tables ({table: [(file, row, dict)]}) and store them as a new version or
     as the replacement of the draft; FormatError naming every problem, nothing stored."""
+    limit = settings.IMPORT_MAX_QUESTIONS
+    if len(t["questions"]) > limit:
+        # Before any per-row work: a questionnaire of 400,000 questions once took minutes
+        # to import and made its builder page unusable.
+        raise FormatError([Problem(str(path), "questions", "",
+                                   f"{len(t['questions'])} vragen; hoogstens {limit} per "
+                                   "vragenlijst (IMPORT_MAX_QUESTIONS)")])  # fmt: skip
     problems = []
     # The same length limits as the columns (SPEC's str:N), also for XLSForm and the
     # builder, which do not pass through flat.read.
@@ -156,6 +164,11 @@ def save(t, programme, path, publish=False, user=None, actor=""):
             problems.append(Problem(f, w, "choice_list", "alleen bij een keuzevraag"))
         d["minimum"] = _number(problems, f, w, "minimum", d["minimum"])
         d["maximum"] = _number(problems, f, w, "maximum", d["maximum"])
+        if d.get("max_length") is not None and not 1 <= d["max_length"] <= 1_000_000:
+            # The column holds a positive number; a negative one was a database error.
+            problems.append(
+                Problem(f, w, "max_length", "verwacht een aantal tekens van 1 tot 1000000")
+            )
         if d["minimum"] is not None and d["maximum"] is not None and d["minimum"] > d["maximum"]:
             problems.append(Problem(f, w, "maximum", "ligt onder minimum"))
         if (d["minimum"] is not None or d["maximum"] is not None) and d["type"] not in NUMBER_TYPES:

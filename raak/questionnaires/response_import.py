@@ -7,7 +7,6 @@ unless the whole file is right. Imported responses are submitted responses, and 
 change history says they came from an import (the actor names the file)."""
 
 import csv
-import io
 from pathlib import Path
 
 from django.db import transaction
@@ -15,7 +14,7 @@ from django.db import transaction
 from raak.programmes import status
 from raak.programmes.history import Recorder
 from raak.programmes.models import Round
-from raak.programmes.tables import FormatError, Problem
+from raak.programmes.tables import FormatError, Problem, csv_rows, read_text
 from raak.questionnaires import service, xlsform
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Answer, Question, Response
@@ -36,7 +35,7 @@ def _rows(path, filename):
     if path.suffix.lower() != ".csv":
         raise FormatError([Problem(filename, "", "", "gebruik een .csv- of .xlsx-bestand")])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except (UnicodeDecodeError, OSError):
         raise FormatError([Problem(filename, "", "", "bestand is geen UTF-8-tekst")]) from None
     sample = text[:4096]
@@ -44,10 +43,10 @@ def _rows(path, filename):
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = [h.strip() for h in next(reader, [])]
+    header, records = csv_rows(text, filename, dialect)
+    header = [h.strip() for h in header]
     rows = []
-    for i, values in enumerate(reader, start=2):
+    for i, values in records:
         if any(v.strip() for v in values):
             rows.append((i, {h: v.strip() for h, v in zip(header, values, strict=False) if h}))
     return header, rows

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from raak.programmes.fields import DayField
 from raak.routes import validation
 
 DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
@@ -30,7 +31,7 @@ class ContactForm(forms.Form):
                                     help_text=gettext_lazy("Bijvoorbeeld: werkdagen 9–17 uur; 24 uur per dag."))  # fmt: skip
     person_name = forms.CharField(label=gettext_lazy("Naam contactpersoon (alleen met toestemming)"),
                                   max_length=200, required=False)  # fmt: skip
-    consent_on = forms.DateField(
+    consent_on = DayField(
         label=gettext_lazy("Toestemming gegeven op"), input_formats=DATE_FORMATS, required=False,
         help_text=gettext_lazy("dd-mm-jjjj: de dag waarop de persoon instemde met vermelding op de "
                                "openbare routekaart. Zonder die datum slaat RAAK geen naam op."),

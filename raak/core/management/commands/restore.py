@@ -79,7 +79,9 @@ class Command(BaseCommand):
         # serve its page again. A version from the clock is newer than all of them.
         from raak.programmes.models import Programme, first_data_version
 
-        Programme.objects.update(data_version=first_data_version())
+        Programme.objects.update(
+            data_version=first_data_version(), public_version=first_data_version()
+        )
         log_cli_event("restore", file=source.name, database=kind)
         self.stdout.write(f"restored {source} (made {manifest.get('created')})")
 

@@ -67,12 +67,19 @@ class Command(BaseCommand):
             # Longer than any page needs; a worker stuck longer is restarted.
             "--timeout", str(env_int("RAAK_TIMEOUT", 60)),
             "--graceful-timeout", "30",
+            # gunicorn's own refusals (a request line or header field too long) are
+            # HTML; at their maximum, nginx's smaller buffers (6k, deploy/nginx.conf)
+            # refuse first and answer problem+json under /api/ (docs/security.md).
+            "--limit-request-line", "8190",
+            "--limit-request-field_size", "8190",
             "--keep-alive", "5",
             # Recycle workers now and then so a slow leak cannot grow without bound
             # (RAAK_MAX_REQUESTS=0: never; bench/load.py so measures memory growth).
             "--max-requests", str(env_int("RAAK_MAX_REQUESTS", 2000)),
             "--max-requests-jitter", "200",
             "--access-logfile", "-",
+            # The access log without the health probes (raak/core/gunicorn_log.py).
+            "--logger-class", "raak.core.gunicorn_log.Logger",
             # No shared control socket in $HOME: several servers may run on one host.
             "--no-control-socket",
             # X-Forwarded-* only from the proxies named here (the reverse proxy).

@@ -3,6 +3,7 @@ or a systemd timer, see README "Reminders"). Idempotent: a second
 run the same day sends nothing new; failed deliveries are queued again (bounded)."""
 
 import json
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from raak.cycle import reminders
 from raak.programmes.models import Round
 from raak.programmes.summary import RoundNotFound, find_round
+
+logger = logging.getLogger("raak.remind")
 
 
 class Command(BaseCommand):
@@ -33,24 +36,41 @@ class Command(BaseCommand):
                 qs = qs.filter(programme__slug=programme)
             rounds = list(qs)
         today = timezone.localdate()
-        out = []
+        out, failed = [], []
         for rnd in rounds:
-            if dry_run:
-                items = [
-                    {"region": d.region.slug, "user": d.user.get_username(), "email": d.user.email,
-                     "rule": d.rule, "subject": d.subject}
-                    for d in reminders.due(rnd, today)
-                ]  # fmt: skip
-                retried = []
-            else:
-                created, retried = reminders.remind(rnd, today)
-                items = [
-                    {"region": r.region.slug, "user": r.user.get_username(), "email": r.email,
-                     "rule": r.rule, "subject": r.subject}
-                    for r in created
-                ]  # fmt: skip
-            out.append({"programme": rnd.programme.slug, "round": rnd.slug, "dry_run": dry_run,
-                        "messages": items, "retried": len(retried)})  # fmt: skip
+            try:
+                out.append(self._one(rnd, today, dry_run))
+            except Exception as e:  # noqa: BLE001 - one round's failure must not stop the rest
+                # An hourly job for every open round: a round whose data breaks the rules
+                # (a deadline far in the future, say) is logged and skipped, the others
+                # still get their reminders, and the exit status tells cron.
+                logger.exception("raak remind: round %s/%s failed", rnd.programme.slug, rnd.slug)
+                failed.append(f"{rnd.programme.slug}/{rnd.slug}: {type(e).__name__}: {e}")
+        self._write(out, dry_run, format)
+        if failed:
+            raise CommandError(
+                f"{len(failed)} ronde(n) mislukt, de andere zijn afgehandeld:\n" + "\n".join(failed)
+            )
+
+    def _one(self, rnd, today, dry_run):
+        if dry_run:
+            items = [
+                {"region": d.region.slug, "user": d.user.get_username(), "email": d.user.email,
+                 "rule": d.rule, "subject": d.subject}
+                for d in reminders.due(rnd, today)
+            ]  # fmt: skip
+            retried = []
+        else:
+            created, retried = reminders.remind(rnd, today)
+            items = [
+                {"region": r.region.slug, "user": r.user.get_username(), "email": r.email,
+                 "rule": r.rule, "subject": r.subject}
+                for r in created
+            ]  # fmt: skip
+        return {"programme": rnd.programme.slug, "round": rnd.slug, "dry_run": dry_run,
+                "messages": items, "retried": len(retried)}  # fmt: skip
+
+    def _write(self, out, dry_run, format):
         if format == "json":
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
