@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(HOME)/.pyenv/versions/3.13*/b
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint format bench clean messages serve
+.PHONY: demo test lint format bench clean messages serve vendor
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "RAAK needs Python 3.12 or newer; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -48,3 +48,23 @@ clean:
 
 messages: $(VENV)/.installed
 	cd raak && ../$(VENV)/bin/django-admin makemessages -l en --no-location -i "data/*" && ../$(VENV)/bin/django-admin compilemessages
+
+# NL Design System components (EUPL-1.2), vendored: `npm pack` of the pinned version,
+# dist/index.css and the licence copied into raak/static/utrecht/, the version and
+# checksum recorded in VENDORED.md (tests/test_vendored.py checks both). Nothing is
+# fetched at run time.
+UTRECHT_CSS_VERSION := 9.0.4
+UTRECHT_DIR := raak/static/utrecht
+vendor:
+	rm -rf var/vendor && mkdir -p var/vendor $(UTRECHT_DIR)
+	cd var/vendor && npm pack --silent @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) >/dev/null \
+		&& tar xzf utrecht-component-library-css-$(UTRECHT_CSS_VERSION).tgz
+	cp var/vendor/package/dist/index.css $(UTRECHT_DIR)/index.css
+	cp var/vendor/package/LICENSE.md $(UTRECHT_DIR)/LICENSE.md
+	{ echo "# Vendored files"; echo; \
+	  echo "Re-made by \`make vendor\`; never edited by hand."; echo; \
+	  echo "| file | package | version | licence | sha256 |"; echo "|---|---|---|---|---|"; \
+	  for f in index.css LICENSE.md; do echo "| $$f | @utrecht/component-library-css | $(UTRECHT_CSS_VERSION) | EUPL-1.2 | $$(sha256sum $(UTRECHT_DIR)/$$f | cut -d' ' -f1) |"; done; \
+	  echo; echo "Source: https://www.npmjs.com/package/@utrecht/component-library-css/v/$(UTRECHT_CSS_VERSION) (dist/index.css)."; \
+	} > $(UTRECHT_DIR)/VENDORED.md
+	rm -rf var/vendor

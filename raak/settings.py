@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "raak.cycle",
     "raak.reports",
     "raak.opendata",
+    "raak.look",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "raak.picture.context.site",
+                "raak.look.context.site_theme",
             ]
         },
     }
@@ -381,6 +383,17 @@ _MAIL_OPTIONS = {
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS.get(_MAIL_BACKEND, {})}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "raak@localhost")
 PASSWORD_RESET_TIMEOUT = 3 * 3600
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability (a mailto: or
+# https: URI; required in production, raak/look/checks.py) and until when the file holds
+# (an ISO 8601 time; by default 180 days after each request).
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+# The source code every page's footer links to (EUPL-1.2 asks that it can be found).
+SOURCE_URL = os.environ.get("SOURCE_URL", "https://example.org/raak/raak.git")
+
+# Every form field is drawn with NL Design System classes (raak/look/forms.py).
+FORM_RENDERER = "raak.look.forms.Renderer"
 
 # The security log table keeps this many days (`raak prune-security-log`).
 SECURITY_LOG_RETENTION_DAYS = int(os.environ.get("SECURITY_LOG_RETENTION_DAYS", "365"))

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("raak.reports.urls")),
     path("", include("raak.opendata.urls")),
     path("", include("raak.questionnaires.urls")),
+    path("", include("raak.look.urls")),
     path("", include("raak.picture.urls")),
 ]

@@ -19,6 +19,8 @@ def pytest_configure(config):
 
     # Hashing passwords properly is slow on purpose; tests need not be.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # As in production (where `check --deploy` requires it): security.txt is served.
+    settings.SECURITY_CONTACT = "mailto:security@example.org"
 
 
 @pytest.fixture
@@ -195,9 +197,11 @@ def _empty_cache():
     from django.conf import settings
     from django.core.cache import cache
 
+    from raak.look import theme
     from raak.programmes import memo
 
     memo.forget()  # the process's memo of a programme's definitions, keyed by its id
+    theme._memo.clear()  # the theme's, keyed by a version that repeats after a rollback
     if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
         yield  # a table in the test database: each test's rollback empties it
         return

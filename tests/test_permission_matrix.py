@@ -455,6 +455,23 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
+LOOK = [
+    Row("theme-tokens", {"version": 1}, get=404, post=405, note="no token stylesheet yet"),
+    Row("theme-logo", {"version": 1}, get=404, post=405),
+    Row("theme-favicon", {"version": 1}, get=404, post=405),
+    Row("theme-settings", get=404, post=404, note="superusers only"),
+    Row("accessibility", get=200, post=405),
+    Row("privacy", get=200, post=405),
+    Row("contact", get=200, post=405),
+    Row("help", get=200, post=405),
+    Row("help-role", {"role": "coordinator"}, get=200, post=405),
+    Row("help-role", {"role": "landelijk-bureau"}, get=200, post=405),
+    Row("help-role", {"role": "adviseur"}, get=200, post=405),
+    Row("help-role", {"role": "publiek"}, get=200, post=405),
+    Row("help-role", {"role": "bestaat-niet"}, get=404, post=405, note="unknown role"),
+    Row("security-txt", get=200, post=405),
+]
+
 # Open data: what is public, the same for everyone; nothing of the open round R2, not
 # even for the national office. Only GET/HEAD.
 OPENDATA = [
@@ -470,6 +487,7 @@ OPENDATA = [
 ]  # fmt: skip
 
 AREAS = [
+    LOOK,
     ACCOUNTS,
     OPENDATA,
     PICTURE,

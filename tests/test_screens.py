@@ -81,7 +81,7 @@ def test_favicon_is_answered_and_linked(demo):
 def crumbs(response):
     text = response.content.decode()
     found = re.search(
-        r'<nav class="crumbs" aria-label="(?:Kruimelpad|Breadcrumbs)"><ol>(.*?)</ol></nav>',
+        r'<nav class="crumbs[^"]*" aria-label="(?:Kruimelpad|Breadcrumbs)"><ol[^>]*>(.*?)</ol></nav>',
         text,
         re.S,
     )

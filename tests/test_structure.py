@@ -25,6 +25,8 @@ SHARED = {
     "exports to",
     "raak.accounts.models": "roles (Role) are part of the access layer: who may write, who is "
     "reminded",
+    "raak.look.theme": "the installation's theme (organisation name, logo, colours): every page, "
+    "the report's cover and the e-mails show the same one",
     "raak.picture.geo": "the CBS/Kadaster boundaries and province names, decoded once per "
     "process for every page and finder that needs them",
 }

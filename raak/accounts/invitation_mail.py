@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from raak.accounts.invitations import Invitation, hash_token, new_token, valid_for
+from raak.look import theme as themes
 from raak.programmes import mail
 
 
@@ -45,6 +46,7 @@ def send_invitation(invitation_id, base_url=""):
         }
         subject = render_to_string("accounts/people/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/people/invitation_email.txt", context)
+        body += themes.mail_signature()
     try:
         mail.send(subject, body, [inv.email])
     except Exception as e:  # SMTP, DNS, refused recipient: shown on the people page

@@ -13,6 +13,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.tasks import task
 from django.utils import translation
 
+from raak.look import theme as themes
 from raak.programmes import mail
 
 EMAIL_TEMPLATE = "accounts/password_reset_email.txt"
@@ -31,6 +32,10 @@ def send_password_reset(email, language="nl"):
             use_https=site.scheme == "https",
             email_template_name=EMAIL_TEMPLATE,
             subject_template_name=SUBJECT_TEMPLATE,
-            extra_email_context={"site_name": settings.SITE_NAME, "site_url": mail.site_url()},
+            extra_email_context={
+                "site_name": settings.SITE_NAME,
+                "site_url": mail.site_url(),
+                "signature": themes.mail_signature(),
+            },
         )
     return "done"

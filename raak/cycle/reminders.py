@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 
 from raak.accounts.models import Role
 from raak.cycle.models import Reminder, ReminderPlan, Submission
+from raak.look import theme as themes
 from raak.programmes import mail
 from raak.programmes.models import ChangeRecord
 
@@ -36,6 +37,7 @@ PLACEHOLDERS = {
     "dagen": "het aantal dagen tot de uiterste inleverdatum (negatief: te laat)",
     "link": "de link naar de startpagina",
     "programma": "de naam van het programma",
+    "organisatie": "de naam van de organisatie die RAAK aanbiedt (het thema)",
 }
 DEFAULT_SUBJECT = "Herinnering: rapportage {ronde} uiterlijk {deadline}"
 DEFAULT_BODY = """Beste {naam},
@@ -148,10 +150,11 @@ def message(plan, rnd, region, user, today):
         "dagen": (rnd.closes_on - today).days if rnd.closes_on else "",
         "link": mail.link(reverse("start")),
         "programma": rnd.programme.name,
+        "organisatie": themes.current().name,
     }
     # One line for the subject: a newline there would be a header injection.
     subject = " ".join(render(plan.subject, values).split())
-    return subject, render(plan.body, values)
+    return subject, render(plan.body, values) + themes.mail_signature()
 
 
 def due(rnd, today=None, *, regions=None, rule=None):

@@ -63,6 +63,22 @@ PUBLIC_PARAMETERS = frozenset(
 # Whole public pages (and their ETags) follow public_version, which a change in a round
 # the public cannot see leaves alone; fragments, which members share, follow data_version.
 VERSION_SQL = f"SELECT id, public_version FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+# Installation-wide versions every page also shows (the theme, raak.look), registered by
+# their apps at start-up as scalar subqueries: read in the same one query as the
+# programme's version, so a cache hit stays one query.
+_SITE_VERSIONS = []
+
+
+def key_pages_on(subquery):
+    """Make every cached page's key include the value of `subquery` (one row, one
+    column, or no row)."""
+    global VERSION_SQL
+    if subquery not in _SITE_VERSIONS:
+        _SITE_VERSIONS.append(subquery)
+        extra = "".join(f", ({sql})" for sql in _SITE_VERSIONS)
+        VERSION_SQL = (
+            f"SELECT id, public_version{extra} FROM {Programme._meta.db_table} WHERE slug = %s"  # noqa: S608
+        )
 
 
 def _language(request):
@@ -169,7 +185,7 @@ def public_page(view):
         found = _programme_version(slug)
         if found is None:
             return view(request, slug, *args, **kwargs)
-        programme_id, version = found
+        programme_id, version, *site_versions = found
         if not _names_real_things(request, programme_id, version):
             return view(request, slug, *args, **kwargs)
         key = ":".join(
@@ -178,6 +194,7 @@ def public_page(view):
                 CODE_VERSION,
                 str(programme_id),
                 str(version),
+                *map(str, site_versions),
                 _language(request),
                 timezone.localdate().isoformat(),
                 hashlib.sha256(_canonical_path(request).encode()).hexdigest(),

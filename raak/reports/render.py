@@ -1,32 +1,53 @@
 """Turning report data into a standalone HTML file or a tagged PDF (PDF/UA-1)."""
 
+import base64
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from raak.look import theme as themes
+
 CSS = Path(__file__).resolve().parents[1] / "static" / "raak" / "report.css"
+# RAAK's default design tokens: the report's colours are tokens too, so the installation's
+# theme (its class on <html> and its token stylesheet, raak.look) colours the report.
+TOKENS = CSS.parent / "theme-default.css"
+
+
+def _theme_context():
+    """The theme for a report file: organisation name, class, the logo inline (a file
+    loads nothing from elsewhere), and the stylesheets in the order the site uses."""
+    theme = themes.current()
+    row = themes.load() if (theme.logo_type or theme.has_tokens) else None
+    logo = None
+    if row is not None and theme.logo_type:
+        logo = f"data:{theme.logo_type};base64,{base64.b64encode(bytes(row.logo)).decode()}"
+    styles = [TOKENS.read_text(), row.tokens if row is not None else "", CSS.read_text()]
+    return {"raak_theme": theme, "logo_src": logo}, styles
 
 
 def html_document(data, region_report=False):
     """The report as one HTML file with its style inline (for files, not the site)."""
+    context, styles = _theme_context()
     with translation.override("nl"):
         return render_to_string(
             "reports/document.html",
-            {"data": data, "region_report": region_report, "inline_css": CSS.read_text()},
-        )
+            {"data": data, "region_report": region_report, "inline_css": "\n".join(styles),
+             **context},
+        )  # fmt: skip
 
 
 def pdf_document(data, region_report=False):
     from weasyprint import CSS as WeasyCSS
     from weasyprint import HTML
 
+    context, styles = _theme_context()
     with translation.override("nl"):
         html = render_to_string(
-            "reports/document.html", {"data": data, "region_report": region_report}
+            "reports/document.html", {"data": data, "region_report": region_report, **context}
         )
     return HTML(string=html, base_url=str(CSS.parent)).write_pdf(
-        stylesheets=[WeasyCSS(filename=str(CSS))],
+        stylesheets=[WeasyCSS(string=css, base_url=str(CSS.parent)) for css in styles if css],
         pdf_variant="pdf/ua-1",
         finisher=header_scopes,
     )

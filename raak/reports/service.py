@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from raak.knowledge.models import ActionPoint, Activity
+from raak.look import theme as themes
 from raak.programmes.caching import CODE_VERSION, TIMEOUT
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region
 from raak.protocols.models import Finding
@@ -109,6 +110,8 @@ def fingerprint(rnd, fmt, region=None, unpublished=False):
             ),
         ],  # fmt: skip
         "region": [region.id, unpublished] if region else None,
+        # The cover shows the organisation's name and logo, the colours are its tokens.
+        "theme": themes.current().version,
     }
     blob = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -121,7 +124,8 @@ def current_fingerprint(programme, rnd, fmt, region=None, unpublished=False):
     history.Recorder, which raises the version."""
     key = ":".join(
         ["report-fingerprint", CODE_VERSION, str(programme.id), str(programme.data_version),
-         str(rnd.id), fmt, str(region.id if region else ""), str(bool(unpublished))]
+         str(themes.current().version), str(rnd.id), fmt, str(region.id if region else ""),
+         str(bool(unpublished))]
     )  # fmt: skip
     found = cache.get(key)
     if found is None:
