@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raak.cycle import advisors, views
+from raak.cycle import advisors, rounds, views
 
 urlpatterns = [
     path("start/", views.start, name="start"),
@@ -31,6 +31,13 @@ urlpatterns = [
         "<slug:slug>/ronde/<slug:round_slug>/herinneringen/nu/",
         views.remind_now,
         name="remind-now",
+    ),
+    path("<slug:slug>/rondes/<slug:round_slug>/sluiten/", rounds.close, name="round-close"),
+    path("<slug:slug>/rondes/<slug:round_slug>/publiceren/", rounds.publish, name="round-publish"),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/vragenlijsten/",
+        rounds.questionnaires,
+        name="round-questionnaires",
     ),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(

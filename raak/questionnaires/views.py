@@ -20,6 +20,7 @@ from raak.questionnaires import service
 from raak.questionnaires.answers import Form
 from raak.questionnaires.compare import as_rows, compare
 from raak.questionnaires.models import Questionnaire, Response
+from raak.questionnaires.rounds import is_asked, previous_answers
 
 
 def questionnaire_list(request, slug):
@@ -73,8 +74,8 @@ def _response_context(request, slug, q_slug, round_slug, region_slug):
     )  # fmt: skip
     if response is None:
         version = questionnaire.versions.filter(published=True).order_by("-number").first()
-        if version is None:
-            raise Http404
+        if version is None or not is_asked(questionnaire, rnd):
+            raise Http404  # this round does not ask it, and nothing was answered in it
         response = Response(version=version, round=rnd, region=region)
     return programme, access, questionnaire, region, rnd, response
 
@@ -95,6 +96,9 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         if response.pk
         else {}
     )
+    prefilled_from = None
+    if not response.pk and can_write and request.method == "GET":
+        prefilled_from, values = previous_answers(response, form)
     errors, conflict = {}, False
     if request.method == "GET" and response.pk and not rnd.is_published:
         log_event("unpublished-read", request, programme=programme, what="questionnaire-response",
@@ -149,6 +153,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,
         "response": response, "sections": sections, "errors": errors, "can_write": can_write, "conflict": conflict,
+        "prefilled_from": prefilled_from,
     })  # fmt: skip
 
 
