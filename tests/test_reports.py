@@ -337,7 +337,7 @@ ACCESS = [
     ("get", f"{P}/rapporten/{R}/tekst/bijlage-1/", _national(302, 403, 404)),  # no text there
     ("get", f"{P}/rapporten/{R}/nieuw/", _national(302, 405, 405)),
     ("post", f"{P}/rapporten/{R2}/nieuw/", _national(302, 403, 302)),
-    ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 405, 405)),
+    ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 200)),  # the confirmation
     ("post", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 302)),
     # GET: the page with the button (or the file's page): readable like the report.
     ("get", f"{P}/rapporten/{R}/maken/html/", _national(404, 403, 200)),

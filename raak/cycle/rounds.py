@@ -107,7 +107,8 @@ def questionnaires(request, slug, round_slug):
     names = dict(offered)
     # A retired questionnaire the round still asks stays on the list, so it can be unticked.
     extra = [(k, k) for k in asked if k not in names]
-    form = RoundFormsForm(request.POST or None, choices=offered + extra, initial={"asked": asked})
+    data = request.POST if request.method == "POST" else None
+    form = RoundFormsForm(data, choices=offered + extra, initial={"asked": asked})
     if request.method == "POST":
         if not rnd.is_open:
             raise PermissionDenied(_("De vragenlijsten van een gesloten ronde liggen vast."))
