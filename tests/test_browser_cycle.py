@@ -46,7 +46,8 @@ def cycle_site(transactional_db, live_server, django_user_model):
     today = timezone.localdate()
     closes_on = today + timedelta(days=10)
     open_round(programme, slug=R, name=ROUND, peildatum=today, user=national,
-               opens_on=today - timedelta(days=5), closes_on=closes_on)  # fmt: skip
+               opens_on=today - timedelta(days=5), closes_on=closes_on,
+               forms=["test-vragenlijst"])  # fmt: skip
     return live_server.url, national, closes_on
 
 
@@ -55,7 +56,9 @@ def step(page, name):
     check_a11y(page, f"cycle-{name}")
 
 
-def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
+def run_round_one(browser, cycle_site, smtp, step=step):  # noqa: F811
+    """Round one, from the invitation to the publication: (context, national office's
+    page, coordinator's page)."""
     site, national_user, closes_on = cycle_site
     # The national office invites a new coordinator for Amsterdam.
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -171,13 +174,23 @@ def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
     nat.get_by_role("button", name="Accepteren").click()
     assert "1 geaccepteerd" in nat.locator("main").inner_text()
     nat.goto(f"{site}{P}/rondes/")
-    nat.get_by_role("button", name=f"Sluiten {ROUND}").click()
+    nat.get_by_role("link", name=f"Sluiten… {ROUND}").click()
+    closing = nat.locator("main").inner_text()
+    assert "Nog niet geaccepteerd" in closing and "Niet begonnen: 36 regio's" in closing
+    step(nat, "08a-close-confirmation")
+    nat.get_by_role("button", name=f"Ja, sluit “{ROUND}”").click()
     nat.get_by_role("link", name=f"Publiceren… {ROUND}").click()
     confirm = nat.locator("main").inner_text()
     assert "Na publicatie is het volgende openbaar" in confirm and "Amsterdam" in confirm
     step(nat, "08-publish-confirmation")
     nat.get_by_role("button", name=f"Ja, publiceer “{ROUND}”").click()
     assert "gepubliceerd" in nat.locator(".messages").inner_text()
+    return context, nat, coord
+
+
+def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
+    site = cycle_site[0]
+    context, nat, coord = run_round_one(browser, cycle_site, smtp)
 
     # An anonymous visitor sees the round ...
     visitor = browser.new_page(viewport={"width": 390, "height": 844})

@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from raak.cycle import reminders, submissions
-from raak.cycle.models import Submission
 from raak.programmes import round_forms
 from raak.programmes import status as status_service
 from raak.programmes.models import ChangeRecord, MilestoneStatus, Round
@@ -30,7 +29,7 @@ def year(people, demo):
     """The demo programme (its imported round asks no questionnaire), the test
     questionnaire published, and round 2 opened asking it, with a calendar."""
     exchange.load(QDIR, publish=True)
-    for name, user in people.items():
+    for user in people.values():
         user.email = f"{user.username}@example.org"
         user.save()
     today = timezone.localdate()
