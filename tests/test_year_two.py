@@ -82,7 +82,7 @@ def test_questionnaires_per_round(year, people, demo):
     assert answer(clients["coord_a"], rnd, "gouda", submit=False).status_code == 302
     # ... but one with answers in the round stays asked.
     refused = national.post(url, {})
-    assert refused.status_code == 200 and "al antwoorden" in refused.content.decode()
+    assert refused.status_code == 200 and "Al beantwoord" in refused.content.decode()
     assert round_forms.asked(rnd) == [Q]
     assert (
         ChangeRecord.objects.filter(subject=f"ronde {rnd.slug}", field="vragenlijsten").count() >= 3

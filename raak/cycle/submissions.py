@@ -107,6 +107,14 @@ def _has_changes(rnd, region):
 
 
 @dataclass
+class SubmissionRow:
+    state: str
+    submitted_at: object
+    decided_at: object
+    comment: str
+
+
+@dataclass
 class Row:
     region: object
     state: str
@@ -164,12 +172,14 @@ def overview(rnd, *, today=None, regions=None, details=True):
     a page of the overview adds them to its own rows only (`add_details`)."""
     today = today or timezone.localdate()
     if regions is None:
-        regions = list(rnd.programme.regions.active_on(rnd.peildatum))
+        # Only what the rows show: at 1,000 regions full model rows are a good part
+        # of the page's time.
+        regions = list(rnd.programme.regions.active_on(rnd.peildatum).only("id", "slug", "name"))
     subs = {
-        s.region_id: s
-        for s in Submission.objects.filter(round=rnd).only(
-            "region_id", "state", "submitted_at", "decided_at", "comment"
-        )
+        region_id: SubmissionRow(state, submitted_at, decided_at, comment)
+        for region_id, state, submitted_at, decided_at, comment in Submission.objects.filter(
+            round=rnd
+        ).values_list("region_id", "state", "submitted_at", "decided_at", "comment")
     }
     changes = dict(
         ChangeRecord.objects.filter(round=rnd, region__isnull=False)

@@ -4,6 +4,7 @@ choose and reopen questionnaires without knowing this app."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from raak.programmes import round_forms
 from raak.programmes.models import Round
@@ -31,9 +32,8 @@ class Questionnaires(round_forms.Kind):
         )
         if gone and (names := sorted(answered)):
             raise round_forms.Refused(
-                "Deze vragenlijst(en) hebben al antwoorden in deze ronde en blijven gevraagd: "
-                + ", ".join(names)
-                + "."
+                _("Al beantwoord in deze ronde, dus blijft gevraagd: %(names)s.")
+                % {"names": ", ".join(names)}
             )
         new = list(
             Questionnaire.objects.filter(
