@@ -340,7 +340,7 @@ CYCLE = [
     Row("round-reopen", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
     Row("round-reopen", {**RR, "round_slug": R1}, get=who(302, 405, 405, 405, 405),
         post=who(302, 403, 403, 403, 302), note="published"),
-    # An empty POST would stop asking the questionnaire, which has answers: refused, shown again.
+    # An empty POST is not the page's form (no `shown`): the form again, nothing changed.
     Row("round-questionnaires", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
     Row("round-questionnaires", {**RR, "round_slug": R1}, get=NATIONAL_ONLY,
         post=NATIONAL_ONLY | {"national": 403}, note="published"),

@@ -4,6 +4,7 @@ submission states and the public note for regions that did not submit; questionn
 chosen per round, retired, reopened by a return, prefilled from the previous round.
 The scenario test crosses reopening with reminders, frozen submissions and caches."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,13 +76,15 @@ def test_questionnaires_per_round(year, people, demo):
     assert status_service.default_forms(demo, rnd) == [Q]
     # Changed while open: untick it, a region can no longer start it ...
     url = f"{P}/rondes/{rnd.slug}/vragenlijsten/"
-    assert national.post(url, {}).status_code == 302
+    assert national.post(url, {}).status_code == 200  # not the page's form: no change
+    assert round_forms.asked(rnd) == [Q]
+    assert national.post(url, {"shown": "1"}).status_code == 302
     assert round_forms.asked(rnd) == []
     assert answer(clients["coord_a"], rnd, "gouda", submit=False).status_code == 404
-    assert national.post(url, {"asked": [Q]}).status_code == 302
+    assert national.post(url, {"shown": "1", "asked": [Q]}).status_code == 302
     assert answer(clients["coord_a"], rnd, "gouda", submit=False).status_code == 302
     # ... but one with answers in the round stays asked.
-    refused = national.post(url, {})
+    refused = national.post(url, {"shown": "1"})
     assert refused.status_code == 200 and "Al beantwoord" in refused.content.decode()
     assert round_forms.asked(rnd) == [Q]
     assert (
@@ -89,7 +92,7 @@ def test_questionnaires_per_round(year, people, demo):
     )
     # A closed round's choice is fixed.
     status_service.change_round_state(rnd, Round.CLOSED, user=people["national"])
-    assert national.post(url, {"asked": [Q]}).status_code == 403
+    assert national.post(url, {"shown": "1", "asked": [Q]}).status_code == 403
 
 
 def test_return_reopens_the_ticked_questionnaires(year, people):
@@ -129,7 +132,8 @@ def test_answers_prefilled_from_the_previous_round(year, people, demo):
     assert round_forms.asked(three) == [Q]  # the previous round's choice
     page = coord.get(f"{P}/vragenlijsten/{Q}/ronde/ronde-3/regio/gouda/").content.decode()
     assert "Vooraf ingevuld met de antwoorden van uw regio uit “Ronde 2”" in page
-    assert 'value="some" checked' in page or 'value="some"\n' in page or "checked" in page
+    assert re.search(r'value="some"[^>]*checked', page)  # round two's answer, ticked
+    assert not re.search(r'value="all"[^>]*checked', page)
     assert not Response.objects.filter(round=three).exists()  # nothing stored until saved
     # Leiden never answered: nothing to prefill.
     page = clients["coord_b"].get(f"{P}/vragenlijsten/{Q}/ronde/ronde-3/regio/leiden/")
@@ -237,3 +241,44 @@ def test_overview_is_paged_with_the_filter_kept(year, monkeypatch):
     )
     assert last.count('data-state="not_started"') == 7  # 37 regions
     assert "0 van 37 ingediend" in last
+
+
+def test_end_of_programme_questionnaires_are_not_asked_again_unless_chosen(demo, people):
+    """The demo loads its shipped questionnaires (Eindmeting, Slotrapportage) with no
+    round open; its imported round asked none, so a new round asks none by default."""
+    data = Path(exchange.__file__).parent / "data"
+    for name in ("eindmeting-zorgcontinuum", "slotrapportage"):
+        exchange.load(data / f"{name}.json", publish=True)
+    today = timezone.localdate()
+    rnd = status_service.open_round(demo, slug="nieuw", name="Nieuw", peildatum=today,
+                                    user=people["national"])  # fmt: skip
+    assert round_forms.asked(rnd) == []
+    assert len(round_forms.offered(demo)) == 2  # offered on the form, not ticked
+    chosen = status_service.open_round(demo, slug="nieuw-2", name="Nieuw 2",
+                                       peildatum=today + timedelta(days=1),
+                                       user=people["national"], forms=["slotrapportage"])  # fmt: skip
+    assert round_forms.asked(chosen) == ["slotrapportage"]
+
+
+def test_report_published_after_confirmation_makes_its_pdf_and_visitors_never_render(demo, people):
+    from raak.reports import templates as report_templates
+    from raak.reports.models import Report, ReportFile
+
+    report_templates.load(demo, actor="test")
+    rnd = demo.rounds.get(slug="eindrapportage-2011")  # published
+    national = sign_in(Client(), people["national"])
+    national.post(f"{P}/rapporten/{rnd.slug}/nieuw/")
+    page = national.get(f"{P}/rapporten/{rnd.slug}/publiceren/").content.decode()
+    assert "Ja, publiceer het rapport" in page and not Report.objects.get().is_published
+    national.post(f"{P}/rapporten/{rnd.slug}/publiceren/", {"confirm": "1"})
+    assert Report.objects.get().is_published
+    [pdf] = ReportFile.objects.all()  # queued with the publication
+    assert (pdf.format, pdf.region_id) == ("pdf", None)
+    # The visitor's "PDF" link leads to that file; asking for another makes nothing.
+    visitor = Client()
+    link = visitor.get(f"{P}/rapporten/{rnd.slug}/maken/pdf/")
+    assert link["Location"] == f"{P}/rapportbestand/{pdf.pk}/"
+    offer = visitor.get(f"{P}/rapporten/{rnd.slug}/maken/html/")
+    assert offer.status_code == 200 and "csrfmiddlewaretoken" not in offer.content.decode()
+    assert visitor.post(f"{P}/rapporten/{rnd.slug}/maken/html/").status_code == 302
+    assert ReportFile.objects.count() == 1

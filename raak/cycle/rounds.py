@@ -107,12 +107,14 @@ def questionnaires(request, slug, round_slug):
     names = dict(offered)
     # A retired questionnaire the round still asks stays on the list, so it can be unticked.
     extra = [(k, k) for k in asked if k not in names]
-    data = request.POST if request.method == "POST" else None
+    # The page's form says it was shown: a POST without it (a stray request) is no
+    # choice of "none" and changes nothing.
+    data = request.POST if "shown" in request.POST else None
     form = RoundFormsForm(data, choices=offered + extra, initial={"asked": asked})
     if request.method == "POST":
         if not rnd.is_open:
             raise PermissionDenied(_("De vragenlijsten van een gesloten ronde liggen vast."))
-        if form.is_valid():
+        if form.is_bound and form.is_valid():
             try:
                 status_service.change_round_forms(
                     rnd, form.cleaned_data["asked"], user=request.user
