@@ -243,6 +243,8 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason="", closes_o
         if state == Round.WITHDRAWN:
             values["withdrawn_reason"] = reason
         if state == Round.OPEN and closes_on is not None:
+            if current.opens_on and closes_on < current.opens_on:
+                raise NotAllowed("the deadline lies before the opening date")
             values["closes_on"] = closes_on  # reopened with a new deadline
         recorder = Recorder(user, programme=current.programme)
         subject = f"ronde {current.slug}"
