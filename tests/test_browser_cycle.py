@@ -34,9 +34,11 @@ smtp = mailserver.smtp  # a real SMTP server per test
 
 
 @pytest.fixture
-def cycle_site(transactional_db, live_server, django_user_model):
+def cycle_site(transactional_db, live_server, django_user_model, settings):
     """The demo programme with an open round and its questionnaire; Amsterdam has no
     coordinator yet (the test invites one)."""
+    # Every link in e-mail comes from SITE_URL: here, the test server.
+    settings.SITE_URL = live_server.url
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
     national = django_user_model.objects.create_user(

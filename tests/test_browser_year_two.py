@@ -40,9 +40,11 @@ smtp = mailserver.smtp  # a real SMTP server per test
 
 
 @pytest.fixture
-def year_site(transactional_db, live_server, django_user_model):
+def year_site(transactional_db, live_server, django_user_model, settings):
     """As the cycle test's site, with the Slotrapportage published too (round one does
     not ask it) and the demo's report template."""
+    # Every link in e-mail comes from SITE_URL: here, the test server.
+    settings.SITE_URL = live_server.url
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
     exchange.load(Path(exchange.__file__).parent / "data" / "slotrapportage.json", publish=True)
