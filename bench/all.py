@@ -28,6 +28,7 @@ BENCHES = [
     ("search", ("sqlite", "postgresql")),
     ("compare", ("sqlite", "postgresql")),
     ("cycle", ("sqlite", "postgresql")),
+    ("quality", ("sqlite", "postgresql")),
     ("api", ("sqlite",)),
     ("questionnaires", ("sqlite",)),
     ("report", ("sqlite",)),

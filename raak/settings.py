@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "raak.routes",
     "raak.cycle",
     "raak.reports",
+    "raak.opendata",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,18 @@ SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
 # The address of the site as people reach it, for links in e-mail sent without a
 # request (the worker, the command line).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The deploying organisation: publisher, creator and contact of the open-data catalogue
+# (DCAT-AP-NL). Defaults are placeholders; set them in production.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", SITE_NAME)
+ORGANISATION_URL = os.environ.get("ORGANISATION_URL", SITE_URL)
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "opendata@example.org")
+# The licence of the open data (aggregate figures): a URI of the EU licence vocabulary.
+OPEN_DATA_LICENSE = os.environ.get(
+    "OPEN_DATA_LICENSE", "http://publications.europa.eu/resource/authority/licence/CC0"
+)
+OPEN_DATA_LICENSE_NAME = os.environ.get(
+    "OPEN_DATA_LICENSE_NAME", "Creative Commons CC0 1.0 Universal"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("raak.routes.urls")),
     path("", include("raak.cycle.urls")),
     path("", include("raak.reports.urls")),
+    path("", include("raak.opendata.urls")),
     path("", include("raak.questionnaires.urls")),
     path("", include("raak.picture.urls")),
 ]

@@ -78,9 +78,7 @@ def people(demo, django_user_model):
     }
 
 
-@pytest.fixture
-def open_round(demo, people):
-    """A second round, opened by the national office from the published one."""
+def _second_round(demo, people):
     from datetime import date
 
     from raak.programmes.status import open_round as open_
@@ -89,6 +87,22 @@ def open_round(demo, people):
         demo, slug="voorjaar-2011", name="Tweede peiling 2011", peildatum=date(2011, 6, 1),
         user=people["national"],
     )  # fmt: skip
+
+
+@pytest.fixture
+def open_round(demo, people):
+    """A second round, opened by the national office from the published one. Without
+    the demo's validation rules: at this peildatum they report errors (spring 2011 has
+    passed) that would block every submission in tests of other features; the rules'
+    own tests (test_rules*.py) use `ruled_round`."""
+    demo.rules.all().delete()
+    return _second_round(demo, people)
+
+
+@pytest.fixture
+def ruled_round(demo, people):
+    """The same second round with the demo's validation rules."""
+    return _second_round(demo, people)
 
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "raak" / "knowledge" / "data"

@@ -88,6 +88,12 @@ READS = [
     (f"{P}/activities/b3-001", row(200)),
     (f"{P}/activities/bestaat-niet", row(404)),
     (f"{P}/action-points?region=gouda", row(200)),
+    (f"{P}/rounds/{R1}/open-data", row(200)),
+    (f"{P}/rounds/{R2}/open-data", row(404)),  # not published: not even the national office
+    (f"{P}/rounds/{R1}/open-data/mijlpalen-per-regio", row(200)),
+    (f"{P}/rounds/{R2}/open-data/mijlpalen", row(404)),
+    (f"{P}/rounds/{R1}/open-data/bestaat-niet", row(404)),
+    (f"{P}/reports", row(200)),
     (f"{A}/openapi.json", row(200)),
     (f"{A}/docs", row(200)),
     (f"{A}/bestaat-niet", row(404)),

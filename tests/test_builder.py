@@ -166,3 +166,29 @@ def test_only_the_national_office_builds(demo, people, national):
         == 409
     )
     assert Questionnaire.objects.count() == 1 and not draft().sections.filter(key="x").exists()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_standard_yes_no_list_speaks_dutch(demo, national, lang):
+    """The builder's standard yes/no list has Dutch labels (the data's language), in the
+    builder, its preview and the XLSForm export, whatever the interface language."""
+    import io
+
+    from openpyxl import load_workbook
+
+    national.cookies["django_language"] = lang
+    national.post(f"{P}/vragenlijsten/nieuw/", {"slug": "gebouwd", "name": "Gebouwd"})
+    assert question(national, key="jn", type="yesno", label="Ja of nee?").status_code == 302
+    page = national.get(B).content.decode()
+    assert "yes | Ja | 1\nno | Nee | 0\nunknown | Onbekend" in page
+    preview = national.get(B + "voorbeeld/").content.decode()
+    for label in ("Ja", "Nee", "Onbekend"):
+        assert f"> {label}</label>" in preview, label
+    assert "> Yes</label>" not in preview
+    act(national, "publish")
+    sheet = load_workbook(
+        io.BytesIO(national.get(f"{P}/vragenlijsten/gebouwd/xlsform.xlsx").content)
+    )["choices"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    labels = {r[1]: r[2] for r in rows[1:] if r[0] == "yesno"}
+    assert labels == {"yes": "Ja", "no": "Nee", "unknown": "Onbekend"}

@@ -321,3 +321,28 @@ def test_the_national_offices_round_forms_never_give_a_server_error(forms_world,
     }
     response = forms_world["national"].post(url, body)
     assert response.status_code in (200, 302, 400, 403, 404), response.status_code
+
+
+RULE_PIECES = st.sampled_from(
+    ["status(", "expected(", "note(", "indicator(", "answer(", "previous(", "zscore(",
+     "depends_on(", "peildatum", "programme_end", ")", ".", "${werkplan}", "${x}",
+     "${stuurgroep-na-2010}", "'done'", "3", "=", "!=", "<", " and ", " or ", "not(",
+     "__import__('os')", "eval(", '"', "'"]
+)  # fmt: skip
+
+
+@FUZZ
+@given(condition=st.one_of(form_value, st.lists(RULE_PIECES, max_size=14).map("".join)),
+       key=form_value, importance=st.sampled_from(["error", "warning", "x"]),
+       scope=st.sampled_from(["region", "milestone", ""]), action=st.sampled_from(["", "delete"]))  # fmt: skip
+def test_rule_form_never_gives_a_server_error(forms_world, condition, key, importance, scope,
+                                              action):  # fmt: skip
+    body = {"key": key, "name": "n", "message": "m", "importance": importance, "scope": scope,
+            "condition": condition, "version": "0", "action": action}  # fmt: skip
+    response = forms_world["national"].post(f"{P}/regels/nieuw/", body)
+    assert response.status_code in (200, 302), response.status_code
+    justify = forms_world["coord"].post(
+        f"{P}/ronde/{R2}/regio/gouda/rapportage/",
+        {"action": "justify", "rule": key, "target": scope, "justification": condition},
+    )  # fmt: skip
+    assert justify.status_code in (302, 400), justify.status_code

@@ -213,6 +213,18 @@ def test_csv_field_over_131072_chars_is_named_by_row_and_column(db):
     assert "x.csv, rij 3, kolom b" in str(e.value) and "131.072" in str(e.value)
 
 
+def test_csv_row_with_more_values_than_the_header_is_refused_by_row(db):
+    """A value without a column was once dropped without a word."""
+    from raak.programmes.tables import FormatError, csv_rows
+
+    with pytest.raises(FormatError) as e:
+        csv_rows("a,b\n1,2\n3,4,vergeten\n", "x.csv")
+    assert "x.csv, rij 3, kolom 3" in str(e.value) and "de kop heeft 2 kolommen" in str(e.value)
+    # Empty trailing fields, as spreadsheet programs write them, are harmless.
+    header, rows = csv_rows("a,b\n1,2,,\n", "x.csv")
+    assert header == ["a", "b"] and rows == [(2, ["1", "2", "", ""])]
+
+
 def test_csv_field_over_131072_chars_in_raak_users_import(people, tmp_path):
     path = tmp_path / "mensen.csv"
     path.write_text(f"email,role,region,name\nnieuw@example.org,viewer,gouda,{HUGE}\n")
@@ -601,3 +613,35 @@ def test_imported_and_answered_dates_are_bounded_too(db):
     with pytest.raises(ValueError, match="buiten"):
         clean_date(dt.date(1, 1, 1))
     assert clean_date("2011-06-01") == dt.date(2011, 6, 1)
+
+
+def test_csv_and_json_imports_are_capped_in_bytes_and_rows(demo, tmp_path, settings):
+    from raak.programmes.exporting import export_programme
+    from raak.programmes.tables import FormatError, read
+
+    (path,) = export_programme(demo, "json", tmp_path / "json")
+    settings.ZIP_MAX_UNCOMPRESSED = 1000
+    with pytest.raises(FormatError, match="IMPORT_MAX_UNCOMPRESSED_BYTES"):
+        read(path)
+    settings.ZIP_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+    export_programme(demo, "csv", tmp_path / "csv")
+    settings.IMPORT_MAX_ROWS = 5
+    with pytest.raises(FormatError, match="IMPORT_MAX_ROWS"):
+        read(tmp_path / "csv")
+
+
+def test_questionnaire_import_with_a_negative_max_length_is_refused_by_row(demo, tmp_path):
+    """Found by the fuzz suite: a negative max_length was a database error."""
+    from raak.programmes import flat
+    from raak.programmes.tables import FormatError
+    from raak.questionnaires import exchange
+    from tests.test_findings import QDATA
+
+    version = exchange.load(QDATA, publish=False)
+    (path,) = flat.write(exchange.tables(version), *exchange.SPEC, demo.slug, tmp_path, "q", "json")
+    doc = json.loads(path.read_text())
+    doc["questionnaire"][0]["slug"] = "negatief"
+    doc["questions"][0]["max_length"] = -1
+    path.write_text(json.dumps(doc))
+    with pytest.raises(FormatError, match="max_length"):
+        exchange.load(path)

@@ -31,6 +31,7 @@ from raak.reports.models import Report, ReportFile
 from tests.conftest import sign_in
 
 WHO = ["anonymous", "viewer_a", "coord_b", "coord_a", "national"]
+READ_ONLY_TEXT = "U mag deze gegevens bekijken maar niet wijzigen"
 P = "raak-2008-2010"
 R1 = "eindrapportage-2011"  # published
 R2 = "voorjaar-2011"  # open
@@ -132,6 +133,9 @@ PICTURE = [
         get=who(404, 200, 404, 200, 200), post=who(404, 200, 404, 200, 200)),
     Row("document", {"slug": P, "doc_id": 999999}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, get=200, post=200),
+    # Progress over published rounds for everyone; reporting rates only on the office's.
+    Row("progress", {"slug": P}, get=200, post=200),
+    Row("progress", {"slug": "bestaat-niet"}, get=404, post=404, note="unknown"),
     Row("forecast", {"slug": P}, query=f"?ronde={R2}", get=NATIONAL_READ, post=NATIONAL_READ,
         note="open"),
     Row("forecast-csv", {"slug": P}, get=200, post=200),
@@ -152,6 +156,12 @@ PICTURE = [
         {"slug": P, "round_slug": R1, "region_slug": "gouda", "key": "stuurgroep-na-2010"},
         get=EDIT_FROZEN, post=EDIT_FROZEN, note="published"),
     Row("rounds", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Validation rules: the national office only; an empty POST changes nothing.
+    Row("rules", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-new", {"slug": P}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "teruggezet"}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("rule-edit", {"slug": P, "key": "geen-regel"}, get=who(302, 403, 403, 403, 404),
+        post=who(302, 403, 403, 403, 404), note="unknown"),
     # POST only; an empty POST changes nothing and sends the national office back.
     Row("round-state", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
         post=who(302, 403, 403, 403, 302)),
@@ -249,6 +259,9 @@ API = [
     ApiRow("list_round_values", {**PR, "round": R1}, get=200, post=405),
     ApiRow("list_region_statuses", GOUDA_R2, get=404, post=405),
     ApiRow("list_region_values", GOUDA_R2, get=404, post=405),
+    ApiRow("list_rule_results", {**PR, "round": R1, "region": "gouda"}, get=200, post=405),
+    ApiRow("list_rule_results", GOUDA_R2, get=404, post=405, note="open"),
+    ApiRow("list_reporting_rates", PR, get=404, post=405),
     ApiRow("forecast", PR, get=200, post=405),
     ApiRow("list_activities", PR, get=200, post=405),
     ApiRow("get_activity", {**PR, "activity": "b3-001"}, get=200, post=405),
@@ -259,6 +272,13 @@ API = [
     ApiRow("get_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("put_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
     ApiRow("patch_value", {**GOUDA_R2, "indicator": "stuurgroep-na-2010"}, get=404, post=405),
+    # Open data and published reports: published rounds only, for everyone alike.
+    ApiRow("list_open_data", {**PR, "round": R1}, get=200, post=405),
+    ApiRow("list_open_data", {**PR, "round": R2}, get=404, post=405, note="open"),
+    ApiRow("get_open_data_table", {**PR, "round": R1, "table": "mijlpalen"}, get=200, post=405),
+    ApiRow("get_open_data_table", {**PR, "round": R2, "table": "mijlpalen"}, get=404, post=405,
+           note="open"),
+    ApiRow("list_published_reports", PR, get=200, post=405),
 ]  # fmt: skip
 
 
@@ -415,8 +435,23 @@ REPORTS = [
         get=REPORT_GOUDA, post=REPORT_GOUDA),
 ]  # fmt: skip
 
+# Open data: what is public, the same for everyone; nothing of the open round R2, not
+# even for the national office. Only GET/HEAD.
+OPENDATA = [
+    Row("opendata", {"slug": P}, get=200, post=405),
+    Row("opendata-catalog-ttl", {"slug": P}, get=200, post=405),
+    Row("opendata-catalog-jsonld", {"slug": P}, get=200, post=405),
+    Row("opendata-round", {"slug": P, "round_slug": R1}, get=200, post=405),
+    Row("opendata-round", {"slug": P, "round_slug": R2}, get=404, post=405, note="open"),
+    Row("opendata-file", {"slug": P, "round_slug": R1, "filename": "mijlpalen.csv"}, get=200,
+        post=405),
+    Row("opendata-file", {"slug": P, "round_slug": R2, "filename": "mijlpalen.csv"}, get=404,
+        post=405, note="open"),
+]  # fmt: skip
+
 AREAS = [
     ACCOUNTS,
+    OPENDATA,
     PICTURE,
     PRACTICE,
     KNOWLEDGE,
@@ -461,7 +496,9 @@ def test_every_url_pattern_has_a_name():
 
 
 @pytest.fixture
-def world(knowledge, practice, people, open_round):
+def world(knowledge, practice, people, ruled_round):
+    # With the demo's validation rules, so their pages have a rule to show.
+    open_round = ruled_round
     from raak.knowledge.models import ActionPoint
     from raak.questionnaires import exchange
     from tests.test_findings import QDATA
@@ -479,7 +516,7 @@ def world(knowledge, practice, people, open_round):
     gouda = knowledge.regions.get(slug="gouda")
     point = ActionPoint.objects.create(programme=knowledge, region=gouda, year=2011, number=99,
                                        text="Een actiepunt", version=1)  # fmt: skip
-    template = report_templates.load(knowledge)
+    template = report_templates.load(knowledge, report_templates.DEMO_TEMPLATE)
     Report.objects.create(programme=knowledge, round=open_round, template=template,
                           chapters=template.chapters, title="Concept")  # fmt: skip
     report_file = ReportFile.objects.create(
@@ -505,10 +542,18 @@ def test_permission_matrix(world):
         clients = _clients(world["people"])
         url = row.url(world)
         for method in ("get", "post"):
-            got = {w: getattr(clients[w], method)(url).status_code for w in WHO}
+            responses = {w: getattr(clients[w], method)(url) for w in WHO}
+            got = {w: r.status_code for w, r in responses.items()}
             if got != row.expected(method):
                 wrong.append(f"{row.id} {method.upper()} {url}: got {got}, "
                              f"wanted {row.expected(method)}")  # fmt: skip
+            if method == "get" and row.expected("get") == NATIONAL_ONLY:
+                # A member who may not see the page is told so, not that they may
+                # read it but not change it (issue #22).
+                for w in ("viewer_a", "coord_b", "coord_a"):
+                    text = responses[w].content.decode()
+                    if got[w] == 403 and (READ_ONLY_TEXT in text or "Geen toegang" not in text):
+                        wrong.append(f"{row.id} GET {url}: {w}'s 403 page says it is read-only")
     assert not wrong, "\n".join(wrong)
 
 
@@ -550,7 +595,9 @@ def test_document_download(world):
 def test_no_unpublished_data_leaks(world):
     clients = world["clients"]
     pages = [f"/{P}/regio/gouda/", f"/{P}/verwacht/", f"/{P}/verwacht.csv", f"/{P}/ronde/{R1}/",
-             f"/{P}/ronde/{R2}/", f"/{P}/verwacht/?ronde={R2}", f"/{P}/document/999/"]  # fmt: skip
+             f"/{P}/ronde/{R2}/", f"/{P}/verwacht/?ronde={R2}", f"/{P}/document/999/",
+             f"/{P}/open-data/", f"/{P}/open-data/catalog.ttl", f"/{P}/open-data/{R1}/",
+             f"/{P}/open-data/{R1}/mijlpalen-per-regio.csv"]  # fmt: skip
     for w in ("anonymous", "coord_b"):
         for url in pages:
             body = b"".join(clients[w].get(url)).decode()
@@ -568,3 +615,21 @@ def test_outsiders_do_not_see_team_or_history(world):
         assert "coord-a" not in body and "Wijzigingen" not in body
     body = clients["coord_a"].get(f"/{P}/regio/gouda/").content.decode()
     assert "coord-a" in body and "Wijzigingen" in body
+
+
+def test_403_pages_say_why(world):
+    """Read-only: "bekijken maar niet wijzigen"; a page for others only: "geen toegang"
+    with its reason, in the visitor's language."""
+    clients = world["clients"]
+    national_page = clients["coord_a"].get(f"/{P}/ronde/{R2}/indieningen/")
+    assert national_page.status_code == 403
+    text = national_page.content.decode()
+    assert "Geen toegang" in text and "alleen voor het landelijk bureau" in text
+    assert READ_ONLY_TEXT not in text
+    read_only = clients["viewer_a"].get(f"/{P}/ronde/{R2}/regio/gouda/mijlpaal/handelingsprotocol/")
+    assert read_only.status_code == 403 and READ_ONLY_TEXT in read_only.content.decode()
+    english = Client()
+    english.cookies["django_language"] = "en"
+    sign_in(english, world["people"]["coord_a"])
+    text = english.get(f"/{P}/ronde/{R2}/indieningen/").content.decode()
+    assert "only for the national office" in text and "alleen voor" not in text

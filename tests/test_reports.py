@@ -57,7 +57,7 @@ def struct_elements(reader):
 
 @pytest.fixture
 def report_demo(knowledge, practice):
-    templates.load(knowledge)
+    templates.load(knowledge, templates.DEMO_TEMPLATE)
     return knowledge
 
 
@@ -528,3 +528,27 @@ def test_the_pdf_link_does_not_read_the_whole_programme_each_time(report_demo):
     # The file's fingerprint hashes every status of the programme: it is remembered
     # for the data version, not computed for each visitor (or crawler).
     assert not any("programmes_milestonestatus" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_cli_region_report_of_an_unpublished_round_shows_that_round(demo, open_round, tmp_path):
+    """`raak report --region R --round X` for an open round prints round X's column and
+    data, as the region's web page does; it said only the earlier round (issue #22)."""
+    from io import StringIO
+
+    status = MilestoneStatus.objects.get(
+        round=open_round, region__slug="gouda", milestone__key="handelingsprotocol"
+    )
+    MilestoneStatus.objects.filter(pk=status.pk).update(note="Fictieve toelichting ronde twee")
+    err = StringIO()
+    call_command("report", programme=demo.slug, round=open_round.slug, region="gouda",
+                 format="html", output=str(tmp_path), stderr=err)  # fmt: skip
+    html = flat((tmp_path / f"rapport-{demo.slug}-{open_round.slug}-gouda.html").read_text())
+    assert "Tweede peiling 2011 (1 juni 2011) — niet openbaar" in html
+    assert "Fictieve toelichting ronde twee" in html
+    assert "niet gepubliceerd" in err.getvalue()
+    # A published round's file stays the public one.
+    call_command("report", programme=demo.slug, round=R, region="gouda", format="html",
+                 output=str(tmp_path), stderr=StringIO())  # fmt: skip
+    public = flat((tmp_path / f"rapport-{demo.slug}-{R}-gouda.html").read_text())
+    assert "Tweede peiling 2011" not in public

@@ -3,6 +3,7 @@ review, the finder, completeness, and import/export."""
 
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -480,3 +481,31 @@ def test_accepting_a_submission_publishes_the_route_map_as_submitted(clients, op
     assert "Na Indiening" not in clients["anonymous"].get(f"{R}/").content.decode()
     assert Publication.objects.count() == 1
     assert national.get(f"{R}/wijzigen/").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_region_page_and_route_map_link_each_other(clients, lang):
+    """A visitor of the public region page finds its route map, and back (issue #22)."""
+    c = Client()
+    c.cookies["django_language"] = lang
+    page = c.get(f"{P}/regio/gouda/").content.decode()
+    link = f'href="{R}/"'
+    assert link in page
+    text = "Zorgen over een kind in deze regio?" if lang == "nl" else "Worried about a child"
+    assert re.search(rf"{re.escape(link)}>{text}", page)
+    route = c.get(f"{R}/").content.decode()
+    assert f'href="{P}/regio/gouda/"' in route
+    assert ("Stand van zaken van regio Gouda" if lang == "nl" else "State of affairs") in route
+
+
+def test_no_route_link_for_a_programme_without_route_map(db, tmp_path):
+    """A programme without route steps has no route map to link to."""
+    from raak.programmes import tables
+    from raak.programmes.importing import import_programme
+    from tests.test_wording import SLUG, second_programme
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(second_programme()))
+    import_programme(tables.read(path))
+    page = Client().get(f"/{SLUG}/regio/noord/").content.decode()
+    assert "routekaart" not in page

@@ -153,7 +153,7 @@ def test_report_cycle_map_route_and_questionnaire_pages_have_breadcrumbs(demo, p
     from raak.reports.models import Report, ReportFile
     from tests.test_questionnaires import DATA
 
-    templates.load(demo)
+    templates.load(demo, templates.DEMO_TEMPLATE)
     exchange.load(DATA, publish=True)
     slug, home = demo.slug, (f"/{demo.slug}/", demo.name)
     published = demo.rounds.get(state="published")

@@ -37,8 +37,14 @@ ALLOWED = {
     ("reports/", "training"): "the report job: the reach figures chapter",
     ("reports/", "questionnaires"): "the report job: questionnaire results, codings and the "
     "comparison of two rounds",
+    ("reports/", "cycle"): "the report job: the reporting rates and progress over the rounds "
+    "block, counted by the same code as the progress page",
     ("reports/", "picture"): "the report job: the national picture and its maps, drawn by the "
     "same code as the web pages so report and site agree",
+    ("opendata/", "picture"): "open data is the national picture's tables as files: the same "
+    "code draws both, so the files say what the page says",
+    ("opendata/", "questionnaires"): "open data: the questionnaire distributions of a round, "
+    "counted by the comparison code",
     ("picture/urls.py", "knowledge"): "one URL table for the pages under /<programme>/ (the "
     "order of its patterns matters); it names views, it does not use their data",
     ("picture/urls.py", "network"): "the same URL table",
@@ -47,6 +53,11 @@ ALLOWED = {
     ("picture/urls.py", "training"): "the same URL table",
     ("api/read.py", "knowledge"): "the API serves the public catalogue of activities with "
     "the catalogue's own search",
+    ("api/published.py", "opendata"): "the API serves the open-data tables of a published "
+    "round, the same tables as the files",
+    ("api/published.py", "reports"): "the API lists the published reports and their files",
+    ("api/quality.py", "cycle"): "the API serves the reporting rates of the cycle, counted "
+    "by the same code as the progress page",
     ("routes/views.py", "knowledge"): "a region's route map links that region's activities",
     ("routes/views.py", "training"): "a region's route map links that region's training offers",
 }

@@ -72,3 +72,24 @@ def test_summary_refuses_unknown_round(demo):
 def test_summary_without_programmes(db):
     with pytest.raises(CommandError, match="kies een programma"):
         run_summary()
+
+
+def test_summary_without_round_takes_the_newest_published_round_and_says_which(demo, open_round):
+    """An open (newer) round is not what `raak summary` shows by default (issue #22)."""
+    out, err = StringIO(), StringIO()
+    call_command("summary", "--format", "json", stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["round"] == "eindrapportage-2011"
+    assert "Ronde eindrapportage-2011" in err.getvalue()
+    assert "nieuwste gepubliceerde ronde" in err.getvalue()
+    # Asked for by name, the open round is summarised.
+    assert json.loads(run_summary("--round", open_round.slug, "--format", "json"))["round"] == (
+        open_round.slug
+    )
+
+
+def test_summary_without_a_published_round_says_so(demo):
+    from raak.programmes.models import Round
+
+    Round.objects.filter(programme=demo).update(state=Round.CLOSED)
+    with pytest.raises(CommandError, match="nog geen gepubliceerde ronde; kies een ronde met"):
+        run_summary()

@@ -321,9 +321,10 @@ def test_wording_round_trips(other, tmp_path, fmt):
         assert {r["status"]: r["label"] for r in rows}["done"] == "afgerond"
 
 
-def test_an_old_file_imports_with_the_seeds_words(db, tmp_path):
-    """A file from before the wording columns: no status_labels, groups, sections,
-    name_en, statuses, group or round source."""
+def test_an_old_file_imports_with_neutral_words(db, tmp_path):
+    """A file from before the wording columns (no status_labels, groups, sections,
+    name_en, statuses, group or round source) gets neutral words, not the seed's: the
+    seed programme's words are rows in its own file (issue #22)."""
     doc = json.loads(DEMO_FILE.read_text())
     for table in ("status_labels", "indicator_groups", "sections"):
         del doc[table]
@@ -345,15 +346,25 @@ def test_an_old_file_imports_with_the_seeds_words(db, tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(doc, ensure_ascii=False))
     programme = import_programme(tables.read(path)).programme
-    assert programme.milestone_annex_key == "bijlage-1"
+    assert programme.milestone_annex_key == "mijlpalen-per-regio"
     html = visible(Client().get("/raak-2008-2010/ronde/eindrapportage-2011/").content.decode())
-    for word in (
-        "gereed en/of in uitvoering",
-        "Continuering na de programmaperiode",
-        "Stand van zaken mijlpalen",
-        "bijlage-2",
-    ):
-        assert word in html, word  # fmt: skip
+    for word in ("Afgerond", "Indicatoren per regio", "Mijlpalen per regio"):
+        assert word in html, word
+    for word in ("gereed en/of in uitvoering", "Continuering", "Stand van zaken mijlpalen",
+                 "bijlage-1", "bijlage-2"):  # fmt: skip
+        assert word not in html, word
+
+
+def test_the_seed_file_names_its_own_words():
+    """The seed programme does not lean on the defaults: its file carries its words."""
+    doc = json.loads(DEMO_FILE.read_text())
+    assert {r["status"]: r["label"] for r in doc["status_labels"]}["done"] == (
+        "gereed en/of in uitvoering"
+    )
+    assert [g["name"] for g in doc["indicator_groups"]] == ["Continuering"]
+    assert {s["section"] for s in doc["sections"]} == {"protocols", "network", "training"}
+    assert doc["programme"]["milestone_annex_key"] == "bijlage-1"
+    assert all(i["group"] == "bijlage-2" for i in doc["indicators"])
 
 
 def test_an_old_file_leaves_stored_words_alone(other, tmp_path):
@@ -454,3 +465,162 @@ def test_members_navigation_names_every_section_sections_with_content_answers(ot
     from raak.programmes import wording
 
     assert tuple(wording.sections_with_content(other)) == wording.NAV_SECTIONS
+
+
+# --- Issue #22: any programme's words, everywhere -------------------------------------
+
+BARE = "kale-programma-2028"
+
+
+def bare_programme():
+    """The second programme without a single wording row or column: the national
+    picture, region pages, forecast, reports and cycle pages must fall back on neutral
+    words, never the seed's."""
+    doc = second_programme()
+    for table in ("status_labels", "indicator_groups", "sections"):
+        del doc[table]
+    for key in ("milestone_annex_key", "milestone_annex_title", "milestone_annex_title_en"):
+        del doc["programme"][key]
+    doc["programme"].update(slug=BARE, name="Kaal programma 2028 (fictieve gegevens)")
+    for m in doc["milestones"]:
+        del m["statuses"]
+    for i in doc["indicators"]:
+        del i["group"]
+    return doc
+
+
+@pytest.fixture
+def bare(db, tmp_path):
+    path = tmp_path / f"{BARE}.json"
+    path.write_text(json.dumps(bare_programme(), ensure_ascii=False))
+    return import_programme(tables.read(path), actor="test").programme
+
+
+# The neutral words a bare programme shows instead, per language.
+NEUTRAL = {
+    "nl": ["Afgerond", "Indicatoren", "Mijlpalen per regio"],
+    "en": ["Completed", "Indicators", "Milestones per region"],
+}
+
+
+def _national_office(programme, django_user_model, name):
+    user = django_user_model.objects.create_user(name)
+    Role.objects.create(user=user, programme=programme, kind=Role.NATIONAL)
+    return user
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_programme_without_wording_shows_neutral_words_on_every_page(
+    demo, bare, lang, django_user_model
+):
+    from datetime import date
+
+    from raak.programmes.status import open_round
+
+    user = _national_office(bare, django_user_model, f"landelijk-kaal-{lang}")
+    rnd = open_round(bare, slug="voorjaar-2028", name="Voorjaar 2028", peildatum=date(2028, 3, 1),
+                     user=user)  # fmt: skip
+    b = f"/{BARE}"
+    for c in (client_in(lang), client_in(lang, user)):
+        national = check_page(c, f"{b}/ronde/najaar-2027/", lang)
+        for word in NEUTRAL[lang]:
+            assert word in national, (lang, word)
+        check_page(c, f"{b}/regio/noord/", lang)
+        check_page(c, f"{b}/verwacht/", lang)
+    c = client_in(lang, user)
+    for url in (
+        f"{b}/ronde/{rnd.slug}/",
+        f"{b}/ronde/{rnd.slug}/regio/noord/rapportage/",
+        f"{b}/ronde/{rnd.slug}/indieningen/",
+        f"{b}/rapporten/",
+        f"{b}/rapporten/najaar-2027/",
+        f"{b}/rapporten/{rnd.slug}/regio/noord/",
+    ):
+        check_page(c, url, lang)
+    # The submission page heads the indicators with the neutral group's name.
+    page = visible(c.get(f"{b}/ronde/{rnd.slug}/regio/noord/rapportage/").content.decode())
+    assert NEUTRAL[lang][1] in page
+
+
+def test_a_programme_without_wording_reports_in_neutral_words(bare, tmp_path):
+    """The report (HTML and PDF, from the standard template) and a region's report."""
+    from pypdf import PdfReader
+
+    from raak.reports import service
+
+    rnd = bare.rounds.get(slug="najaar-2027")
+    html = visible(service.make(rnd, "html")[0].decode())
+    for word in ("Afgerond", "Indicatoren", "Indicatoren per regio: antwoorden per regio"):
+        assert word in html, word
+    found = [w for w in DEMO_WORDS["nl"] if w in html]
+    assert not found, f"the report shows the demo's words {found}"
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(service.make(rnd, "pdf")[0])
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = re.sub(r"\\s+", " ", text)
+    assert "Afgerond" in text and "Indicatoren" in text
+    found = [w for w in DEMO_WORDS["nl"] if w in text]
+    assert not found, f"the PDF shows the demo's words {found}"
+    region = bare.regions.get(slug="noord")
+    for fmt in ("html", "pdf"):
+        content = service.make(rnd, fmt, region=region)[0]
+        if fmt == "pdf":
+            pdf.write_bytes(content)
+            text = re.sub(r"\\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
+        else:
+            text = visible(content.decode())
+        assert "Indicatoren" in text and "Afgerond" in text, fmt
+        found = [w for w in DEMO_WORDS["nl"] if w in text]
+        assert not found, f"the region's {fmt} shows the demo's words {found}"
+
+
+def test_the_seed_report_keeps_its_words(demo):
+    """The seed programme's report says its own words, from its rows."""
+    from raak.reports import service, templates
+
+    templates.load(demo, templates.DEMO_TEMPLATE)
+    rnd = demo.rounds.get(slug="eindrapportage-2011")
+    html = visible(service.make(rnd, "html")[0].decode())
+    assert "gereed en/of in uitvoering, waarvan 2 gedeeltelijk" in html
+    assert "X = gereed en/of in uitvoering" in html
+    assert "Continuering na de programmaperiode: prognose per regio" in html
+
+
+def test_a_report_in_english_mode_is_still_dutch(demo, people):
+    """The report is Dutch whatever the interface language, the programme's words
+    included."""
+    from raak.reports import templates
+
+    templates.load(demo, templates.DEMO_TEMPLATE)
+    page = sign_in(client_in("en"), people["national"]).get(
+        "/raak-2008-2010/rapporten/eindrapportage-2011/"
+    )
+    text = visible(page.content.decode())
+    assert "gereed en/of in uitvoering" in text and "done and/or in progress" not in text
+
+
+def test_migration_writes_the_old_words_into_programmes_without_rows(bare):
+    """An existing database keeps what it showed: the data migration gives each
+    programme without rows the words that were the defaults before (issue #22)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from raak.programmes.models import Indicator, SectionName, StatusLabel
+
+    migration = import_module("raak.programmes.migrations.0009_neutral_wording_defaults")
+    assert not bare.status_labels.exists() and not bare.indicator_groups.exists()
+    migration.keep_shown_words(apps, None)
+    labels = dict(StatusLabel.objects.filter(programme=bare).values_list("status", "label"))
+    assert labels["done"] == "gereed en/of in uitvoering" and len(labels) == 5
+    assert set(SectionName.objects.filter(programme=bare).values_list("name", flat=True)) == {
+        "Protocollen", "Netwerk", "Scholing"
+    }  # fmt: skip
+    indicator = Indicator.objects.get(programme=bare, key="contactpunt")
+    assert indicator.group.name == "Continuering" and indicator.group.key == "bijlage-2"
+    html = visible(Client().get(f"/{BARE}/ronde/najaar-2027/").content.decode())
+    assert "gereed en/of in uitvoering" in html and "Continuering na de programmaperiode" in html
+    # Run again (a programme that has rows): nothing more is written.
+    migration.keep_shown_words(apps, None)
+    assert StatusLabel.objects.filter(programme=bare).count() == 5
+    assert bare.indicator_groups.count() == 1

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from pyxform import xls2xform
 
+from raak.programmes import expressions
 from raak.programmes.tables import FormatError
-from raak.questionnaires import exchange, expressions, xlsform
+from raak.questionnaires import exchange, xlsform
 from raak.questionnaires.models import Question, Questionnaire
 
 TEMPLATES = Path(xlsform.__file__).parent / "data"
@@ -305,9 +306,11 @@ def test_a_broken_workbook_never_gives_a_traceback(demo, tmp_path):
     wb.save(tmp_path / "raar.xlsx")
     with pytest.raises(FormatError) as e:
         xlsform.load(tmp_path / "raar.xlsx")
-    # A formula is refused with its cell named (RAAK never runs or guesses one).
+    # A formula without a stored value is refused with its cell named (RAAK never runs
+    # or guesses one); openpyxl, which wrote it, stores none.
     assert [str(p) for p in e.value.problems] == [
-        "raar.xlsx:survey, rij 2, kolom label: cel C2 is een formule; typ de waarde zelf (als tekst)"
+        "raar.xlsx:survey, rij 2, kolom label: cel C2 is een formule zonder opgeslagen waarde; "
+        "open het bestand in een spreadsheetprogramma en sla het op, of typ de waarde zelf"
     ]
     ws["C2"] = "Veel keuzes"
     wb.save(tmp_path / "raar.xlsx")
@@ -360,3 +363,140 @@ def test_overlong_cells_are_named_not_a_database_error(demo, tmp_path):
     assert [str(p) for p in e.value.problems] == [
         "form.xlsx:choices, rij 6, kolom label: langer dan 300 tekens"
     ]
+
+
+# --- formula cells with stored values (issue #22) ------------------------------------------
+
+
+def with_stored_values(path, values):
+    """Give the formula cells of an openpyxl-written workbook the values a spreadsheet
+    program stores with them on saving: {(sheet title, "B2"): value}. openpyxl writes a
+    formula with an empty value; Excel and LibreOffice write the value they computed."""
+    import re
+    import shutil
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    wb = openpyxl.load_workbook(path)
+    files = {f"xl/worksheets/sheet{n}.xml": ws.title for n, ws in enumerate(wb.worksheets, 1)}
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename in files:
+                title = files[item.filename]
+
+                def fill(m, title=title):
+                    ref, formula = m.group(1), m.group(2)
+                    if (title, ref) not in values:
+                        return m.group(0)
+                    value = values[title, ref]
+                    kind = ' t="str"' if isinstance(value, str) else ""
+                    return f'<c r="{ref}"{kind}><f>{formula}</f><v>{escape(str(value))}</v></c>'
+
+                text = re.sub(r'<c r="([A-Z]+[0-9]+)"><f>(.*?)</f><v\s*/></c>', fill,
+                              data.decode())  # fmt: skip
+                data = text.encode()
+            zout.writestr(item, data)
+    shutil.move(tmp, path)
+    return path
+
+
+def formula_form(path, stored=True):
+    """A small XLSForm as a spreadsheet program leaves it: `version` as =TEXT(NOW(),...),
+    `form_id` as =$C2 pointing at a helper column, a label built with a formula."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label"])
+    ws.append(["text", "toelichting", '=CONCATENATE("Toe", "lichting")'])
+    ws.append(["select_one jn", "akkoord", "Akkoord?"])
+    c = wb.create_sheet("choices")
+    c.append(["list_name", "name", "label"])
+    c.append(["jn", "ja", "Ja"])
+    c.append(["jn", "nee", "Nee"])
+    s = wb.create_sheet("settings")
+    s.append(["form_title", "form_id", "helper", "version"])
+    s.append(["Formuleformulier", "=$C2", "formule-formulier", '=TEXT(NOW(),"yyyymmddhhmm")'])
+    wb.save(path)
+    if stored:
+        with_stored_values(path, {
+            ("survey", "C2"): "Toelichting", ("settings", "B2"): "formule-formulier",
+            ("settings", "D2"): "202612072100",
+        })  # fmt: skip
+    return path
+
+
+def test_formula_cells_of_an_xlsform_give_their_stored_values(demo, tmp_path):
+    path = formula_form(tmp_path / "formules.xlsx")
+    # The file really holds formulas, with values beside them.
+    ws = openpyxl.load_workbook(path)["settings"]
+    assert ws["B2"].data_type == "f" and ws["D2"].value.startswith("=TEXT(NOW()")
+    assert openpyxl.load_workbook(path, data_only=True)["settings"]["B2"].value == (
+        "formule-formulier"
+    )
+    version = xlsform.load(path, publish=True).version
+    assert version.questionnaire.slug == "formule-formulier"
+    assert version.questionnaire.name == "Formuleformulier"
+    assert version.questions.get(key="toelichting").label == "Toelichting"
+
+
+def test_a_formula_without_a_stored_value_is_refused_by_sheet_row_and_column(demo, tmp_path):
+    path = formula_form(tmp_path / "formules.xlsx", stored=False)
+    with pytest.raises(FormatError) as e:
+        xlsform.load(path)
+    problems = [str(p) for p in e.value.problems]
+    assert problems[0].startswith(
+        "formules.xlsx:survey, rij 2, kolom label: cel C2 is een formule zonder opgeslagen waarde"
+    )
+    assert any(
+        p.startswith("formules.xlsx:settings, rij 2, kolom form_id: cel B2") for p in problems
+    )
+    assert any(
+        p.startswith("formules.xlsx:settings, rij 2, kolom version: cel D2") for p in problems
+    )
+    assert not Questionnaire.objects.filter(slug="formule-formulier").exists()
+
+
+def test_raaks_own_formats_keep_refusing_formulas_with_stored_values(demo, tmp_path):
+    """A RAAK programme file (XLSX) with a formula that has a stored value: refused."""
+    from raak.programmes import tables
+    from raak.programmes.exporting import export_programme
+
+    path = export_programme(demo, "xlsx", tmp_path / "out")[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["regions"]
+    ws["B2"] = '=CONCATENATE("Regio ", "X")'
+    wb.save(path)
+    with_stored_values(path, {("regions", "B2"): "Regio X"})
+    with pytest.raises(FormatError) as e:
+        tables.read(path)
+    assert "is een formule; typ de waarde zelf" in str(e.value)
+
+
+def test_allow_choice_duplicates_is_honoured(demo, tmp_path):
+    def form(allow):
+        path = tmp_path / f"dubbel-{allow}.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "survey"
+        ws.append(["type", "name", "label"])
+        ws.append(["select_one kleur", "kleur", "Welke kleur?"])
+        c = wb.create_sheet("choices")
+        c.append(["list_name", "name", "label"])
+        for name, label in (("rood", "Rood"), ("blauw", "Blauw"), ("rood", "Karmijn")):
+            c.append(["kleur", name, label])
+        s = wb.create_sheet("settings")
+        s.append(["form_id", "allow_choice_duplicates"])
+        s.append([f"dubbel-{allow}", allow])
+        wb.save(path)
+        return path
+
+    with pytest.raises(FormatError) as e:
+        xlsform.load(form("no"))
+    assert "dubbel-no.xlsx:choices, rij 4, kolom key" in str(e.value)
+    assert "“rood” staat al in lijst kleur" in str(e.value)
+    result = xlsform.load(form("yes"))
+    choices = list(result.version.choices.filter(list_name="kleur").values_list("key", "label"))
+    assert choices == [("rood", "Rood"), ("blauw", "Blauw")]
+    assert any("rij 4: “rood” staat al in lijst kleur (rij 2)" in n for n in result.notes)

@@ -15,10 +15,15 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from raak.accounts.models import Role
 from raak.accounts.twofactor import is_verified, needs_second_factor
 from raak.programmes.models import Programme, Region, Round
+
+# The 403 page says why; a page a member may not see at all says so, not this.
+READ_ONLY = _("U mag deze gegevens bekijken maar niet wijzigen.")
+NATIONAL_ONLY = _("Deze pagina is alleen voor het landelijk bureau.")
 
 
 class Access:
@@ -96,7 +101,7 @@ def region_for_writing(request, programme, slug):
     if not access.can_read_unpublished(region):
         raise Http404
     if not access.can_write(region):
-        raise PermissionDenied
+        raise PermissionDenied(READ_ONLY)
     return region, True
 
 
@@ -105,7 +110,7 @@ def national_only(request, programme):
     if access.is_national:
         return access
     if access.is_member:
-        raise PermissionDenied
+        raise PermissionDenied(NATIONAL_ONLY)
     raise Http404
 
 

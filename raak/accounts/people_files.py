@@ -17,7 +17,7 @@ from raak.accounts import people as service
 from raak.accounts.invitations import Invitation
 from raak.accounts.models import Role
 from raak.programmes import safezip, spreadsheets
-from raak.programmes.tables import FormatError, Problem, csv_rows
+from raak.programmes.tables import FormatError, Problem, csv_rows, read_text
 
 COLUMNS = ["email", "name", "role", "region"]
 LIST_COLUMNS = ["username", "name", "email", "role", "region", "active", "two_factor"]
@@ -84,7 +84,7 @@ def read_rows(path):
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path)
         except UnicodeDecodeError:
             raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
         header, records = csv_rows(text, path.name)

@@ -44,7 +44,9 @@ def people(request, slug):
         regions = list(programme.regions.filter(id__in=coordinated))
         if not regions:
             if access.is_member:
-                raise PermissionDenied
+                raise PermissionDenied(
+                    _("Deze pagina is alleen voor het landelijk bureau en de regiocoördinatoren.")
+                )
             raise Http404
     region_filter = request.GET.get("regio", "")
     shown = regions

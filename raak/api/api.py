@@ -48,11 +48,16 @@ PROBLEM_DESCRIPTIONS = {
     "the round is closed",
     404: "does not exist, or is not visible to this caller (unpublished data)",
     406: "the Accept header rules out application/json",
+    410: "the publication of this round was withdrawn; `reason` says why",
     412: "If-Match does not name the current version; `current` holds the stored state",
     428: "a change needs an If-Match header with the ETag of the version it starts from",
     500: "an error on our side; it is logged",
     503: "the database is busy (SQLite, during a long import); nothing was saved, retry",
 }
+
+
+# Operations on a published round's open data: 410 once the publication is withdrawn.
+GONE_WHEN_WITHDRAWN = ("listOpenData", "getOpenDataTable")
 
 
 class RaakAPI(NinjaAPI):
@@ -71,6 +76,8 @@ def _problem_codes(method, op):
     codes.add(404)
     if writes:
         codes |= {403, 412, 428, 503}
+    if op.get("operationId") in GONE_WHEN_WITHDRAWN:
+        codes.add(410)
     return sorted(codes)
 
 

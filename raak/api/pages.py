@@ -23,6 +23,7 @@ PROBLEM_TYPES = [
     ("invoer", 400, "invalid input; invalidParams names each field"),
     ("token", 401, PROBLEM_DESCRIPTIONS[401]),
     ("accept", 406, PROBLEM_DESCRIPTIONS[406]),
+    ("ingetrokken", 410, PROBLEM_DESCRIPTIONS[410]),
     ("verouderd", 412, PROBLEM_DESCRIPTIONS[412]),
     ("if-match-ontbreekt", 428, PROBLEM_DESCRIPTIONS[428]),
 ]

@@ -284,3 +284,101 @@ IndicatorValuePage = page_of(IndicatorValueOut, "IndicatorValuePage")
 ForecastPage = page_of(ForecastOut, "ForecastPage")
 ActivityPage = page_of(ActivityOut, "ActivityPage")
 ActionPointPage = page_of(ActionPointOut, "ActionPointPage")
+
+
+# --- open data and published reports (issue #24) ---------------------------------
+
+
+class OpenDataFiles(Schema):
+    csv: str = Field(..., description="CSV, UTF-8, RFC 4180")
+    xlsx: str
+    csvw: str = Field(..., description="CSV on the Web metadata (application/csvm+json)")
+
+
+class OpenDataSet(Schema):
+    key: str = Field(..., description="the table's key: stable, part of every URL")
+    title: str
+    titleEn: str
+    description: str
+    descriptionEn: str
+    codeList: bool = Field(..., description="a code list other tables refer to")
+    license: str
+    files: OpenDataFiles
+    table: str = Field(..., description="the rows of the table in this API")
+
+
+OpenDataSetPage = page_of(OpenDataSet, "OpenDataSetPage")
+
+
+class OpenDataColumn(Schema):
+    name: str
+    title: str
+    titleEn: str
+    datatype: Literal["string", "integer", "decimal", "date", "boolean"]
+
+
+class OpenDataTable(Schema):
+    key: str
+    title: str
+    titleEn: str
+    round: str
+    license: str
+    columns: list[OpenDataColumn]
+    items: list[dict[str, str | int | float | bool | None]] = Field(
+        ..., description="one object per row, keyed by column name"
+    )
+    count: int = Field(..., description="rows over all pages")
+    page: int
+    pageSize: int
+    links: Links
+
+
+class ReportFileLink(Schema):
+    format: Literal["pdf", "html"]
+    url: str = Field(..., description="the file (made on first request, then kept)")
+
+
+class PublishedReport(Schema):
+    round: str
+    roundName: str
+    peildatum: dt.date
+    title: str
+    publishedAt: dt.datetime | None
+    page: str = Field(..., description="the report as a web page")
+    files: list[ReportFileLink]
+    openData: str = Field(..., description="the round's open data in this API")
+
+
+PublishedReportPage = page_of(PublishedReport, "PublishedReportPage")
+
+
+class RuleResultOut(Schema):
+    round: str
+    region: str
+    rule: str = Field(..., description="the rule's key")
+    importance: Literal["error", "warning"]
+    message: str = Field(..., description="the rule's message, in the requested language")
+    milestone: str = Field(..., description="the milestone of a per-milestone rule, else empty")
+    field: str = Field(..., description="where to fix it: milestone-KEY, indicator-KEY, answer-KEY")
+    justification: str = Field(
+        ..., description="the region's justification of a warning; only for the region's "
+        "members and the national office",
+    )  # fmt: skip
+
+
+RuleResultPage = page_of(RuleResultOut, "RuleResultPage")
+
+
+class ReportingRateOut(Schema):
+    round: str
+    expected: int = Field(..., description="regions that exist on the round's peildatum")
+    submitted: int = Field(..., description="regions whose report is submitted or accepted")
+    onTime: int | None = Field(..., description="of those, submitted by the deadline "
+                               "(null: the round has no deadline)")  # fmt: skip
+    accepted: int
+    reportingRate: int | None = Field(..., description="submitted / expected, in percent")
+    onTimeRate: int | None
+    acceptedRate: int | None
+
+
+ReportingRatePage = page_of(ReportingRateOut, "ReportingRatePage")

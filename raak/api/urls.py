@@ -1,10 +1,12 @@
 from django.urls import path
 
-from raak.api import pages, read, write
+from raak.api import pages, published, quality, read, write
 from raak.api.api import api
 
 api.add_router("", read.router)
 api.add_router("", write.router)
+api.add_router("", published.router)
+api.add_router("", quality.router)
 
 urlpatterns = [
     path("api/v1/docs", pages.docs, name="api-docs"),

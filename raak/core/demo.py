@@ -58,7 +58,7 @@ def load(reset=False, synthetic=False):
         for name in SHIPPED_QUESTIONNAIRES:
             questionnaires.load(QUESTIONNAIRES / f"{name}.json", publish=True)
     # Idempotent, so a demo database loaded before reports existed gets the template.
-    report_templates.load(loaded.programme, actor=ACTOR)
+    report_templates.load(loaded.programme, report_templates.DEMO_TEMPLATE, actor=ACTOR)
     loaded.accounts = create_demo_users(loaded.programme)
     if synthetic:
         loaded.fictional = synthetic_answers.load(loaded.programme)

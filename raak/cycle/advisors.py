@@ -32,7 +32,9 @@ def notes(request, slug):
     advised = _advised_region_ids(access)
     if not access.is_national and not advised:
         if access.is_member:
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("Deze pagina is alleen voor het landelijk bureau en de implementatieadviseurs.")
+            )
         raise Http404
     qs = AdvisorNote.objects.filter(region__programme=programme).select_related("region", "author")
     regions = list(programme.regions.all())

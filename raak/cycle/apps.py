@@ -15,3 +15,9 @@ class CycleConfig(AppConfig):
         add_region_freezer(is_frozen)
         # The public pages of a published round say which regions did not submit.
         round_notes.add_provider(not_submitted)
+
+        # The region's reporting history in the feedback it sees (programmes.feedback).
+        from raak.cycle.history_feedback import reporting_history
+        from raak.programmes.feedback import add_history
+
+        add_history(reporting_history)

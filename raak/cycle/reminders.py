@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from raak.accounts.models import Role
 from raak.cycle.models import Reminder, ReminderPlan, Submission
@@ -70,7 +71,8 @@ def plan_for(rnd):
 
 
 def occurrences(plan, deadline):
-    """Every (day, rule key, label) of a plan, earliest first."""
+    """Every (day, rule key, label) of a plan, earliest first; labels in the current
+    language (the rule key is what the log stores)."""
     out = []
 
     def add(days, key, label):
@@ -82,12 +84,20 @@ def occurrences(plan, deadline):
             pass
 
     for n in plan.days_before:
-        add(-n, f"voor-{n}", f"{n} dagen voor de deadline")
+        add(
+            -n,
+            f"voor-{n}",
+            ngettext("%(n)s dag voor de deadline", "%(n)s dagen voor de deadline", n) % {"n": n},
+        )
     if plan.on_deadline:
-        add(0, "deadline", "op de deadline")
+        add(0, "deadline", gettext("op de deadline"))
     if plan.every_days_after:
         for i in range(1, (plan.max_after or 0) + 1):
-            add(i * plan.every_days_after, f"na-{i}", f"{i}e keer na de deadline")
+            add(
+                i * plan.every_days_after,
+                f"na-{i}",
+                gettext("%(i)se keer na de deadline") % {"i": i},
+            )
     return sorted(out)
 
 
@@ -161,7 +171,7 @@ def due(rnd, today=None, *, regions=None, rule=None):
             return []
         _day, rule, label = found
     else:
-        label = "handmatig"
+        label = gettext("handmatig")
     outstanding = _outstanding_regions(rnd, regions)
     recipients = _recipients(outstanding)
     logged = set(Reminder.objects.filter(round=rnd, rule=rule).values_list("region_id", "user_id"))

@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from raak.accounts.models import Role
 from raak.cycle.models import Submission
-from raak.programmes import round_forms
+from raak.programmes import feedback, round_forms
 from raak.programmes.models import MilestoneStatus, Round
 
 
@@ -23,6 +24,7 @@ class RegionTasks:
     questionnaires: list = field(default_factory=list)  # (RoundForm, state label, url)
     next_url: str = ""
     next_label: str = ""
+    feedback: object = None  # programmes.feedback.Feedback
 
     @property
     def state_label(self):
@@ -56,6 +58,9 @@ def region_tasks(region, rnd, role):
     )
     t = RegionTasks(region, rnd, role, role in Role.WRITERS, sub, state, milestones,
                     open_questionnaires)  # fmt: skip
+    t.feedback = feedback.for_region(
+        region, rnd, timezone.localdate(), list(programme.rounds.all())
+    )
     report = reverse("submission", args=[p, r, region.slug])
     if state in Submission.FROZEN or not t.can_write:
         t.next_url, t.next_label = report, _("Bekijk de rapportage")

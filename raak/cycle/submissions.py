@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from raak.cycle.models import AdvisorNote, Reminder, Submission, SubmissionEvent
-from raak.programmes import round_forms
+from raak.programmes import round_forms, rules
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Round
 
@@ -63,6 +65,8 @@ def transition(rnd, region, action, *, user, comment="", reopen=None):
         old = state_of(sub, _has_changes(rnd, region))
         if old not in sources:
             raise NotAllowed(f"Dit kan niet: de rapportage is {dict(Submission.STATES)[old]}.")
+        if action == "submit":
+            _check_rules(current, region)
         now = timezone.now()
         if sub is None:
             sub = Submission(round=rnd, region=region)
@@ -100,6 +104,25 @@ def not_submitted(rnd):
         .distinct()
     )
     return {r: r in changed for r in regions if states.get(r) not in Submission.FROZEN}
+
+
+def _check_rules(rnd, region):
+    """An error blocks submitting; so does a warning without a justification."""
+    standing = rules.open_results(rules.for_region(rnd, region))
+    if standing:
+        errors = sum(r.is_error for r in standing)
+        raise NotAllowed(
+            _("Indienen kan nog niet: %(e)s en %(w)s. Zie de lijst hieronder.")
+            % {
+                "e": ngettext("%(n)d fout", "%(n)d fouten", errors) % {"n": errors},
+                "w": ngettext(
+                    "%(n)d waarschuwing zonder toelichting",
+                    "%(n)d waarschuwingen zonder toelichting",
+                    len(standing) - errors,
+                )
+                % {"n": len(standing) - errors},
+            }
+        )
 
 
 def _has_changes(rnd, region):

@@ -39,6 +39,7 @@ urlpatterns = [
         rounds.questionnaires,
         name="round-questionnaires",
     ),
+    path("<slug:slug>/voortgang/", views.progress_page, name="progress"),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(
         "<slug:slug>/adviseurs/<slug:region_slug>/nieuw/",

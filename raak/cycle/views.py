@@ -11,19 +11,28 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import get_access, national_only, programme_for
 from raak.accounts.models import Role
 from raak.accounts.security import log_event
-from raak.cycle import reminders, submissions
+from raak.cycle import progress, reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, spreadsheets, wording
+from raak.programmes import round_forms, rule_service, rules, spreadsheets, wording
+from raak.programmes import status as status_service
+from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
-from raak.programmes.models import IndicatorValue, MilestoneStatus, Region, Round
+from raak.programmes.models import (
+    IndicatorValue,
+    MilestoneStatus,
+    Region,
+    Round,
+    ValidationRule,
+)
 
 
 @login_required
@@ -81,9 +90,18 @@ def region_report(request, slug, round_slug, region_slug):
         IndicatorValue.objects.filter(round=rnd, region=region)
         .select_related("indicator", "category").order_by("indicator__position", "indicator__key")
     )  # fmt: skip
+    # Under the programme's indicator groups, in its words (not the seed's "Continuering").
+    by_indicator = {v.indicator_id: v for v in values}
+    value_groups = [
+        (g, [by_indicator[i.id] for i in g.indicators])
+        for g in wording.indicator_groups(programme, [v.indicator for v in values])
+    ]
     questionnaires = round_forms.for_region(rnd, region)
     sub = Submission.objects.filter(round=rnd, region=region).first()
     state = submissions.state_of(sub, submissions._has_changes(rnd, region))
+    results = rules.for_region(rnd, region)
+    for r in results:
+        r.link = r.url(rnd, region)
     can_submit = (
         access.can_write(region) and rnd.is_open
         and state in submissions.TRANSITIONS["submit"][0]
@@ -93,13 +111,15 @@ def region_report(request, slug, round_slug, region_slug):
                   round=rnd.slug, page="submission")  # fmt: skip
     return render(request, "cycle/report.html", {
         "programme": programme, "access": access, "round": rnd, "region": region,
-        "statuses": statuses, "values": values, "questionnaires": questionnaires,
+        "statuses": statuses, "values": values, "value_groups": value_groups,
+        "questionnaires": questionnaires,
         "submission": sub, "state": state, "state_label": dict(Submission.STATES)[state],
         "events": list(sub.events.select_related("user")) if sub else [],
         "can_submit": can_submit, "can_edit": access.can_write(region) and rnd.is_open
         and state not in Submission.FROZEN,
         "return_form": ReturnForm(submitted_forms=_submitted_forms(questionnaires)),
         "today": timezone.localdate(),
+        "results": results, "open_results": rules.open_results(results),
     })  # fmt: skip
 
 
@@ -107,10 +127,35 @@ def _submitted_forms(forms):
     return [(f.key, f.name) for f in forms if f.submitted and f.key]
 
 
+def _justify(request, programme, rnd, region):
+    """A region's written justification of a warning (kept when a report is returned)."""
+    rule = ValidationRule.objects.filter(
+        programme=programme, key=request.POST.get("rule", "")
+    ).first()
+    target = request.POST.get("target", "")
+    if rule is None or (target and not programme.milestones.filter(key=target).exists()):
+        return HttpResponseBadRequest(_("Onbekende regel of mijlpaal."))
+    text = request.POST.get("justification", "")
+    if len(text) > 4000:
+        messages.error(request, _("Een toelichting is hoogstens 4000 tekens."))
+    else:
+        try:
+            rule_service.justify(rnd, region, rule, target, text, user=request.user)
+            messages.success(request, _("Toelichting opgeslagen."))
+        except ValueError as e:
+            messages.error(request, str(e))
+        except status_service.RoundClosed:
+            messages.error(request, _("De gegevens liggen vast; toelichten kan nu niet."))
+    return redirect(reverse("submission", args=[programme.slug, rnd.slug, region.slug])
+                    + "#controles")  # fmt: skip
+
+
 def _report_action(request, programme, access, rnd, region):
     action = request.POST.get("action", "")
     if not access.can_write(region):
         raise PermissionDenied(_("U kunt deze rapportage alleen lezen."))
+    if action == "justify":
+        return _justify(request, programme, rnd, region)
     if action not in submissions.TRANSITIONS:
         return HttpResponseBadRequest(
             _("Onbekende actie: kies indienen, accepteren of terugsturen.")
@@ -180,10 +225,18 @@ def overview(request, slug, round_slug, fmt="html"):
     filters = [(f, {"alle": _("alle"), "te-laat": _("te laat")}.get(f) or dict(Submission.STATES)[f])
                for f in FILTERS]  # fmt: skip
     return render(request, "cycle/overview.html", {
+        "rates": progress.rates(programme, [rnd])[0], "rule_counts": _open_counts(rnd),
         "programme": programme, "access": access, "round": rnd, "ov": ov, "rows": rows,
         "page": page, "filters": filters, "chosen": chosen,
         "open_rounds": programme.rounds.filter(state=Round.OPEN).exclude(pk=rnd.pk),
     })  # fmt: skip
+
+
+def _open_counts(rnd):
+    """(errors, warnings without a justification) of every region in the round."""
+    standing = [r for rs in rules.run(rnd).by_region.values() for r in rules.open_results(rs)]
+    errors = sum(r.is_error for r in standing)
+    return {"errors": errors, "warnings": len(standing) - errors}
 
 
 def _export(ov, fmt):
@@ -275,3 +328,21 @@ def remind_now(request, slug, round_slug):
         "programme": programme, "access": access, "round": rnd, "which": which,
         "rows": rows, "preview": preview,
     })  # fmt: skip
+
+
+@public_page
+def progress_page(request, slug):
+    """Progress over rounds: per milestone the share of regions done at each published
+    round's peildatum (a line chart with its data table), expected versus achieved,
+    and for the national office the reporting rates of every round."""
+    programme, access = programme_for(request, slug)
+    published = list(programme.rounds.visible_to_public())
+    series = progress.milestone_progress(programme, published)
+    context = {
+        "programme": programme, "access": access, "rounds": published, "series": series,
+        "chart": progress.line_chart(series, published) if published else None,
+        "expected": progress.expected_vs_achieved(published),
+    }  # fmt: skip
+    if access.is_national:
+        context["rates"] = progress.rates(programme, programme.rounds.all())
+    return render(request, "cycle/progress.html", context)

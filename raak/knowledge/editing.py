@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from raak.accounts.access import get_access, programme_for, region_for_writing
+from raak.accounts.access import READ_ONLY, get_access, programme_for, region_for_writing
 from raak.knowledge.forms import ActionPointForm, ActivityForm
 from raak.knowledge.models import ActionPoint, Activity
 from raak.programmes.models import Programme, Region
@@ -30,7 +30,7 @@ def _activity_for_writing(request, programme, key):
         raise Http404
     writable = [r for r in programme.regions.all() if access.can_write(r)]
     if not any(r in writable for r in regions):
-        raise PermissionDenied
+        raise PermissionDenied(READ_ONLY)
     return activity, writable
 
 
@@ -39,7 +39,7 @@ def _writable_regions(request, programme):
     regions = [r for r in programme.regions.all() if access.can_write(r)]
     if not regions:
         if access.is_member:
-            raise PermissionDenied
+            raise PermissionDenied(READ_ONLY)
         raise Http404
     return regions
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from raak.picture.forms import (
     StatusForm,
     WithdrawForm,
 )
-from raak.programmes import memo, round_forms, wording
+from raak.programmes import memo, round_forms, rules, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import cached_fragment
 from raak.programmes.history import Recorder
@@ -90,7 +91,7 @@ def edit_status(request, slug, round_slug, region_slug, key):
                 request, form, save, _describe_status, saved_message
             )
             if done:
-                return redirect("region", programme.slug, region.slug)
+                return _after_save(request, rnd, region, "milestone", key)
         context["form"] = form
         context["form_html"], context["documents_html"] = _status_form_html(
             request, context, form, current.first()
@@ -118,8 +119,25 @@ def edit_status(request, slug, round_slug, region_slug, key):
         context["form_html"], context["documents_html"] = cached_fragment(
             request, programme, parts, draw
         )
-    context.update(conflict=conflict, conflict_summary=summary)
+    context.update(conflict=conflict, conflict_summary=summary,
+                   results=_field_results(rnd, region, "milestone", key))  # fmt: skip
     return render(request, "picture/edit_status.html", context)
+
+
+def _field_results(rnd, region, kind, key):
+    """The programme's rule results that belong to this field (rules.py)."""
+    return [r for r in rules.for_region(rnd, region) if r.place == (kind, key)]
+
+
+def _after_save(request, rnd, region, kind, key):
+    """Back to the region, or, when a rule now reports on this field, back to the
+    field with the message beside it at once."""
+    results = _field_results(rnd, region, kind, key)
+    if not results:
+        return redirect("region", rnd.programme.slug, region.slug)
+    name = "edit-status" if kind == "milestone" else "edit-indicator"
+    return redirect(reverse(name, args=[rnd.programme.slug, rnd.slug, region.slug, key])
+                    + "#controles")  # fmt: skip
 
 
 def _status_form_html(request, context, form, current):
@@ -201,7 +219,7 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
             }
             done, conflict, summary = _try_save(request, form, save, _describe_value, saved_message)
             if done:
-                return redirect("region", programme.slug, region.slug)
+                return _after_save(request, rnd, region, "indicator", key)
         context["form"] = form
         context["form_html"] = _indicator_form_html(request, context, form)
     else:
@@ -226,7 +244,8 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
 
         parts = ["indicator-form", rnd.id, region.id, indicator.id]
         context["form_html"] = cached_fragment(request, programme, parts, draw)
-    context.update(conflict=conflict, conflict_summary=summary)
+    context.update(conflict=conflict, conflict_summary=summary,
+                   results=_field_results(rnd, region, "indicator", key))  # fmt: skip
     return render(request, "picture/edit_indicator.html", context)
 
 

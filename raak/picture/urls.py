@@ -3,7 +3,7 @@ from django.urls import path
 from raak.knowledge import editing as knowledge_editing
 from raak.knowledge import views as knowledge
 from raak.network import views as network
-from raak.picture import editing, views
+from raak.picture import editing, rules_editing, views
 from raak.protocols import views as protocols
 from raak.questionnaires import coding_views
 from raak.questionnaires import views as questionnaires
@@ -38,6 +38,9 @@ urlpatterns = [
         name="edit-indicator",
     ),
     path("<slug:slug>/rondes/", editing.rounds, name="rounds"),
+    path("<slug:slug>/regels/", rules_editing.rule_list, name="rules"),
+    path("<slug:slug>/regels/nieuw/", rules_editing.rule_edit, name="rule-new"),
+    path("<slug:slug>/regels/<slug:key>/", rules_editing.rule_edit, name="rule-edit"),
     path("<slug:slug>/protocollen/", protocols.overview, name="protocols"),
     path(
         "<slug:slug>/protocollen/<slug:region_slug>/",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +24,7 @@ from raak.picture.national import (
     reference_day,
 )
 from raak.picture.templatetags.raak import region_urls
-from raak.programmes import round_notes, wording
+from raak.programmes import feedback, round_notes, wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
     ChangeRecord,
@@ -253,11 +254,59 @@ def region(request, slug, region_slug):
             changes = cached_fragment(request, programme, ["region-changes", region.id],
                                       draw_changes)  # fmt: skip
             team = region.roles.select_related("user").order_by("kind", "user__username")
-            context.update(changes=changes, team=team)
+            context.update(changes=changes, team=team, feedback=_feedback(programme, region))
     else:
         # Anonymous visitors get the whole page from @public_page's cache instead.
         context["content"] = draw()
     return render(request, "picture/region.html", context)
+
+
+def _feedback(programme, region):
+    """What the region should look at, for its members and the national office; read
+    each time (outside the cached body): it depends on today."""
+    rounds = list(programme.rounds.all())
+    rnd = next((r for r in reversed(rounds) if r.is_open), rounds[-1] if rounds else None)
+    return feedback.for_region(region, rnd, timezone.localdate(), rounds)
+
+
+LEVELS = {"done": 3, "partial": 2, "expected": 1}  # not started and unknown: 0
+STEP_W, STEP_H = 160, 36
+
+
+def _add_course(programme, region, rounds, rows, labels):
+    """Per milestone a small step chart of the region's status over the rounds it may
+    see (the table above is its source), and the share of all regions done in the
+    latest published round beside the region's own status there: only published
+    figures, so a member never sees other regions' data of an open round."""
+    published = [r for r in rounds if r.is_published]
+    latest = published[-1] if published else None
+    done, total = {}, 0
+    if latest is not None:
+        total = programme.regions.active_on(latest.peildatum).count()
+        done = dict(
+            MilestoneStatus.objects.filter(round=latest, status=MilestoneStatus.DONE)
+            .values("milestone_id").annotate(n=Count("id")).values_list("milestone_id", "n")
+        )  # fmt: skip
+    n = len(rounds)
+    for row in rows:
+        levels = [LEVELS.get(c["status"].status if c["status"] else "", 0) for c in row["cells"]]
+        xs = [round(4 + (STEP_W - 8) * i / max(n - 1, 1), 1) for i in range(n)]
+        ys = [round(STEP_H - 4 - (STEP_H - 8) * lvl / 3, 1) for lvl in levels]
+        path = ""
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            path += f"M{x} {y}" if i == 0 else f" H{x} V{y}"
+        if n == 1:
+            path += f" H{STEP_W - 4}"
+        row["steps"] = {"path": path, "width": STEP_W, "height": STEP_H,
+                        "dots": list(zip(xs, ys, strict=True))}  # fmt: skip
+        if latest is not None:
+            own = next((c["status"] for c in row["cells"] if c["round"] == latest), None)
+            row["national"] = {
+                "round": latest, "own": labels[own.status] if own else labels["unknown"],
+                "done": own is not None and own.status == MilestoneStatus.DONE,
+                "share": round(100 * done.get(row["milestone"].id, 0) / total) if total else 0,
+                "count": done.get(row["milestone"].id, 0), "total": total,
+            }  # fmt: skip
 
 
 def _region_content(programme, access, region, insider, can_write):
@@ -298,6 +347,7 @@ def _region_content(programme, access, region, insider, can_write):
             )  # fmt: skip
             previous = s
         rows.append({"milestone": m, "cells": cells})
+    _add_course(programme, region, rounds, rows, labels)
     indicator_groups = wording.indicator_groups(programme, programme.indicators.all())
     for g in indicator_groups:
         g.items = [

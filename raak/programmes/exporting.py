@@ -2,7 +2,13 @@
 
 from pathlib import Path
 
-from raak.programmes.models import IndicatorCategory, IndicatorValue, MilestoneStatus, Programme
+from raak.programmes.models import (
+    IndicatorCategory,
+    IndicatorValue,
+    MilestoneStatus,
+    Programme,
+    Round,
+)
 from raak.programmes.tables import write_csv_dir, write_json, write_xlsx
 
 STATUS_ORDER = {k: i for i, (k, _l) in enumerate(MilestoneStatus.STATUSES)}
@@ -12,7 +18,7 @@ def _iso(day):
     return day.isoformat() if day else None
 
 
-def programme_tables(programme: Programme):
+def programme_tables(programme: Programme, published_only=False):
     p = programme
     regions = list(p.regions.prefetch_related("predecessors", "municipalities", "notes"))
     tables = {
@@ -40,8 +46,15 @@ def programme_tables(programme: Programme):
         ],
         "milestones": [
             {"key": m.key, "name": m.name, "description": m.description, "name_en": m.name_en,
-             "statuses": m.used_statuses.split()}
-            for m in p.milestones.all()
+             "statuses": m.used_statuses.split(),
+             "depends_on": m.depends_on.key if m.depends_on else ""}
+            for m in p.milestones.select_related("depends_on")
+        ],
+        "rules": [
+            {"key": r.key, "name": r.name, "name_en": r.name_en, "message": r.message,
+             "message_en": r.message_en, "importance": r.importance, "scope": r.scope,
+             "condition": r.condition}
+            for r in p.rules.all()
         ],
         "indicators": [
             {"key": i.key, "name": i.name, "description": i.description, "name_en": i.name_en,
@@ -96,14 +109,21 @@ def programme_tables(programme: Programme):
                       "indicator__position", "indicator__key")
         ],
     }  # fmt: skip
+    if published_only:
+        # What an archive of the publication holds: nothing of a round that is not public.
+        public = {r["slug"] for r in tables["rounds"] if r["state"] == Round.PUBLISHED}
+        tables["rounds"] = [r for r in tables["rounds"] if r["slug"] in public]
+        for key in ("milestone_statuses", "indicator_values"):
+            tables[key] = [row for row in tables[key] if row["round"] in public]
     return tables
 
 
-def export_programme(programme, fmt, output_dir):
-    """Write the programme to `output_dir` and return the paths written."""
+def export_programme(programme, fmt, output_dir, published_only=False):
+    """Write the programme to `output_dir` and return the paths written.
+    `published_only`: only published rounds and their statuses and values (an archive)."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tables = programme_tables(programme)
+    tables = programme_tables(programme, published_only)
     if fmt == "json":
         path = out / f"{programme.slug}.json"
         write_json(tables, path)

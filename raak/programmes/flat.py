@@ -10,7 +10,6 @@ Rows come back cleaned (typed) with their place, so a loader can report
 "file, row, column: reason" and change nothing when anything is wrong.
 """
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import openpyxl
 
 from raak.programmes import cleaning, spreadsheets
-from raak.programmes.tables import FormatError, Problem, _stable_zip
+from raak.programmes.tables import FormatError, Problem, _stable_zip, csv_rows, read_text
 
 
 def clean_int(value):
@@ -77,16 +76,13 @@ def read(path, fmt, schema, programme_slug=None):
     if path.is_dir():
         for f in sorted(path.glob("*.csv")):
             try:
-                text = f.read_text(encoding="utf-8-sig")
+                text = read_text(f)
             except UnicodeDecodeError:
                 raise FormatError([Problem(f.name, "", "", "bestand is geen UTF-8")]) from None
-            reader = csv.DictReader(io.StringIO(text))
-            try:
-                rows = [{k: spreadsheets.from_csv(v) for k, v in r.items()} for r in reader]
-            except csv.Error as e:  # e.g. a field over the csv module's limit
-                raise FormatError(
-                    [Problem(f.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
-                ) from None
+            # Capped in rows, fields over the csv limit named by row and column.
+            header, records = csv_rows(text, f.name)
+            rows = [{h: spreadsheets.from_csv(values[n]) if n < len(values) else None
+                     for n, h in enumerate(header)} for _i, values in records]  # fmt: skip
             if f.stem == "programme":
                 slug = slug or (rows[0].get("slug") if rows else None)
             elif f.stem in schema:
@@ -119,7 +115,7 @@ def read(path, fmt, schema, programme_slug=None):
                 raise FormatError([Problem(path.name, "", "", f"onbekend werkblad “{title}”")])
     elif path.suffix.lower() == ".json":
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(read_text(path, encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             raise FormatError(
                 [Problem(path.name, "", "", f"geen leesbaar JSON-bestand: {e}")]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from raak.programmes import cleaning, history, import_write, wording_import
+from raak.programmes import cleaning, history, import_write, rules_import, wording_import
 from raak.programmes.cleaning import GM_CODE, PV_CODE, check_slug
 from raak.programmes.models import (
     IndicatorCategory,
@@ -353,6 +353,7 @@ class Importer:
         self._validate_statuses()
         wording_import.validate_status_use(self)
         self._validate_values()
+        rules_import.validate(self)
         if self.problems:
             raise FormatError(self.problems)
 
@@ -372,6 +373,7 @@ class Importer:
             import_write.write_regions(self, counts)
             import_write.write_rounds(self, counts)
             wording_import.write(self, old_keys)
+            rules_import.write(self)
             import_write.write_statuses(self, counts)
             import_write.write_values(self, counts)
             if created:

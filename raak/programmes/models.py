@@ -43,11 +43,11 @@ class Programme(models.Model):
     # outsider cannot tell from a changed ETag when regions are working (issue 21).
     public_version = models.PositiveBigIntegerField(default=first_data_version, editable=False)
     # The annex table of milestones on the national picture: its anchor and title. The
-    # defaults are the seed report's (Bijlage 1), so old exchange files keep them.
-    milestone_annex_key = models.SlugField(default="bijlage-1")
-    milestone_annex_title = models.CharField(max_length=200, default="Stand van zaken mijlpalen")
+    # defaults are neutral; the seed programme names its own (Bijlage 1) in its file.
+    milestone_annex_key = models.SlugField(default="mijlpalen-per-regio")
+    milestone_annex_title = models.CharField(max_length=200, default="Mijlpalen per regio")
     milestone_annex_title_en = models.CharField(
-        max_length=200, blank=True, default="State of the milestones"
+        max_length=200, blank=True, default="Milestones per region"
     )
 
     class Meta:
@@ -131,6 +131,10 @@ class Milestone(models.Model):
     # The statuses this milestone uses, as keys separated by spaces ("done expected
     # not_started unknown": no partial); empty means all of MilestoneStatus.STATUSES.
     used_statuses = models.CharField(max_length=100, blank=True)
+    # The milestone that has to be done first (the validation rules' depends_on(.)).
+    depends_on = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="dependents"
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -174,8 +178,8 @@ class IndicatorGroup(models.Model):
 
 
 class StatusLabel(models.Model):
-    """What a programme calls a milestone status; a status without a row keeps the
-    seed's word (wording.DEFAULT_STATUS_LABELS)."""
+    """What a programme calls a milestone status; a status without a row gets the
+    neutral word (wording.DEFAULT_STATUS_LABELS)."""
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="status_labels")
     status = models.CharField(max_length=12)
@@ -191,7 +195,8 @@ class StatusLabel(models.Model):
 class SectionName(models.Model):
     """What a programme calls its protocol, network and training sections: `name` in
     the navigation, `title` on the page, `term` for the thing itself ("handelingsprotocol",
-    "aandachtsfunctionaris kindermishandeling"). Without a row, the seed's words."""
+    "aandachtsfunctionaris kindermishandeling"). Without a row, neutral words
+    (wording.DEFAULT_SECTIONS)."""
 
     PROTOCOLS, NETWORK, TRAINING = "protocols", "network", "training"
     SECTIONS = [PROTOCOLS, NETWORK, TRAINING]
@@ -224,7 +229,7 @@ class Indicator(models.Model):
     name = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    # None: the programme's default group (wording.DEFAULT_GROUP, the seed's words).
+    # None: the programme's default group (wording.DEFAULT_GROUP, neutral words).
     group = models.ForeignKey(
         IndicatorGroup, models.SET_NULL, null=True, blank=True, related_name="indicators"
     )
@@ -482,3 +487,58 @@ class ChangeRecord(models.Model):
         # The newest record of a programme is the version of its public pages
         # (programmes.caching): one step down this index.
         indexes = [models.Index(fields=["programme", "-id"], name="change_programme_newest")]
+
+
+class ValidationRule(models.Model):
+    """A check of a region's data in a round (raak/programmes/rules.py). The condition,
+    in the expression language of show-if (expressions.parse_rule), describes the
+    problem: the rule reports its message where the condition holds. A rule of scope
+    "milestone" is checked once per milestone, "." being that milestone."""
+
+    ERROR, WARNING = "error", "warning"
+    IMPORTANCES = [(ERROR, _("fout")), (WARNING, _("waarschuwing"))]
+    REGION, MILESTONE = "region", "milestone"
+    SCOPES = [(REGION, _("regio")), (MILESTONE, _("elke mijlpaal"))]
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="rules")
+    key = models.SlugField()
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=500)
+    message_en = models.CharField(max_length=500, blank=True)
+    importance = models.CharField(max_length=10, choices=IMPORTANCES, default=WARNING)
+    scope = models.CharField(max_length=10, choices=SCOPES, default=REGION)
+    condition = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking (the rules page)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="validation_rule_key_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RuleJustification(models.Model):
+    """A region's written answer to a warning in a round; `target` is the milestone key
+    of a per-milestone rule, empty otherwise. Kept when a submission is returned."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, models.CASCADE, related_name="+")
+    rule = models.ForeignKey(ValidationRule, models.CASCADE, related_name="justifications")
+    target = models.CharField(max_length=50, blank=True)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "region", "rule", "target"], name="rule_justification_unique"
+            )
+        ]

@@ -85,10 +85,20 @@ class SheetError(ValueError):
         super().__init__("; ".join(p[3] for p in problems))
 
 
-def read_xlsx(path):
+def uncached_formula_problem(cell):
+    """The message for a formula cell whose workbook holds no value for it."""
+    return (
+        f"cel {cell.coordinate} is een formule zonder opgeslagen waarde; open het bestand "
+        "in een spreadsheetprogramma en sla het op, of typ de waarde zelf"
+    )
+
+
+def read_xlsx(path, cached_formulas=False):
     """Every sheet of the workbook at `path` as (title, header, [(row number, values)]),
     after the ZIP gate (size, ratio, no DTD); a formula cell or an unreadable file
-    raises SheetError."""
+    raises SheetError. With `cached_formulas` (genuine XLSForms only) a formula cell
+    gives the value its spreadsheet program stored with it, as pyxform reads it; only
+    one without a stored value is refused. The formula itself is never run."""
     import openpyxl
 
     from raak.programmes import safezip
@@ -103,10 +113,20 @@ def read_xlsx(path):
     deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        # The same file again for the stored values: openpyxl gives a cell either its
+        # formula or its value, never both.
+        cached = None
+        if cached_formulas:
+            cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            for ws in wb.worksheets:
+            for n_sheet, ws in enumerate(wb.worksheets):
                 rows = ws.iter_rows()
+                values_of = None
+                if cached is not None:
+                    values_of = cached.worksheets[n_sheet].iter_rows(values_only=True)
                 first = next(rows, ())
+                if values_of is not None:
+                    next(values_of, ())
                 header = [str(c.value) if c.value is not None else "" for c in first]
                 data = []
                 for i, cells in enumerate(rows, start=2):
@@ -124,17 +144,24 @@ def read_xlsx(path):
                         raise SheetError([(ws.title, str(i), "", "lezen duurt langer dan "
                                            f"{settings.IMPORT_MAX_SECONDS} s "
                                            "(IMPORT_MAX_SECONDS); splits het bestand")])  # fmt: skip
+                    stored = next(values_of, ()) if values_of is not None else ()
                     values = []
                     for n, cell in enumerate(cells):
+                        value = cell.value
                         message = formula_problem(cell)
+                        if message and cached is not None:
+                            value = stored[n] if n < len(stored) else None
+                            message = uncached_formula_problem(cell) if value is None else None
                         if message:
                             column = header[n] if n < len(header) and header[n] else ""
                             problems.append((ws.title, str(i), column, message))
-                        values.append(cell.value)
+                        values.append(value)
                     data.append((i, tuple(values)))
                 sheets.append((ws.title, header, data))
         finally:
             wb.close()
+            if cached is not None:
+                cached.close()
     except SheetError:
         raise
     except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

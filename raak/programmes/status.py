@@ -8,6 +8,7 @@ so does an open round for a region whose report is frozen (submitted or accepted
 """
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from raak.programmes import round_forms
@@ -180,6 +181,10 @@ def save_indicator_value(rnd, region, indicator, *, user, expected_version, cate
     )  # fmt: skip
 
 
+# Sent by change_round_state once a round's new state is committed (round=, state=).
+round_state_changed = Signal()
+
+
 class NotAllowed(ValueError):
     """A change the rules refuse; `field` names the form field it is about, if any."""
 
@@ -254,7 +259,10 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason="", closes_o
         recorder.flush()
         rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
         rnd.closes_on = current.closes_on
-        return current
+    # After the commit: apps that keep copies of public data (raak.opendata's files
+    # under RAAK_DATA_DIR/public) bring them in step before the caller reports success.
+    round_state_changed.send(sender=Round, round=current, state=state)
+    return current
 
 
 def change_round_forms(rnd, keys, *, user):

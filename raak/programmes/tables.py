@@ -43,7 +43,7 @@ TABLES = {
     ],
     "milestones": [
         ("key", "str:50"), ("name", "str:200"), ("description", "str"), ("name_en", "str:200"),
-        ("statuses", "list"),
+        ("statuses", "list"), ("depends_on", "str:50"),
     ],
     "indicators": [
         ("key", "str:50"), ("name", "str:300"), ("description", "str"), ("name_en", "str:300"),
@@ -52,6 +52,12 @@ TABLES = {
     "indicator_categories": [
         ("indicator", "str:50"), ("key", "str:50"), ("label", "str:200"), ("takes_date", "bool"),
         ("label_en", "str:200"),
+    ],
+    # Validation rules (rules.py); a file without this table keeps the programme's rules.
+    "rules": [
+        ("key", "str:50"), ("name", "str:200"), ("name_en", "str:200"), ("message", "str:500"),
+        ("message_en", "str:500"), ("importance", "str:10"), ("scope", "str:10"),
+        ("condition", "str:2000"),
     ],
     "regions": [
         ("slug", "str:50"), ("name", "str:200"), ("centrumgemeente_code", "str:6"),
@@ -87,8 +93,8 @@ NESTED = {
 
 # The lists at the top of a JSON file, in the order they are written.
 TOP_LEVEL = (
-    "status_labels", "indicator_groups", "sections", "milestones", "indicators", "regions",
-    "rounds",
+    "status_labels", "indicator_groups", "sections", "milestones", "indicators", "rules",
+    "regions", "rounds",
 )  # fmt: skip
 
 
@@ -156,7 +162,7 @@ def read(path):
 
 def _read_json(path):
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_text(path, encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise FormatError([Problem(path.name, "", "", f"geen geldige JSON: {e}")]) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -196,6 +202,17 @@ def _read_json(path):
     return tables
 
 
+def read_text(path, encoding="utf-8-sig"):
+    """The text of an import file, refused unread when it is larger than
+    IMPORT_MAX_UNCOMPRESSED_BYTES (the same cap as all members of an XLSX together)."""
+    path = Path(path)
+    limit = settings.ZIP_MAX_UNCOMPRESSED
+    if path.stat().st_size > limit:
+        raise FormatError([Problem(path.name, "", "", f"groter dan {limit // 1048576} MB "
+                                   "(IMPORT_MAX_UNCOMPRESSED_BYTES); splits het bestand")])  # fmt: skip
+    return path.read_text(encoding=encoding)
+
+
 def csv_rows(text, filename, dialect=csv.excel):
     """(header, [(row number, values)]) from CSV text, every import's one CSV reader.
     Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
@@ -224,6 +241,13 @@ def csv_rows(text, filename, dialect=csv.excel):
                 raise FormatError([Problem(filename, str(len(rows) + 2), "",
                                            f"meer dan {limit:,} rijen; splits het bestand "
                                            "(IMPORT_MAX_ROWS)".replace(",", "."))])  # fmt: skip
+            extra = values[len(header) :]
+            if any(v.strip() for v in extra):
+                # A value without a column would be dropped unseen: refuse the file.
+                # Empty trailing fields (spreadsheet programs write them) are harmless.
+                raise FormatError([Problem(filename, str(len(rows) + 2), str(len(header) + 1),
+                                           f"{len(values)} waarden, maar de kop heeft "
+                                           f"{len(header)} kolommen")])  # fmt: skip
             rows.append((len(rows) + 2, values))
             before = len(starts)
     except csv.Error as e:
@@ -278,21 +302,16 @@ def _read_csv(path, tables):
             [Problem(path.name, "", "", f"onbekende tabel; bestandsnamen: {', '.join(TABLES)}")]
         )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except UnicodeDecodeError:
         raise FormatError([Problem(path.name, "", "", "bestand is geen UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        _check_header(path.name, table, reader.fieldnames or [])
-        # Row 1 is the header, so the first data row is row 2, as a spreadsheet shows it.
-        tables.rows[table] = [
-            Row(path.name, str(i), {k: spreadsheets.from_csv(v) for k, v in r.items()})
-            for i, r in enumerate(reader, start=2)
-        ]
-    except csv.Error as e:  # e.g. a field over the csv module's limit (131,072 characters)
-        raise FormatError(
-            [Problem(path.name, str(reader.line_num), "", f"onleesbare CSV: {e}")]
-        ) from None
+    header, records = csv_rows(text, path.name)
+    _check_header(path.name, table, header)
+    tables.rows[table] = [
+        Row(path.name, str(i), {h: spreadsheets.from_csv(values[n]) if n < len(values) else None
+                                for n, h in enumerate(header)})
+        for i, values in records
+    ]  # fmt: skip
 
 
 def _read_csv_dir(path):

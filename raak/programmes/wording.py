@@ -1,8 +1,9 @@
 """The words a programme uses for its own things, in the visitor's language.
 
 Status labels, indicator groups and section names are programme data (models
-StatusLabel, IndicatorGroup, SectionName); what a programme does not name keeps the
-seed report's words below, so old exchange files and old databases read as before.
+StatusLabel, IndicatorGroup, SectionName); what a programme does not name gets the
+neutral words below, never another programme's (the seed's words are rows of the seed
+programme, in its file).
 Every name may have an English form (`*_en`), shown by the English interface when
 present; the Dutch one otherwise.
 """
@@ -17,39 +18,42 @@ from django.utils.translation import get_language
 from raak.programmes import memo
 from raak.programmes.models import Programme
 
-# The seed's words, (Dutch, English): the demo programme's values and the default of
-# any programme that does not give its own.
+# Neutral words, (Dutch, English): what a programme that does not name its own things
+# is given. The seed programme names all of them in its file
+# (raak/programmes/data/raak-2008-2010.json); a database from before these defaults
+# got the seed's words as rows of its own (migration 0009_neutral_wording_defaults).
 DEFAULT_STATUS_LABELS = {
-    "done": ("gereed en/of in uitvoering", "done and/or in progress"),
-    "partial": ("gedeeltelijk", "partial"),
-    "expected": ("verwacht", "expected"),
-    "not_started": ("niet gestart", "not started"),
-    "unknown": ("onbekend", "unknown"),
+    "done": ("Afgerond", "Completed"),
+    "partial": ("Gedeeltelijk", "Partial"),
+    "expected": ("Verwacht", "Expected"),
+    "not_started": ("Niet gestart", "Not started"),
+    "unknown": ("Onbekend", "Unknown"),
 }
+# Its key is the annex's anchor: not "indicatoren", the national picture's own.
 DEFAULT_GROUP = {
-    "key": "bijlage-2",
-    "name": "Continuering",
-    "name_en": "Continuation",
-    "annex_title": "Continuering na de programmaperiode",
-    "annex_title_en": "Continuation after the programme period",
-    "annex_caption": "Prognose per regio",
-    "annex_caption_en": "Forecast per region",
+    "key": "indicatoren-per-regio",
+    "name": "Indicatoren",
+    "name_en": "Indicators",
+    "annex_title": "Indicatoren per regio",
+    "annex_title_en": "Indicators per region",
+    "annex_caption": "Antwoorden per regio",
+    "annex_caption_en": "Answers per region",
 }
 DEFAULT_SECTIONS = {
     "protocols": {
-        "name": "Protocollen", "name_en": "Protocols",
-        "title": "Regionale handelingsprotocollen", "title_en": "Regional protocols",
-        "term": "regionaal handelingsprotocol", "term_en": "regional protocol",
+        "name": "Werkafspraken", "name_en": "Agreements",
+        "title": "Regionale werkafspraken", "title_en": "Regional agreements",
+        "term": "werkafspraak", "term_en": "agreement",
     },
     "network": {
-        "name": "Netwerk", "name_en": "Network",
-        "title": "Netwerk aandachtsfunctionarissen",
-        "title_en": "Network of child-abuse officers (aandachtsfunctionarissen)",
-        "term": "aandachtsfunctionaris kindermishandeling", "term_en": "child-abuse officer",
+        "name": "Contactpersonen", "name_en": "Contacts",
+        "title": "Contactpersonen per regio", "title_en": "Contacts per region",
+        "term": "contactpersoon", "term_en": "contact person",
     },
     "training": {
-        "name": "Scholing", "name_en": "Training", "title": "Scholing", "title_en": "Training",
-        "term": "scholing", "term_en": "training",
+        "name": "Deskundigheid", "name_en": "Expertise",
+        "title": "Deskundigheidsbevordering", "title_en": "Building expertise",
+        "term": "deskundigheidsbevordering", "term_en": "building expertise",
     },
 }  # fmt: skip
 
@@ -105,7 +109,7 @@ class Group:
 
 def indicator_groups(programme, indicators):
     """The programme's indicators by group, in group order, each group's words in the
-    current language; indicators without a group go in the seed's default group."""
+    current language; indicators without a group go in the neutral default group."""
     groups = memo.rows(programme, "indicator_groups")
     out = {g.id: Group(g.key, local(g), local(g, "annex_title"), local(g, "annex_caption"), [])
            for g in groups}  # fmt: skip

@@ -3,8 +3,8 @@ names, English names and which statuses a milestone uses (wording.py).
 
 Kept apart from importing.py, which calls `validate` before and `write` after its own
 work. Every column here is optional: a file without it (every file from before these
-columns existed) keeps what the database holds, or the seed's words for a new
-programme, so old exchange files import as before.
+columns existed) keeps what the database holds, or neutral words for a new programme
+(wording.py's defaults; never the seed programme's own words).
 """
 
 from raak.programmes.models import (

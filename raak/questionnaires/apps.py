@@ -12,3 +12,8 @@ class QuestionnairesConfig(AppConfig):
 
         add_provider(round_forms_of)
         add_kind(Questionnaires())
+        # The programme's validation rules read answers without knowing this app.
+        from raak.programmes.rules import add_answer_source
+        from raak.questionnaires.rule_answers import SOURCE
+
+        add_answer_source(SOURCE)

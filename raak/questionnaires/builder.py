@@ -17,10 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.programmes import expressions
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError
-from raak.questionnaires import exchange, expressions
+from raak.questionnaires import exchange
 from raak.questionnaires import rounds as asked_rounds
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Question, Questionnaire, Response, Version

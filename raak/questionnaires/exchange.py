@@ -11,11 +11,10 @@ import re
 from django.conf import settings
 from django.db import transaction
 
-from raak.programmes import flat
+from raak.programmes import expressions, flat
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
-from raak.questionnaires import expressions
 from raak.questionnaires import rounds as asked_rounds
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
@@ -165,6 +164,11 @@ def save(t, programme, path, publish=False, user=None, actor=""):
             problems.append(Problem(f, w, "choice_list", "alleen bij een keuzevraag"))
         d["minimum"] = _number(problems, f, w, "minimum", d["minimum"])
         d["maximum"] = _number(problems, f, w, "maximum", d["maximum"])
+        if d.get("max_length") is not None and not 1 <= d["max_length"] <= 1_000_000:
+            # The column holds a positive number; a negative one was a database error.
+            problems.append(
+                Problem(f, w, "max_length", "verwacht een aantal tekens van 1 tot 1000000")
+            )
         if d["minimum"] is not None and d["maximum"] is not None and d["minimum"] > d["maximum"]:
             problems.append(Problem(f, w, "maximum", "ligt onder minimum"))
         if (d["minimum"] is not None or d["maximum"] is not None) and d["type"] not in NUMBER_TYPES:

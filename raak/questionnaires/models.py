@@ -107,7 +107,7 @@ class Question(models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     # Shown with the number bounds or length limit instead of the standard message.
     constraint_message = models.CharField(max_length=300, blank=True)
-    # Show only when this holds (raak.questionnaires.expressions): "${q} = 'a'",
+    # Show only when this holds (raak.programmes.expressions): "${q} = 'a'",
     # "selected(${q}, 'a') and ${n} > 3", or the older "question=a b c".
     show_if = models.CharField(max_length=1000, blank=True)
     maps_to = models.SlugField(blank=True)  # the previous version's question it continues

@@ -14,7 +14,7 @@ from django.db import transaction
 from raak.programmes import status
 from raak.programmes.history import Recorder
 from raak.programmes.models import Round
-from raak.programmes.tables import FormatError, Problem, csv_rows
+from raak.programmes.tables import FormatError, Problem, csv_rows, read_text
 from raak.questionnaires import service, xlsform
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Answer, Question, Response
@@ -35,7 +35,7 @@ def _rows(path, filename):
     if path.suffix.lower() != ".csv":
         raise FormatError([Problem(filename, "", "", "gebruik een .csv- of .xlsx-bestand")])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except (UnicodeDecodeError, OSError):
         raise FormatError([Problem(filename, "", "", "bestand is geen UTF-8-tekst")]) from None
     sample = text[:4096]

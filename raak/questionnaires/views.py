@@ -112,7 +112,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
     if request.method == "POST":
         if request.POST.get("action") == "reopen":
             if not access.is_national:
-                raise PermissionDenied
+                raise PermissionDenied(_("Alleen het landelijk bureau heropent antwoorden."))
             service.reopen(response, user=request.user)
             messages.success(request, _("Heropend; de regio kan de antwoorden weer wijzigen."))
             return redirect(request.path)

@@ -4,7 +4,7 @@ In: sheets `survey`, `choices` and `settings` (sheet and column names in any cas
 become RAAK's tables and go through the same checks as RAAK's own format
 (exchange.save), so every problem names the sheet, row and column. What RAAK cannot
 represent — repeats, calculations, geo and media questions, choice filters, external
-selects, XPath beyond raak.questionnaires.expressions — is refused with the row and the
+selects, XPath beyond raak.programmes.expressions — is refused with the row and the
 feature named, or with `skip_unsupported` left out and listed.
 
 Out: a workbook pyxform (the reference converter) turns into an XForm without errors or
@@ -15,22 +15,27 @@ same questionnaire.
 """
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
 from django.utils.text import slugify
 
-from raak.programmes import flat, safezip, spreadsheets
+from raak.programmes import expressions, flat
 from raak.programmes.tables import FormatError, Problem, _stable_zip
-from raak.questionnaires import exchange, expressions
+from raak.questionnaires import exchange
 from raak.questionnaires.models import Question
+from raak.questionnaires.xlsform_sheets import (  # noqa: F401 - is_xlsform, read_sheets: API
+    LANG_CODE,
+    _languages,
+    _main_language,
+    _merge,
+    _texts,
+    is_xlsform,
+    read_sheets,
+)
 
 DUTCH = "Nederlands (nl)"
-LANG_CODE = re.compile(r"\(([a-zA-Z-]+)\)\s*$")
 SIMPLE = {"text": Question.TEXT, "integer": Question.INTEGER, "decimal": Question.NUMBER,
           "date": Question.DATE, "note": Question.NOTE}  # fmt: skip
 RAAK_TYPES = {Question.SCALE, Question.YESNO, Question.PERIOD}
@@ -67,129 +72,6 @@ class Result:
     version: object
     skipped: list = field(default_factory=list)  # [Problem]: rows left out
     notes: list = field(default_factory=list)  # [str]: things ignored or chosen
-
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def _check_size(path):
-    """The shared ZIP gate (uncompressed size, ratio, no DTD) before openpyxl reads."""
-    try:
-        safezip.open_checked(path).close()
-    except safezip.UnsafeZip as e:
-        raise FormatError(
-            [Problem(Path(path).name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
-        ) from None
-    except (OSError, zipfile.BadZipFile) as e:
-        raise FormatError(
-            [Problem(Path(path).name, "", "", f"geen leesbaar XLSX-bestand: {e}")]
-        ) from None
-
-
-def is_xlsform(path):
-    path = Path(path)
-    if not path.is_file() or path.suffix.lower() != ".xlsx":
-        return False
-    _check_size(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception:  # openpyxl raises many kinds; the normal reader reports it
-        return False
-    names = [n.strip().lower() for n in wb.sheetnames]
-    wb.close()
-    return "survey" in names
-
-
-def _cell(value):
-    """Every cell as text: numbers without '.0', dates typed into a label as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == time():
-        return value.date().isoformat()  # a date typed into a cell comes back as midnight
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _column(name):
-    """'Label::English (en)' -> 'label::English (en)'; 'label: English (en)' too."""
-    base, sep, lang = name.partition("::")
-    if not sep and ":" in name:
-        base, sep, lang = name.partition(":")
-    base = base.strip().lower().replace(" ", "_")
-    return f"{base}::{lang.strip()}" if sep else base
-
-
-def read_sheets(path, any_sheet=False):
-    """{sheet: (header, [(row number, {column: text})])} for survey, choices, settings
-    (or for every sheet, with `any_sheet`). Read through the shared reader: ZIP gate,
-    formula cells refused with the cell named."""
-    name = Path(path).name
-    try:
-        sheets = spreadsheets.read_xlsx(path)
-    except spreadsheets.SheetError as e:
-        raise FormatError(
-            [Problem(f"{name}:{s}" if s else name, r, c, m) for s, r, c, m in e.problems]
-        ) from None
-    out = {}
-    for title, header, data in sheets:
-        sheet = title.strip().lower()
-        if sheet not in ("survey", "choices", "settings") and not any_sheet:
-            continue
-        texts = [_cell(h) for h in header]
-        header = texts if any_sheet else [_column(t) for t in texts]
-        rows = []
-        for i, values in data:
-            cells = [_cell(v) for v in values]
-            if any(cells):  # empty rows anywhere are left out
-                rows.append((i, {h: t for h, t in zip(header, cells, strict=False) if h}))
-        out[sheet] = (header, rows)
-    return out
-
-
-def _languages(header, base):
-    """The language names of columns base / base::Language (code); '' for the plain one."""
-    langs = []
-    for h in header:
-        if h == base:
-            langs.append("")
-        elif h.startswith(base + "::"):
-            langs.append(h[len(base) + 2 :])
-    return langs
-
-
-def _main_language(langs, default):
-    for lang in langs:
-        m = LANG_CODE.search(lang)
-        if m and m.group(1).lower() == "nl":
-            return lang
-    if default in langs:
-        return default
-    if "" in langs:
-        return ""
-    return langs[0] if langs else ""
-
-
-def _texts(row, base, main, langs):
-    """(text in the main language, {other language: {base: text}})."""
-    key = lambda lang: f"{base}::{lang}" if lang else base  # noqa: E731
-    others = {}
-    for lang in langs:
-        if lang != main and row.get(key(lang)):
-            others[lang or "default"] = {base: row[key(lang)]}
-    return row.get(key(main), ""), others
-
-
-def _merge(*translations):
-    out = {}
-    for t in translations:
-        for lang, texts in t.items():
-            out.setdefault(lang, {}).update(texts)
-    return out
 
 
 class _Survey:
@@ -401,7 +283,7 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
     """Import an XLSForm workbook as a questionnaire version. Result with what was skipped."""
     path = Path(path)
     file = filename or path.name
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, cached_formulas=True)
     if "survey" not in sheets:
         raise FormatError([Problem(file, "", "", "geen werkblad “survey”: geen XLSForm")])
     header, survey_rows = sheets["survey"]
@@ -456,6 +338,8 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
             "list_name": r.get("list_name", ""), "key": r.get("name", ""), "label": label,
             "score": r.get("score", "") or None, "translations": translations,
         }))  # fmt: skip
+    if settings.get("allow_choice_duplicates", "").lower() in ("yes", "true", "true()", "1"):
+        choices = _without_duplicates(choices, notes)
     for name in sorted(survey.or_other_lists):
         copies = [
             (f, w, {**d, "list_name": f"{name}_or_other"})
@@ -483,6 +367,25 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
     programme = flat.programme_for(programme_slug or _only_programme(file), file)
     version = exchange.save(t, programme, file, publish)
     return Result(version, survey.unsupported, notes)
+
+
+def _without_duplicates(choices, notes):
+    """allow_choice_duplicates: a list may name a choice twice (XLSForm then offers two
+    options with one value). RAAK stores one choice per value: the first row's, with
+    each later row named in the notes. Without the setting exchange.save refuses the
+    second row, as pyxform does."""
+    seen, out = {}, []
+    for f, w, d in choices:
+        key = (d["list_name"], d["key"])
+        if key in seen:
+            notes.append(
+                f"{f}, rij {w}: “{d['key']}” staat al in lijst {d['list_name']} (rij "
+                f"{seen[key]}); allow_choice_duplicates: de eerste bewaard"
+            )
+            continue
+        seen[key] = w
+        out.append((f, w, d))
+    return out
 
 
 def _only_programme(file):

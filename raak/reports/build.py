@@ -8,8 +8,12 @@ earlier rounds, and the knowledge, protocol and training lists, which are public
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
+from raak.cycle import progress
 from raak.knowledge.models import ActionPoint, Activity, Theme
 from raak.picture.national import NationalPicture
+from raak.programmes import wording
 from raak.programmes.models import RegionMunicipality, Round
 from raak.programmes.summary import percent, summarise
 from raak.protocols.models import Finding
@@ -49,8 +53,13 @@ class ReportData:
     activity_count: int
     comparisons: list
     coded: list
+    labels: dict = field(default_factory=dict)  # the programme's status labels
+    sections: dict = field(default_factory=dict)  # its section names (wording.sections)
+    groups: list = field(default_factory=list)  # indicator groups, each with its `rows`
+    annex_groups: list = field(default_factory=list)  # per group its annex (annex_groups)
     state: str = "draft"
     progress: object = None
+    over_rounds: dict = None  # the reporting-rates block: rates and shares per round
 
     @property
     def regions(self):
@@ -198,6 +207,18 @@ def _coded(programme, rnd):
     return out
 
 
+def _over_rounds(programme, rnd):
+    """The published rounds up to this one and this one itself: reporting rates and per
+    milestone the share done (raak/cycle/progress.py, as on the progress page)."""
+    rounds = [r for r in programme.rounds.filter(peildatum__lte=rnd.peildatum)
+              if r.is_published or r.pk == rnd.pk]  # fmt: skip
+    return {
+        "rates": progress.rates(programme, rounds),
+        "series": progress.milestone_progress(programme, rounds),
+        "rounds": rounds,
+    }
+
+
 def chapters_of(chapters, texts):
     out = []
     for n, ch in enumerate(chapters, 1):
@@ -215,9 +236,24 @@ def chapters_of(chapters, texts):
     return out
 
 
+def _groups(picture, items):
+    """The indicator rows of `items` under the programme's indicator groups."""
+    rows = {r["item"].key: r for r in items if r["item"].kind == "indicator"}
+    return [
+        {"group": g, "rows": [rows[i.key] for i in g.indicators if i.key in rows]}
+        for g in picture.groups
+    ]
+
+
 def build(rnd, chapters, texts, title="", progress=None):
     """`chapters` from a template or report; `texts` maps chapter key -> Markdown.
-    `progress(percent, step)` is called along the way."""
+    `progress(percent, step)` is called along the way. The report is Dutch whatever
+    the interface language (its words, the programme's, included)."""
+    with translation.override("nl"):
+        return _build(rnd, chapters, texts, title, progress)
+
+
+def _build(rnd, chapters, texts, title, progress):
     step = progress or (lambda pct, text: None)
     programme = rnd.programme
     step(5, "landelijk beeld")
@@ -243,6 +279,7 @@ def build(rnd, chapters, texts, title="", progress=None):
             )
     step(30, "tabellen en lijsten")
     themes, activity_count = _themes(programme) if "activities" in wanted else ([], 0)
+    annex = picture.annex_rows()
     return ReportData(
         programme=programme,
         round=rnd,
@@ -252,7 +289,7 @@ def build(rnd, chapters, texts, title="", progress=None):
         previous=previous,
         items=items,
         figures=figures,
-        annex=picture.annex_rows(),
+        annex=annex,
         forecast=_forecast(picture) if "forecast" in wanted else [],
         findings=list(Finding.objects.filter(programme=programme).select_related("component"))
         if "protocol-findings" in wanted
@@ -265,4 +302,9 @@ def build(rnd, chapters, texts, title="", progress=None):
         activity_count=activity_count,
         comparisons=_comparisons(programme, rnd) if "questionnaire-comparison" in wanted else [],
         coded=_coded(programme, rnd) if "coded-themes" in wanted else [],
+        labels=wording.status_labels(programme),
+        sections=wording.sections(programme),
+        groups=_groups(picture, items),
+        annex_groups=picture.annex_groups(annex),
+        over_rounds=_over_rounds(programme, rnd) if "reporting-rates" in wanted else None,
     )

@@ -104,7 +104,7 @@ class ReportFile(models.Model):
     PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
     STATES = [(PENDING, _("in de wachtrij")), (RUNNING, _("bezig")), (DONE, _("klaar")),
               (FAILED, _("mislukt"))]  # fmt: skip
-    FORMATS = [("pdf", "PDF"), ("html", "HTML")]
+    FORMATS = [("pdf", "PDF"), ("html", "HTML"), ("odt", "ODT"), ("docx", "DOCX")]
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="report_files")
     round = models.ForeignKey(Round, models.CASCADE, related_name="report_files")

@@ -3,7 +3,9 @@ expected periods slipped, indicators, action points, activities, training reach 
 its questionnaire answers beside the national distribution."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils import translation
 
 from raak.knowledge.models import ActionPoint, Activity
 from raak.programmes import wording
@@ -28,6 +30,8 @@ class RegionReport:
     reach_total: int
     answers: list
     answers_round: object
+    groups: list = field(default_factory=list)  # [{"group", "rows"}]: indicators by group
+    sections: dict = field(default_factory=dict)  # the programme's section names
 
 
 def _slipped(previous, s):
@@ -78,6 +82,13 @@ def _answers(region, rounds):
 
 
 def build(region, rnd, unpublished=False):
+    """The region's report, in Dutch whatever the interface language, as the national
+    report (its words, the programme's, included)."""
+    with translation.override("nl"):
+        return _build(region, rnd, unpublished)
+
+
+def _build(region, rnd, unpublished):
     programme = region.programme
     rounds = Round.objects.filter(programme=programme, peildatum__lte=rnd.peildatum)
     if not unpublished:
@@ -100,7 +111,10 @@ def build(region, rnd, unpublished=False):
         for r in rounds:
             s = statuses.get((r.id, m.id))
             cells.append({
-                "round": r, "status": s, "label": str(labels[s.status if s else "unknown"]),
+                "round": r, "status": s,
+                "label": wording.status_text(
+                    str(labels[s.status]), s.status, s.expected_text
+                ) if s else str(labels["unknown"]),
                 "slipped_from": previous.expected_text if _slipped(previous, s) else "",
             })  # fmt: skip
             previous = s
@@ -108,6 +122,11 @@ def build(region, rnd, unpublished=False):
     indicators = [
         {"indicator": i, "cells": [{"round": r, "value": values.get((r.id, i.id))} for r in rounds]}
         for i in programme.indicators.all()
+    ]
+    by_id = {row["indicator"].id: row for row in indicators}
+    groups = [
+        {"group": g, "rows": [by_id[i.id] for i in g.indicators]}
+        for g in wording.indicator_groups(programme, [row["indicator"] for row in indicators])
     ]
     reach = list(Reach.objects.filter(region=region).order_by("sector"))
     answers, answers_round = _answers(region, rounds)
@@ -125,4 +144,6 @@ def build(region, rnd, unpublished=False):
         reach_total=sum(r.professionals for r in reach),
         answers=answers,
         answers_round=answers_round,
+        groups=groups,
+        sections=wording.sections(programme),
     )

@@ -17,29 +17,36 @@ from raak.programmes.caching import CODE_VERSION, TIMEOUT
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Region
 from raak.protocols.models import Finding
 from raak.questionnaires.models import Coding, Response
-from raak.reports import build, render
+from raak.reports import build, office, render
 from raak.reports import region as region_report
 from raak.reports.models import Report, ReportFile, ReportTemplate
+from raak.reports.templates import standard_chapters
 from raak.training.models import Reach
 
+# Every format a report file can have, with its media type.
+FORMATS = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
 # Bump when the layout changes, so stored files are made again.
-LAYOUT_VERSION = "1"
-
-
-class NoTemplate(Exception):
-    pass
+# 2: the programme's words, tables in scroll boxes; 3: legend figures with alt text,
+# /Scope on header cells.
+LAYOUT_VERSION = "3"
 
 
 def chapters_and_texts(rnd):
     """The report's own chapters and texts if the round has a report, else the
-    programme's template with no texts yet."""
+    programme's template (or, without one, the standard template) with no texts yet."""
     report = Report.objects.filter(round=rnd).first()
     if report is not None:
         texts = dict(report.texts.values_list("key", "text"))
         return report, report.chapters, texts
     template = ReportTemplate.objects.filter(programme=rnd.programme).first()
     if template is None:
-        raise NoTemplate(f"programma {rnd.programme.slug} heeft geen rapportsjabloon")
+        return None, list(standard_chapters()), {}
     return None, template.chapters, {}
 
 
@@ -145,6 +152,8 @@ def make(rnd, fmt, region=None, progress=None, unpublished=False):
         step(40, "opmaak")
     if fmt == "html":
         content = render.html_document(data, region_report=region is not None).encode()
+    elif fmt in office.FORMATS:
+        content = office.office_document(data, fmt, region_report=region is not None)
     else:
         content = render.pdf_document(data, region_report=region is not None)
     step(100, "klaar")

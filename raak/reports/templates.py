@@ -1,6 +1,7 @@
 """Report templates as data: reading and checking a template file, all or nothing."""
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -14,23 +15,47 @@ BLOCKS = {
     "milestone-summary": "stand van de mijlpalen (aantallen, %, verandering)",
     "milestone-maps": "een kaart per mijlpaal",
     "indicator-maps": "een kaart per indicator",
-    "continuation": "tabellen continuering",
+    "continuation": "tabellen per indicator, onder de indicatorgroepen van het programma",
     "forecast": "prognose: wat wordt wanneer verwacht, wat is over tijd",
-    "protocol-findings": "bevindingen handelingsprotocollen",
-    "training-reach": "bereik van scholing",
+    "protocol-findings": "bevindingen van het landelijk bureau (onderdeel protocollen)",
+    "training-reach": "bereik (onderdeel scholing)",
     "action-points": "actiepunten per regio",
     "activities": "aanbevolen activiteiten per thema",
     "questionnaire-comparison": "vergelijking vragenlijst per item",
     "coded-themes": "thema's uit de open antwoorden, met citaten",
+    "reporting-rates": "meldingsgraad en voortgang per mijlpaal over de rondes",
     "annex-milestones": "bijlage: mijlpalen per regio",
-    "annex-continuation": "bijlage: continuering per regio",
+    "annex-continuation": "bijlage: indicatoren per regio, een tabel per indicatorgroep",
 }
 DATA = Path(__file__).resolve().parent / "data"
+# The seed programme's own report (its chapters say "Continuering", "Bijlage 1"...).
 DEMO_TEMPLATE = DATA / "report-template-2008-2010.json"
+# Any other programme's, until it loads one of its own: neutral chapter titles.
+STANDARD_TEMPLATE = DATA / "report-template-standard.json"
 
 
 class TemplateError(ValueError):
     pass
+
+
+def read(path):
+    """(slug, name, chapters) of a template file, checked."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise TemplateError(f"{path}: {e}") from e
+    slug = slugify(data.get("slug") or "")
+    name = str(data.get("name") or "").strip()
+    if not slug or not name:
+        raise TemplateError(f"{path}: slug en name zijn nodig")
+    return slug, name, clean_chapters(data.get("chapters"))
+
+
+@lru_cache
+def standard_chapters():
+    """The standard template's chapters: what a programme without a template of its
+    own is reported in (its report page, `raak report`, the first draft)."""
+    return read(STANDARD_TEMPLATE)[2]
 
 
 def clean_chapters(chapters):
@@ -68,17 +93,10 @@ def clean_chapters(chapters):
 
 
 @transaction.atomic
-def load(programme, path=DEMO_TEMPLATE, actor="raak"):
-    """Create or update a programme's report template from a JSON file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise TemplateError(f"{path}: {e}") from e
-    slug = slugify(data.get("slug") or "")
-    name = str(data.get("name") or "").strip()
-    if not slug or not name:
-        raise TemplateError(f"{path}: slug en name zijn nodig")
-    chapters = clean_chapters(data.get("chapters"))
+def load(programme, path=STANDARD_TEMPLATE, actor="raak"):
+    """Create or update a programme's report template from a JSON file (by default the
+    neutral standard template; `raak demo` gives the seed programme DEMO_TEMPLATE)."""
+    slug, name, chapters = read(path)
     recorder = Recorder(actor=actor, programme=programme)
     template = ReportTemplate.objects.filter(programme=programme, slug=slug).first()
     if template is None:

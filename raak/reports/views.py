@@ -19,7 +19,7 @@ from raak.accounts.security import log_event
 from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Region, Round
-from raak.reports import build, service
+from raak.reports import build, service, templates
 from raak.reports import region as region_report
 from raak.reports.models import Report, ReportFile, ReportTemplate, ReportText
 from raak.reports.text import MAX_LENGTH
@@ -52,7 +52,6 @@ def report_list(request, slug):
     return render(request, "reports/list.html", {
         "programme": programme, "access": access, "reports": reports, "rounds": rounds,
         "region_round": region_round, "regions": regions,
-        "has_template": ReportTemplate.objects.filter(programme=programme).exists(),
     })  # fmt: skip
 
 
@@ -60,10 +59,7 @@ def report_list(request, slug):
 def report_page(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     rnd, report = _report_for_reading(request, programme, access, round_slug)
-    try:
-        _r, chapters, texts = service.chapters_and_texts(rnd)
-    except service.NoTemplate as e:
-        raise Http404 from e
+    _r, chapters, texts = service.chapters_and_texts(rnd)
     data = build.build(rnd, chapters, texts, title=report.title if report else "")
     data.state = report.state if report else Report.DRAFT
     if not rnd.is_published:
@@ -95,11 +91,10 @@ def report_create(request, slug, round_slug):
     programme, access = programme_for(request, slug)
     national_only(request, programme)
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
-    template = ReportTemplate.objects.filter(programme=programme).first()
-    if template is None:
-        messages.error(request, _("Dit programma heeft nog geen rapportsjabloon."))
-        return redirect("reports", programme.slug)
     with transaction.atomic():
+        template = ReportTemplate.objects.filter(programme=programme).first()
+        if template is None:  # a programme without its own: the neutral standard one
+            template = templates.load(programme, actor=request.user.get_username())
         report, created = Report.objects.get_or_create(
             round=rnd,
             defaults={"programme": programme, "template": template,
@@ -265,7 +260,7 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
     button, so they hold no CSRF token and anonymous visitors get them from the page
     cache (issue #12)."""
     programme, access = programme_for(request, slug)
-    if fmt not in ("pdf", "html"):
+    if fmt not in service.FORMATS:
         raise Http404
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
     region, unpublished = None, False
@@ -275,28 +270,25 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
         report = None
     else:
         _rnd, report = _report_for_reading(request, programme, access, round_slug)
-    try:
-        if request.method != "POST":
-            key = service.current_fingerprint(programme, rnd, fmt, region, unpublished)
-            rf = (
-                ReportFile.objects.filter(fingerprint=key, format=fmt)
-                .exclude(state=ReportFile.FAILED)
-                .first()
-            )
-            if rf is None:
-                return render(request, "reports/file_offer.html", {
-                    "programme": programme, "access": access, "round": rnd, "region": region,
-                    "report": report, "fmt": fmt,
-                })  # fmt: skip
-        elif not request.user.is_authenticated:
-            # Making a file takes the worker seconds to minutes: an anonymous visitor
-            # never starts one (a published report's PDF is made when it is published).
-            return redirect(request.path)
-        else:
-            rf = service.request_file(rnd, fmt, user=request.user, region=region,
-                                      unpublished=unpublished)  # fmt: skip
-    except service.NoTemplate as e:
-        raise Http404 from e
+    if request.method != "POST":
+        key = service.current_fingerprint(programme, rnd, fmt, region, unpublished)
+        rf = (
+            ReportFile.objects.filter(fingerprint=key, format=fmt)
+            .exclude(state=ReportFile.FAILED)
+            .first()
+        )
+        if rf is None:
+            return render(request, "reports/file_offer.html", {
+                "programme": programme, "access": access, "round": rnd, "region": region,
+                "report": report, "fmt": fmt,
+            })  # fmt: skip
+    elif not request.user.is_authenticated:
+        # Making a file takes the worker seconds to minutes: an anonymous visitor never
+        # starts one (a published report's PDF is made when it is published).
+        return redirect(request.path)
+    else:
+        rf = service.request_file(rnd, fmt, user=request.user, region=region,
+                                  unpublished=unpublished)  # fmt: skip
     return redirect("report-file-status", programme.slug, rf.pk)
 
 
@@ -329,10 +321,7 @@ def _file_for_reading(request, programme, access, file_id):
 
 
 def _current_fingerprints(programme, rnd):
-    try:
-        return {service.current_fingerprint(programme, rnd, fmt) for fmt in ("pdf", "html")}
-    except service.NoTemplate:
-        return set()
+    return {service.current_fingerprint(programme, rnd, fmt) for fmt in service.FORMATS}
 
 
 def file_download(request, slug, file_id):
@@ -350,7 +339,7 @@ def file_download(request, slug, file_id):
                   round=rf.round.slug, unpublished=True)  # fmt: skip
     return FileResponse(
         rf.file.open("rb"),
-        as_attachment=rf.format == "pdf",
+        as_attachment=rf.format != "html",
         filename=service.file_name(rf.round, rf.format, rf.region),
-        content_type="application/pdf" if rf.format == "pdf" else "text/html; charset=utf-8",
+        content_type=service.FORMATS[rf.format],
     )

@@ -29,3 +29,13 @@ def signed(n):
     if n is None:
         return ""
     return f"+{n}" if n > 0 else ("±0" if n == 0 else f"−{abs(n)}")
+
+
+@register.filter
+def midsentence(label):
+    """A programme's word inside a sentence: "Afgerond" -> "afgerond"; a word in
+    capitals (an abbreviation, "GGD") and one already in lower case stay as they are."""
+    text = str(label or "")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

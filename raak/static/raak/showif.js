@@ -1,5 +1,5 @@
 // Show or hide conditional questions while a region answers, by evaluating the same
-// tree the server evaluates (raak/questionnaires/expressions.py), read from each
+// tree the server evaluates (raak/programmes/expressions.py), read from each
 // field's data-show-if attribute as JSON. Never eval. Also warns before leaving a
 // form with unsaved input.
 (function () {

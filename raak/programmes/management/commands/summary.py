@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.programmes import spreadsheets
+from raak.programmes.models import Round
 from raak.programmes.summary import RoundNotFound, find_round, summarise
 
 
@@ -11,12 +12,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--programme", help="programme slug (default: the only programme)")
-        parser.add_argument("--round", help="round slug (default: the latest round)")
+        parser.add_argument(
+            "--round", help="round slug (default: the newest published round, named on stderr)"
+        )
         parser.add_argument("--format", choices=["json", "csv", "text"], default="text")
 
     def handle(self, programme=None, round=None, format="text", **options):
         try:
-            summary = summarise(find_round(programme, round))
+            if round:
+                rnd = find_round(programme, round)
+            else:
+                # The figures the public sees, not an open round's half-filled ones.
+                published = Round.objects.filter(state=Round.PUBLISHED)
+                try:
+                    rnd = find_round(programme, rounds=published)
+                except RoundNotFound:
+                    latest = find_round(programme)  # the programme's errors come first
+                    raise RoundNotFound(
+                        f"programma {latest.programme.slug} heeft nog geen gepubliceerde "
+                        f"ronde; kies een ronde met --round (nieuwste: {latest.slug})"
+                    ) from None
+                self.stderr.write(
+                    f"Ronde {rnd.slug} ({rnd.name}): de nieuwste gepubliceerde ronde; "
+                    "kies een andere met --round."
+                )
+            summary = summarise(rnd)
         except RoundNotFound as e:
             raise CommandError(str(e)) from None
         data = summary.as_dict()

@@ -1,4 +1,5 @@
-"""`raak report`: the national report of a round (or a region's report) as PDF or HTML."""
+"""`raak report`: the national report of a round (or a region's report) as PDF, HTML,
+ODT or DOCX."""
 
 from pathlib import Path
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--programme", required=True)
         parser.add_argument("--round", required=True)
         parser.add_argument("--region", help="a region's slug: its one- or two-page report")
-        parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        parser.add_argument("--format", choices=["pdf", "html", "odt", "docx"], default="pdf")
         parser.add_argument("--output", required=True, help="folder to write the file to")
 
     def handle(self, programme, round, region=None, format="pdf", output=".", **options):
@@ -40,7 +41,18 @@ class Command(BaseCommand):
             def progress(pct, step):
                 bar.update(task, completed=pct, description=step)
 
-            content, name = service.make(rnd, format, region=the_region, progress=progress)
+            # A region's report of a round that is not published shows that round's
+            # data, as its web page does for the region and the national office: the
+            # public version would show the round's title over the earlier rounds only.
+            unpublished = the_region is not None and not rnd.is_published
+            content, name = service.make(
+                rnd, format, region=the_region, progress=progress, unpublished=unpublished
+            )
         path = out / name
         path.write_bytes(content)
         self.stdout.write(f"{path} ({len(content):,} bytes)".replace(",", "."))
+        if unpublished:
+            self.stderr.write(
+                f"Let op: ronde {rnd.slug} is niet gepubliceerd; het bestand bevat "
+                "niet-openbare gegevens."
+            )

@@ -12,6 +12,24 @@ the server (here) and the page (static/raak/showif.js) evaluate the very same tr
     ["selected", key, value]
 
 Nothing is ever eval'd. Errors carry the position (1-based) so a message can point at it.
+
+The programme's validation rules (raak/programmes/rules.py) use the same language with
+a few more operands, parsed by `parse_rule`:
+
+    status(M) expected(M) note(M)   a milestone's status key, the last day of its
+                                    expected period, its note; M is ${key}, "." (the
+                                    milestone a per-milestone rule is looking at) or
+                                    depends_on(M) (the milestone M depends on)
+    indicator(${key})               the answer category of an indicator
+    answer(${question})             a questionnaire answer (${questionnaire/question}
+                                    when two questionnaires share a key)
+    previous(X)                     X in the same region's previous round
+    zscore(answer(${q}))            how far the answer lies from the other regions'
+    peildatum, programme_end        the round's peildatum, the programme's last day
+
+    ["get", field, target]  field in status/expected/note/indicator/answer; target
+                            ["m", key], ["self"], ["dep", target] or ["q", key]
+    ["previous", get]  ["zscore", get]  ["word", name]
 """
 
 import re
@@ -66,11 +84,17 @@ def tokenize(text):
     return tokens
 
 
+MILESTONE_FIELDS = ("status", "expected", "note")
+RULE_FIELDS = (*MILESTONE_FIELDS, "indicator", "answer")
+RULE_WORDS = ("peildatum", "programme_end")
+
+
 class _Parser:
-    def __init__(self, text, allow_self):
+    def __init__(self, text, allow_self, rules=False):
         self.tokens = tokenize(text)
         self.i = 0
         self.allow_self = allow_self
+        self.rules = rules
         self.end = len(text) + 1
 
     def peek(self):
@@ -153,6 +177,8 @@ class _Parser:
         if kind == "dot" and self.allow_self:
             self.i += 1
             return ["self"]
+        if kind == "word" and self.rules:
+            return self.rule_operand()
         if kind == "word" and value == "string-length" and self.allow_self:
             self.i += 1
             self.take("punct", "(")
@@ -169,6 +195,84 @@ class _Parser:
         raise ExpressionError(
             _("verwacht een vraag, tekst of getal, maar vond %(f)s") % {"f": found}, pos
         )
+
+    # --- the validation rules' operands ---------------------------------------------
+
+    def call(self, name):
+        self.i += 1
+        self.take("punct", "(")
+        return name
+
+    def rule_operand(self):
+        _kind, value, pos = self.peek()
+        if value in RULE_WORDS:
+            self.i += 1
+            return ["word", value]
+        if value == "string-length":
+            self.call(value)
+            inner = self.operand()
+            self.take("punct", ")")
+            return ["len", inner]
+        if value in ("previous", "zscore"):
+            self.call(value)
+            inner = self.getter(allow_previous=value == "zscore")
+            if value == "zscore" and (inner[0] != "get" or inner[1] != "answer"):
+                raise ExpressionError(_("zscore() werkt alleen op answer(...)"), pos, value)
+            self.take("punct", ")")
+            return [value, inner]
+        if value in RULE_FIELDS:
+            return self.getter()
+        raise ExpressionError(
+            _("functie of woord “%(w)s” wordt niet ondersteund") % {"w": value}, pos, value
+        )
+
+    def getter(self, allow_previous=False):
+        kind, value, pos = self.peek()
+        if allow_previous and value == "previous":
+            self.call(value)
+            inner = self.getter()
+            self.take("punct", ")")
+            return ["previous", inner]
+        if kind != "word" or value not in RULE_FIELDS:
+            found = _("het einde") if kind == "end" else f"“{value}”"
+            raise ExpressionError(
+                _("verwacht %(w)s, maar vond %(f)s") % {"w": ", ".join(RULE_FIELDS), "f": found},
+                pos,
+            )
+        self.call(value)
+        if value in MILESTONE_FIELDS:
+            target = self.milestone()
+        else:
+            target = ["q", self.take("ref")[1]]
+        self.take("punct", ")")
+        return ["get", value, target]
+
+    def milestone(self):
+        kind, value, pos = self.peek()
+        if kind == "dot":
+            self.i += 1
+            return ["self"]
+        if kind == "ref":
+            self.i += 1
+            return ["m", value]
+        if kind == "word" and value == "depends_on":
+            self.call(value)
+            inner = self.milestone()
+            self.take("punct", ")")
+            return ["dep", inner]
+        found = _("het einde") if kind == "end" else f"“{value}”"
+        raise ExpressionError(
+            _("verwacht een mijlpaal (${sleutel}, . of depends_on(...)), maar vond %(f)s")
+            % {"f": found},
+            pos,
+        )
+
+
+def parse_rule(text):
+    """A validation rule's condition -> tree, or ExpressionError."""
+    if len(text or "") > 2000:
+        raise ExpressionError(_("de uitdrukking is te lang (meer dan 2000 tekens)"))
+    return _Parser(text or "", allow_self=False, rules=True).parse()
 
 
 def parse(text, allow_self=False):
@@ -269,6 +373,12 @@ def _value(operand, values, this):
     return operand[1]
 
 
+COMPARE = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}  # fmt: skip
+
+
 def _compare(op, left, right, numeric):
     if numeric:
         a, b = _number(left), _number(right)
@@ -324,6 +434,16 @@ def to_text(tree):
         return "."
     if kind == "len":
         return f"string-length({to_text(tree[1])})"
+    if kind == "word":
+        return tree[1]
+    if kind in ("previous", "zscore"):
+        return f"{kind}({to_text(tree[1])})"
+    if kind == "get":
+        return f"{tree[1]}({to_text(tree[2])})"
+    if kind == "m":
+        return f"${{{tree[1]}}}"
+    if kind == "dep":
+        return f"depends_on({to_text(tree[1])})"
     raise ValueError(kind)
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OpendataConfig(AppConfig):
+    name = "raak.opendata"
+
+    def ready(self):
+        from raak.opendata import public
+        from raak.programmes.status import round_state_changed
+
+        round_state_changed.connect(public.on_round_state_changed, dispatch_uid="opendata-public")

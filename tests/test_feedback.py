@@ -1,0 +1,63 @@
+"""The feedback a region sees on its own data: open rule results, overdue expected
+periods, forecasts slipped twice or more, its reporting history; most urgent first."""
+
+from datetime import date, datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from raak.cycle.models import Submission
+from raak.programmes import feedback
+from raak.programmes import status as status_service
+from raak.programmes.models import MilestoneStatus
+from tests.conftest import sign_in
+
+P = "/raak-2008-2010"
+
+
+def _expect(rnd, text, latest):
+    MilestoneStatus.objects.filter(round=rnd, region__slug="gouda",
+                                   milestone__key="handelingsprotocol").update(
+        expected_text=text, expected_latest=latest)  # fmt: skip
+
+
+def test_feedback_most_urgent_first(demo, people, ruled_round):
+    gouda = demo.regions.get(slug="gouda")
+    _expect(ruled_round, "Najaar 2011", date(2011, 11, 30))
+    ruled_round.closes_on = date(2011, 6, 15)
+    ruled_round.save()
+    third = status_service.open_round(demo, slug="najaar-2011", name="Derde peiling",
+                                      peildatum=date(2011, 12, 1), user=people["national"])  # fmt: skip
+    _expect(third, "2012", date(2012, 12, 31))
+    Submission.objects.create(round=ruled_round, region=gouda, state="accepted",
+                              submitted_at=timezone.make_aware(datetime(2011, 6, 20, 9)))  # fmt: skip
+    rounds = list(demo.rounds.all())
+    fb = feedback.for_region(gouda, third, date(2011, 12, 1), rounds)
+    kinds = [i.kind for i in fb.items]
+    assert kinds == sorted(kinds, key=["error", "overdue", "warning", "slipped"].index)
+    slipped = [i for i in fb.items if i.kind == "slipped"]
+    assert len(slipped) == 1
+    assert "Regionaal handelingsprotocol: de verwachting schoof 2 keer op" in slipped[0].text
+    assert "Voorjaar 2011 → Najaar 2011 → 2012" in slipped[0].text
+    assert slipped[0].url.endswith("/ronde/najaar-2011/regio/gouda/mijlpaal/handelingsprotocol/")
+    assert any(i.kind == "warning" for i in fb.items)  # not done after 2010
+    history = {r.slug: state for r, state, _label in fb.history}
+    assert history == {"voorjaar-2011": "late"}
+    # A day later than every expected period: the overdue item comes second, after errors.
+    fb = feedback.for_region(gouda, third, date(2013, 1, 1), rounds)
+    assert fb.items[0].kind in ("error", "overdue")
+    assert any(i.kind == "overdue" and "2012" in i.text for i in fb.items)
+
+
+def test_feedback_on_start_and_region_page(demo, people, ruled_round):
+    coord = sign_in(Client(), people["coord_a"])
+    start = coord.get("/start/").content.decode()
+    assert "Let op bij uw gegevens" in start
+    assert 'data-feedback="error"' in start  # Voorjaar 2011 is before the peildatum
+    assert "De verwachte periode ligt vóór de peildatum" in start
+    region = coord.get(f"{P}/regio/gouda/").content.decode()
+    assert "Let op bij uw gegevens" in region
+    assert region.index("<h1>") < region.index("Let op bij uw gegevens")
+    assert "Let op bij uw gegevens" not in Client().get(f"{P}/regio/gouda/").content.decode()
+    assert "Let op bij uw gegevens" not in sign_in(Client(), people["coord_b"]).get(
+        f"{P}/regio/gouda/").content.decode()  # fmt: skip
