@@ -101,7 +101,8 @@ def main():
     lines = [
         f"## Reporting cycle, {connection.vendor} — {date.today().isoformat()}",
         "",
-        "Submissions overview `/<programme>/ronde/<round>/indieningen/` (national office) and "
+        "Submissions overview `/<programme>/ronde/<round>/indieningen/` (national office; the "
+        "counts over every region, the table 50 regions a page) and "
         "start page `/start/` (a coordinator) for an open round (fictieve gegevens: a third of "
         "the regions changed something, a sixth submitted, two reminders and an advisor note "
         "per region), median of 5 requests.",

@@ -152,8 +152,10 @@ def test_coordinator_edits_and_the_national_picture_shows_it(browser, site):
     assert "30 (81%), waarvan 2 gedeeltelijk" in national.locator("main").inner_text()
     # ... and for everyone once it is closed and published.
     national.goto(f"{site}{P}/rondes/")
-    national.get_by_role("button", name="Sluiten Voortgang juni 2011").click()
+    national.get_by_role("link", name="Sluiten… Voortgang juni 2011").click()
+    national.get_by_role("button", name="Ja, sluit “Voortgang juni 2011”").click()
     national.get_by_role("link", name="Publiceren… Voortgang juni 2011").click()
+    national.get_by_label("Ja, ik publiceer deze ronde ook al heeft geen regio ingediend").check()
     national.get_by_role("button", name="Ja, publiceer “Voortgang juni 2011”").click()
     coordinator.goto(f"{site}{P}/")
     card = coordinator.locator('[data-milestone="handelingsprotocol"]').inner_text()
@@ -265,8 +267,9 @@ def test_two_coordinators_answer_a_questionnaire_in_two_rounds(browser, site, tm
     }
     for slug, peildatum in (("start", date(2011, 3, 1)), ("eind", date(2011, 9, 1))):
         rnd = open_round(
-            programme, slug=slug, name=slug.capitalize(), peildatum=peildatum, user=national
-        )
+            programme, slug=slug, name=slug.capitalize(), peildatum=peildatum, user=national,
+            forms=["test-vragenlijst"],
+        )  # fmt: skip
         for region, (level, plan_answer) in plan[slug].items():
             page = pages[f"coord-{region}"]
             page.goto(f"{site}{P}/vragenlijsten/test-vragenlijst/ronde/{slug}/regio/{region}/")

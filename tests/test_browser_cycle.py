@@ -37,7 +37,8 @@ smtp = mailserver.smtp  # a real SMTP server per test
 def cycle_site(transactional_db, live_server, django_user_model, settings):
     """The demo programme with an open round and its questionnaire; Amsterdam has no
     coordinator yet (the test invites one)."""
-    settings.SITE_URL = live_server.url  # links in e-mail point at this test's server
+    # Every link in e-mail comes from SITE_URL: here, the test server.
+    settings.SITE_URL = live_server.url
     programme = import_programme(tables.read(DEMO_FILE), actor="test").programme
     exchange.load(Path(__file__).parent / "data" / "test-questionnaire", publish=True)
     national = django_user_model.objects.create_user(
@@ -47,7 +48,8 @@ def cycle_site(transactional_db, live_server, django_user_model, settings):
     today = timezone.localdate()
     closes_on = today + timedelta(days=10)
     open_round(programme, slug=R, name=ROUND, peildatum=today, user=national,
-               opens_on=today - timedelta(days=5), closes_on=closes_on)  # fmt: skip
+               opens_on=today - timedelta(days=5), closes_on=closes_on,
+               forms=["test-vragenlijst"])  # fmt: skip
     return live_server.url, national, closes_on
 
 
@@ -56,7 +58,9 @@ def step(page, name):
     check_a11y(page, f"cycle-{name}")
 
 
-def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
+def run_round_one(browser, cycle_site, smtp, step=step):  # noqa: F811
+    """Round one, from the invitation to the publication: (context, national office's
+    page, coordinator's page)."""
     site, national_user, closes_on = cycle_site
     # The national office invites a new coordinator for Amsterdam.
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -172,13 +176,23 @@ def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
     nat.get_by_role("button", name="Accepteren").click()
     assert "1 geaccepteerd" in nat.locator("main").inner_text()
     nat.goto(f"{site}{P}/rondes/")
-    nat.get_by_role("button", name=f"Sluiten {ROUND}").click()
+    nat.get_by_role("link", name=f"Sluiten… {ROUND}").click()
+    closing = nat.locator("main").inner_text()
+    assert "Nog niet geaccepteerd" in closing and "Niet begonnen: 36 regio's" in closing
+    step(nat, "08a-close-confirmation")
+    nat.get_by_role("button", name=f"Ja, sluit “{ROUND}”").click()
     nat.get_by_role("link", name=f"Publiceren… {ROUND}").click()
     confirm = nat.locator("main").inner_text()
     assert "Na publicatie is het volgende openbaar" in confirm and "Amsterdam" in confirm
     step(nat, "08-publish-confirmation")
     nat.get_by_role("button", name=f"Ja, publiceer “{ROUND}”").click()
     assert "gepubliceerd" in nat.locator(".messages").inner_text()
+    return context, nat, coord
+
+
+def test_the_reporting_cycle(browser, cycle_site, smtp):  # noqa: F811
+    site = cycle_site[0]
+    context, nat, coord = run_round_one(browser, cycle_site, smtp)
 
     # An anonymous visitor sees the round ...
     visitor = browser.new_page(viewport={"width": 390, "height": 844})

@@ -22,7 +22,8 @@ def test_show_if_lives_in_the_page_as_on_the_server(browser, site, tmp_path):  #
     programme = Programme.objects.get(slug="raak-2008-2010")
     xlsform.load(workbook(tmp_path / "form.xlsx"), publish=True)
     national = get_user_model().objects.get(username="landelijk")
-    open_round(programme, slug="start", name="Start", peildatum=date(2011, 3, 1), user=national)
+    open_round(programme, slug="start", name="Start", peildatum=date(2011, 3, 1), user=national,
+               forms=["test-formulier"])  # fmt: skip
     context = browser.new_context(viewport={"width": 390, "height": 900})
     browser_sign_in(context, site, get_user_model().objects.get(username="coord-gouda"))
     page = context.new_page()
@@ -116,7 +117,7 @@ def test_the_national_office_builds_previews_and_publishes(browser, site):  # no
     assert "Gepubliceerd" in page.locator(".messages").inner_text()
     national.close()
     open_round(programme, slug="start", name="Start", peildatum=date(2011, 3, 1),
-               user=users.get(username="landelijk"))  # fmt: skip
+               user=users.get(username="landelijk"), forms=["bouwtest"])  # fmt: skip
     coordinator = browser.new_context(viewport={"width": 390, "height": 900})
     browser_sign_in(coordinator, site, users.get(username="coord-delft"))
     page = coordinator.new_page()

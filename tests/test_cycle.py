@@ -206,7 +206,10 @@ def test_publication_lists_notes_carried_from_unpublished_rounds(people, demo):
     page = client.get(f"{P}/rondes/c/publiceren/").content.decode()
     assert "GEHEIM uit B" in page and "Ronde B" in page
     assert Client().get(f"{P}/ronde/c/").status_code == 404
+    # Nobody submitted in round C: publishing needs the second tick.
     client.post(f"{P}/rondes/c/publiceren/", {"confirm": "1"})
+    assert Client().get(f"{P}/ronde/c/").status_code == 404
+    client.post(f"{P}/rondes/c/publiceren/", {"confirm": "1", "confirm_empty": "1"})
     assert Client().get(f"{P}/ronde/c/").status_code == 200
     # Withdrawing needs a reason and takes the round off every public list.
     client.post(f"{P}/rondes/c/intrekken/", {"c-reason": ""})

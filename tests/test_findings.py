@@ -350,7 +350,7 @@ def questionnaire_round(people, demo):
 
     version = exchange.load(QDATA, publish=True)
     rnd = open_round(demo, slug="start", name="Start", peildatum=date(2011, 3, 1),
-                     user=people["national"])  # fmt: skip
+                     user=people["national"], forms=["test-vragenlijst"])  # fmt: skip
     return version, rnd
 
 

@@ -298,6 +298,31 @@ def test_api_writes_never_give_a_server_error(api_world, data, who):
     assert response["Content-Type"].startswith(("application/json", "application/problem+json"))
 
 
+NATIONAL_FORMS = {
+    "new-round": (f"{P}/rondes/", ["name", "name_en", "slug", "peildatum", "opens_on",
+                  "closes_on", "source", "asked"]),
+    "round-questionnaires": (f"{P}/rondes/{R2}/vragenlijsten/", ["shown", "asked"]),
+    "round-reopen": (f"{P}/rondes/{R2}/heropenen/", [f"reopen-{R2}-reason",
+                     f"reopen-{R2}-closes_on"]),
+    "round-close": (f"{P}/rondes/{R2}/sluiten/", ["confirm"]),
+    "return": (f"{P}/ronde/{R2}/regio/gouda/rapportage/", ["action", "comment", "reopen",
+               "reopen-shown"]),
+}  # fmt: skip
+
+
+@FUZZ
+@given(form=st.sampled_from(sorted(NATIONAL_FORMS)), data=st.data())
+def test_the_national_offices_round_forms_never_give_a_server_error(forms_world, form, data):
+    url, fields = NATIONAL_FORMS[form]
+    body = {
+        f: data.draw(form_value, label=f)
+        for f in fields
+        if data.draw(st.booleans(), label=f"send {f}")
+    }
+    response = forms_world["national"].post(url, body)
+    assert response.status_code in (200, 302, 400, 403, 404), response.status_code
+
+
 RULE_PIECES = st.sampled_from(
     ["status(", "expected(", "note(", "indicator(", "answer(", "previous(", "zscore(",
      "depends_on(", "peildatum", "programme_end", ")", ".", "${werkplan}", "${x}",

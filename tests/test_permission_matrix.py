@@ -225,6 +225,9 @@ QUESTIONNAIRES = [
     Row("responses-import", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY,
         post=who(302, 403, 403, 403, 400)),
     Row("questionnaire-xlsform", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    # Retiring a questionnaire (an empty POST takes it into use: no change here).
+    Row("questionnaire-retire", {"slug": P, "q_slug": Q}, get=who(302, 405, 405, 405, 405),
+        post=NATIONAL_ONLY | {"national": 302}),
     Row("questionnaire-new", {"slug": P}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 400)),
     # The test questionnaire is published: no draft to change until one is made.
     Row("builder", {"slug": P, "q_slug": Q}, get=NATIONAL_ONLY, post=who(302, 403, 403, 403, 404)),
@@ -355,6 +358,19 @@ CYCLE = [
     Row("round-publish", RR, get=who(302, 403, 403, 403, 302), post=who(302, 403, 403, 403, 302)),
     Row("round-withdraw", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
     Row("round-dates", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    # Closing the open round: the confirmation page; an empty POST is refused (403).
+    Row("round-close", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY | {"national": 403}),
+    Row("round-close", {**RR, "round_slug": R1}, get=NATIONAL_ONLY | {"national": 302},
+        post=NATIONAL_ONLY | {"national": 302}, note="published"),
+    # Reopening: the national office only; a reason is needed (the empty POST is refused
+    # with a message), and a published round is never reopened.
+    Row("round-reopen", RR, get=who(302, 405, 405, 405, 405), post=who(302, 403, 403, 403, 302)),
+    Row("round-reopen", {**RR, "round_slug": R1}, get=who(302, 405, 405, 405, 405),
+        post=who(302, 403, 403, 403, 302), note="published"),
+    # An empty POST is not the page's form (no `shown`): the form again, nothing changed.
+    Row("round-questionnaires", RR, get=NATIONAL_ONLY, post=NATIONAL_ONLY),
+    Row("round-questionnaires", {**RR, "round_slug": R1}, get=NATIONAL_ONLY,
+        post=NATIONAL_ONLY | {"national": 403}, note="published"),
 ]  # fmt: skip
 
 
@@ -437,7 +453,7 @@ REPORTS = [
     Row("report-text", {"slug": P, "round_slug": R2, "key": "bijlage-1"},
         get=who(302, 403, 403, 403, 404), post=who(302, 403, 403, 403, 404), note="no-text"),
     # Publishing a report of an open round is refused with a message (a redirect).
-    Row("report-publish", {"slug": P, "round_slug": R2}, get=who(302, 405, 405, 405, 405),
+    Row("report-publish", {"slug": P, "round_slug": R2}, get=NATIONAL_ONLY | {"national": 302},
         post=NATIONAL_ONLY | {"national": 302}),
     # GET: the page with the button (no file of the draft yet), or the file's own page.
     Row("report-file", {"slug": P, "round_slug": R2, "fmt": "html"}, get=REPORT_NATIONAL,
@@ -600,13 +616,26 @@ def test_round_state_change_is_national_only(world):
     rnd = world["round"]
     url = reverse("round-state", kwargs={"slug": P, "round_slug": R2})
     clients = world["clients"]
+    close = reverse("round-close", kwargs={"slug": P, "round_slug": R2})
+    reopen = reverse("round-reopen", kwargs={"slug": P, "round_slug": R2})
     got = {w: clients[w].post(url, {"state": "closed"}).status_code for w in WHO[:-1]}
+    assert got == {"anonymous": 302, "viewer_a": 403, "coord_b": 403, "coord_a": 403}
+    got = {w: clients[w].post(close, {"confirm": "1"}).status_code for w in WHO[:-1]}
     assert got == {"anonymous": 302, "viewer_a": 403, "coord_b": 403, "coord_a": 403}
     rnd.refresh_from_db()
     assert rnd.state == "open"
-    assert clients["national"].post(url, {"state": "closed"}).status_code == 302
+    assert clients["national"].post(close, {"confirm": "1"}).status_code == 302
     rnd.refresh_from_db()
     assert rnd.state == "closed"
+    # Reopening is the national office's alone.
+    data = {f"reopen-{R2}-reason": "Delft had de verkeerde versie"}
+    got = {w: clients[w].post(reopen, data).status_code for w in WHO[:-1]}
+    assert got == {"anonymous": 302, "viewer_a": 403, "coord_b": 403, "coord_a": 403}
+    rnd.refresh_from_db()
+    assert rnd.state == "closed"
+    assert clients["national"].post(reopen, data).status_code == 302
+    rnd.refresh_from_db()
+    assert rnd.state == "open"
 
 
 def test_document_download(world):

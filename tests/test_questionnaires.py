@@ -31,8 +31,9 @@ def version(demo):
 def rounds(people, demo):
     """Two rounds after the published demo round: a closed/published start and an open end."""
     start = open_round(
-        demo, slug="start", name="Start", peildatum=date(2011, 3, 1), user=people["national"]
-    )
+        demo, slug="start", name="Start", peildatum=date(2011, 3, 1), user=people["national"],
+        forms=["test-vragenlijst"],
+    )  # fmt: skip
     return start
 
 
@@ -239,6 +240,18 @@ def test_slotrapportage_feeds_the_indicators(demo, people, rounds, clients):
         round=rounds, region__slug="gouda", indicator__key="regiocoordinator-na-2010"
     )
     assert value.category.key == "no"  # was "yes" (copied from the published round)
+    # "Tot wanneer" carries its date to the indicator as the category question does.
+    leiden = {**data, "regiocoordinator-na-2010": "yes", "regiocoordinator-tot": "31-12-2012"}
+    assert (
+        clients["coord_b"]
+        .post(url(region="leiden", q="slotrapportage"), {**leiden, "lock": 0})
+        .status_code
+        == 302
+    )
+    value = IndicatorValue.objects.get(
+        round=rounds, region__slug="leiden", indicator__key="regiocoordinator-na-2010"
+    )
+    assert (value.category.key, value.date) == ("yes", date(2012, 12, 31))
 
 
 def _answer(version, rnd, region, values):

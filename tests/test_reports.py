@@ -197,8 +197,16 @@ def test_access_draft_and_published(report_demo, people, client):
                 assert status in ((302, 404) if who is None else (403,)), (who, url, status)
     client.logout()
     sign_in(client, people["national"])
+    # Publishing asks for confirmation first; an empty POST changes nothing.
+    confirm = client.get(f"{P}/rapporten/{R}/publiceren/")
+    assert confirm.status_code == 200 and "Ja, publiceer het rapport" in confirm.content.decode()
     assert client.post(f"{P}/rapporten/{R}/publiceren/").status_code == 302
+    assert not Report.objects.get().is_published
+    assert client.post(f"{P}/rapporten/{R}/publiceren/", {"confirm": "1"}).status_code == 302
     assert Report.objects.get().is_published
+    # Its PDF is queued at once, for the published report.
+    pdf = ReportFile.objects.get(format="pdf", region=None)
+    assert pdf.fingerprint == service.fingerprint(Round.objects.get(slug=R), "pdf")
     # Published: texts are frozen.
     assert (
         client.post(f"{P}/rapporten/{R}/tekst/conclusies/", {"text": "x", "version": 0}).status_code
@@ -329,7 +337,7 @@ ACCESS = [
     ("get", f"{P}/rapporten/{R}/tekst/bijlage-1/", _national(302, 403, 404)),  # no text there
     ("get", f"{P}/rapporten/{R}/nieuw/", _national(302, 405, 405)),
     ("post", f"{P}/rapporten/{R2}/nieuw/", _national(302, 403, 302)),
-    ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 405, 405)),
+    ("get", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 200)),  # the confirmation
     ("post", f"{P}/rapporten/{R}/publiceren/", _national(302, 403, 302)),
     # GET: the page with the button (or the file's page): readable like the report.
     ("get", f"{P}/rapporten/{R}/maken/html/", _national(404, 403, 200)),
@@ -470,7 +478,7 @@ def test_a_published_report_is_served_from_the_public_cache(report_demo, people)
     page, region = f"{P}/rapporten/{R}/", f"{P}/rapporten/{R}/regio/gouda/"
     assert Client().get(page).status_code == 404  # a draft: nothing stored or shown
     national = sign_in(Client(), people["national"])
-    assert national.post(f"{P}/rapporten/{R}/publiceren/").status_code == 302
+    assert national.post(f"{P}/rapporten/{R}/publiceren/", {"confirm": "1"}).status_code == 302
     # Publishing shows at once: the draft's 404 stored nothing.
     first = Client().get(page)
     assert first.status_code == 200 and "Rapport-CACHE" in first.content.decode()

@@ -243,7 +243,14 @@ def test_rounds_page_opens_closes_and_publishes(people, demo):
     assert c.post(f"{P}/rondes/juni-2011/status/", {"state": "published"}).status_code == 302
     rnd.refresh_from_db()
     assert rnd.state == "open"  # open -> published skips a step: refused
-    c.post(f"{P}/rondes/juni-2011/status/", {"state": "closed"})
+    # Closing goes through its confirmation page.
+    assert c.post(f"{P}/rondes/juni-2011/status/", {"state": "closed"})["Location"] == (
+        f"{P}/rondes/juni-2011/sluiten/"
+    )
+    assert c.post(f"{P}/rondes/juni-2011/sluiten/").status_code == 403
+    rnd.refresh_from_db()
+    assert rnd.state == "open"
+    c.post(f"{P}/rondes/juni-2011/sluiten/", {"confirm": "1"})
     # Publishing goes through the confirmation page.
     assert c.post(f"{P}/rondes/juni-2011/status/", {"state": "published"})["Location"] == (
         f"{P}/rondes/juni-2011/publiceren/"
@@ -251,7 +258,11 @@ def test_rounds_page_opens_closes_and_publishes(people, demo):
     assert c.post(f"{P}/rondes/juni-2011/publiceren/").status_code == 403
     rnd.refresh_from_db()
     assert rnd.state == "closed"
+    # Nobody submitted in this round: a second tick is needed.
     c.post(f"{P}/rondes/juni-2011/publiceren/", {"confirm": "1"})
+    rnd.refresh_from_db()
+    assert rnd.state == "closed"
+    c.post(f"{P}/rondes/juni-2011/publiceren/", {"confirm": "1", "confirm_empty": "1"})
     rnd.refresh_from_db()
     assert rnd.state == "published"
     assert ChangeRecord.objects.filter(

@@ -17,6 +17,17 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Verplicht bij terugsturen: wat moet de regio aanpassen?"),
     )  # fmt: skip
+    reopen = forms.MultipleChoiceField(
+        label=_("Heropen bij terugsturen deze ingediende vragenlijsten"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De regio kan ze dan weer wijzigen; standaard alle."),
+    )  # fmt: skip
+
+    def __init__(self, *args, submitted_forms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The region's submitted questionnaires of the round, as (key, name).
+        self.fields["reopen"].choices = list(submitted_forms)
+        self.fields["reopen"].initial = [key for key, _name in submitted_forms]
 
 
 class ReminderPlanForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from raak.cycle.models import AdvisorNote, Reminder, Submission, SubmissionEvent
-from raak.programmes import rules
+from raak.programmes import round_forms, rules
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Round
 
@@ -45,8 +45,12 @@ TRANSITIONS = {
 }  # fmt: skip
 
 
-def transition(rnd, region, action, *, user, comment=""):
-    """Run one transition; raise NotAllowed with a Dutch sentence when it cannot."""
+def transition(rnd, region, action, *, user, comment="", reopen=None):
+    """Run one transition; raise NotAllowed with a Dutch sentence when it cannot.
+
+    Returning also reopens the region's submitted forms of the round (questionnaires,
+    programmes.round_forms) named by `reopen`, all when None, so the region can fix
+    what the comment points at."""
     sources, target = TRANSITIONS[action]
     comment = comment.strip()
     if action == "return" and not comment:
@@ -82,8 +86,24 @@ def transition(rnd, region, action, *, user, comment=""):
             new=dict(Submission.STATES)[target] + (f": {comment}" if comment else ""),
             round=rnd, region=region, kind="submission", object_id=sub.pk,
         )  # fmt: skip
+        if action == "return":
+            sub.reopened = round_forms.reopen(current, region, reopen, recorder=recorder)
         recorder.flush()
         return sub
+
+
+def not_submitted(rnd):
+    """{region id: changed anything?} of the round's active regions whose report is not
+    submitted or accepted (registered in programmes.round_notes); three queries."""
+    regions = rnd.programme.regions.active_on(rnd.peildatum).values_list("id", flat=True)
+    states = dict(Submission.objects.filter(round=rnd).values_list("region_id", "state"))
+    changed = set(
+        ChangeRecord.objects.filter(round=rnd, region__isnull=False)
+        .exclude(subject=SUBJECT)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    return {r: r in changed for r in regions if states.get(r) not in Submission.FROZEN}
 
 
 def _check_rules(rnd, region):
@@ -110,6 +130,14 @@ def _has_changes(rnd, region):
 
 
 @dataclass
+class SubmissionRow:
+    state: str
+    submitted_at: object
+    decided_at: object
+    comment: str
+
+
+@dataclass
 class Row:
     region: object
     state: str
@@ -129,6 +157,7 @@ class Overview:
     round: Round
     rows: list
     today: object
+    failed: int = 0  # reminders not delivered, over all regions
 
     def count(self, *states):
         return sum(1 for r in self.rows if r.state in states)
@@ -149,17 +178,32 @@ class Overview:
     def overdue(self):
         return sum(1 for r in self.rows if r.overdue)
 
-    @property
-    def failed(self):
-        return sum(r.reminders_failed for r in self.rows)
+    def by_state(self, states):
+        """[(state, label, rows)] for each of `states` that has regions, in that order."""
+        labels = dict(Submission.STATES)
+        out = []
+        for state in states:
+            rows = [r for r in self.rows if r.state == state]
+            if rows:
+                out.append((state, str(labels[state]), rows))
+        return out
 
 
-def overview(rnd, *, today=None, regions=None):
-    """Per region the state of its report. Six queries whatever the number of regions."""
+def overview(rnd, *, today=None, regions=None, details=True):
+    """Per region the state of its report: three queries whatever the number of
+    regions. `details` adds the reminders and advisor notes of every row (two more);
+    a page of the overview adds them to its own rows only (`add_details`)."""
     today = today or timezone.localdate()
     if regions is None:
-        regions = list(rnd.programme.regions.active_on(rnd.peildatum))
-    subs = {s.region_id: s for s in Submission.objects.filter(round=rnd)}
+        # Only what the rows show: at 1,000 regions full model rows are a good part
+        # of the page's time.
+        regions = list(rnd.programme.regions.active_on(rnd.peildatum).only("id", "slug", "name"))
+    subs = {
+        region_id: SubmissionRow(state, submitted_at, decided_at, comment)
+        for region_id, state, submitted_at, decided_at, comment in Submission.objects.filter(
+            round=rnd
+        ).values_list("region_id", "state", "submitted_at", "decided_at", "comment")
+    }
     changes = dict(
         ChangeRecord.objects.filter(round=rnd, region__isnull=False)
         .exclude(subject=SUBJECT)
@@ -167,18 +211,8 @@ def overview(rnd, *, today=None, regions=None):
         .annotate(last=Max("at"))
         .values_list("region_id", "last")
     )
-    reminders = {}
-    for region_id, state, n in (
-        Reminder.objects.filter(round=rnd)
-        .values("region_id", "state")
-        .annotate(n=Count("id"))
-        .values_list("region_id", "state", "n")
-    ):
-        reminders.setdefault(region_id, {})[state] = n
-    notes = {}
-    for note in notes_of_period(rnd).select_related("author"):
-        notes.setdefault(note.region_id, []).append(note)
     labels = {k: str(v) for k, v in Submission.STATES}
+    late = bool(rnd.closes_on and today > rnd.closes_on)
     rows = []
     for region in regions:
         sub = subs.get(region.id)
@@ -192,15 +226,40 @@ def overview(rnd, *, today=None, regions=None):
                 submitted_at=sub.submitted_at if sub else None,
                 decided_at=sub.decided_at if sub else None,
                 comment=sub.comment if sub else "",
-                overdue=bool(
-                    rnd.closes_on and today > rnd.closes_on and state not in Submission.FROZEN
-                ),
-                reminders_sent=reminders.get(region.id, {}).get(Reminder.SENT, 0),
-                reminders_failed=reminders.get(region.id, {}).get(Reminder.FAILED, 0),
-                notes=notes.get(region.id, []),
+                overdue=late and state not in Submission.FROZEN,
             )  # fmt: skip
         )
-    return Overview(rnd, rows, today)
+    failed = Reminder.objects.filter(round=rnd, state=Reminder.FAILED).count()
+    ov = Overview(rnd, rows, today, failed)
+    if details:
+        add_details(ov, rows)
+    return ov
+
+
+def add_details(ov, rows):
+    """The reminders sent and failed and the advisor notes of `rows` (two queries)."""
+    reminders_of, notes_of = Reminder.objects.filter(round=ov.round), notes_of_period(ov.round)
+    if len(rows) < len(ov.rows):
+        ids = [r.region.id for r in rows]
+        reminders_of, notes_of = (
+            reminders_of.filter(region_id__in=ids),
+            notes_of.filter(region_id__in=ids),
+        )
+    reminders = {}
+    for region_id, state, n in (
+        reminders_of.values("region_id", "state")
+        .annotate(n=Count("id"))
+        .values_list("region_id", "state", "n")
+    ):
+        reminders.setdefault(region_id, {})[state] = n
+    notes = {}
+    for note in notes_of.select_related("author"):
+        notes.setdefault(note.region_id, []).append(note)
+    for row in rows:
+        sent = reminders.get(row.region.id, {})
+        row.reminders_sent = sent.get(Reminder.SENT, 0)
+        row.reminders_failed = sent.get(Reminder.FAILED, 0)
+        row.notes = notes.get(row.region.id, [])
 
 
 def notes_of_period(rnd):

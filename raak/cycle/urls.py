@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raak.cycle import advisors, mail_log, views
+from raak.cycle import advisors, mail_log, rounds, views
 
 urlpatterns = [
     path("start/", views.start, name="start"),
@@ -34,6 +34,13 @@ urlpatterns = [
     ),
     path("<slug:slug>/berichten/", mail_log.log, name="messages"),
     path("<slug:slug>/berichten/opnieuw/", mail_log.retry, name="messages-retry"),
+    path("<slug:slug>/rondes/<slug:round_slug>/sluiten/", rounds.close, name="round-close"),
+    path("<slug:slug>/rondes/<slug:round_slug>/publiceren/", rounds.publish, name="round-publish"),
+    path(
+        "<slug:slug>/rondes/<slug:round_slug>/vragenlijsten/",
+        rounds.questionnaires,
+        name="round-questionnaires",
+    ),
     path("<slug:slug>/voortgang/", views.progress_page, name="progress"),
     path("<slug:slug>/adviseurs/", advisors.notes, name="advisor-notes"),
     path(

@@ -7,6 +7,7 @@ import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,9 +117,14 @@ def region_report(request, slug, round_slug, region_slug):
         "events": list(sub.events.select_related("user")) if sub else [],
         "can_submit": can_submit, "can_edit": access.can_write(region) and rnd.is_open
         and state not in Submission.FROZEN,
-        "return_form": ReturnForm(), "today": timezone.localdate(),
+        "return_form": ReturnForm(submitted_forms=_submitted_forms(questionnaires)),
+        "today": timezone.localdate(),
         "results": results, "open_results": rules.open_results(results),
     })  # fmt: skip
+
+
+def _submitted_forms(forms):
+    return [(f.key, f.name) for f in forms if f.submitted and f.key]
 
 
 def _justify(request, programme, rnd, region):
@@ -161,13 +167,17 @@ def _report_action(request, programme, access, rnd, region):
     else:
         if not access.is_national:
             raise PermissionDenied(_("Alleen het landelijk bureau accepteert of stuurt terug."))
-        form = ReturnForm(request.POST)
+        submitted = _submitted_forms(round_forms.for_region(rnd, region))
+        form = ReturnForm(request.POST, submitted_forms=submitted)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         if not form.is_valid():
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
             return redirect("submission", programme.slug, rnd.slug, region.slug)
+        # A form without the ticks (an older page, a script) reopens them all.
+        reopen = form.cleaned_data["reopen"] if "reopen-shown" in request.POST else None
     try:
-        submissions.transition(rnd, region, action, user=request.user, comment=comment)
+        sub = submissions.transition(rnd, region, action, user=request.user, comment=comment,
+                                     reopen=reopen if action == "return" else None)  # fmt: skip
     except submissions.NotAllowed as e:
         messages.error(request, str(e))
         return redirect("submission", programme.slug, rnd.slug, region.slug)
@@ -176,6 +186,8 @@ def _report_action(request, programme, access, rnd, region):
         "accept": _("Geaccepteerd: de rapportage van %(r)s.") % {"r": region.name},
         "return": _("Teruggestuurd naar %(r)s met uw toelichting.") % {"r": region.name},
     }[action]
+    if action == "return" and getattr(sub, "reopened", None):
+        done += " " + _("Heropend: %(names)s.") % {"names": ", ".join(sub.reopened)}
     messages.success(request, done)
     if action == "submit":
         return redirect("start")
@@ -185,16 +197,21 @@ def _report_action(request, programme, access, rnd, region):
 FILTERS = ["alle", "te-laat", *[s for s, _label in Submission.STATES]]
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 def overview(request, slug, round_slug, fmt="html"):
     programme, access = programme_for(request, slug)
     national_only(request, programme)
     rnd = _round(programme, round_slug)
-    ov = submissions.overview(rnd)
     if fmt != "html":
         log_event("export", request, programme=programme, what="submissions", round=rnd.slug,
                   format=fmt)  # fmt: skip
-        return _export(ov, fmt)
+        return _export(submissions.overview(rnd), fmt)
+    # The counts need every region's state (cheap); reminders, notes and the table only
+    # the page's 50 rows, so the page stays quick at 1,000 regions.
+    ov = submissions.overview(rnd, details=False)
     chosen = request.GET.get("filter", "alle")
     if chosen not in FILTERS:
         chosen = "alle"
@@ -203,12 +220,14 @@ def overview(request, slug, round_slug, fmt="html"):
         rows = [r for r in rows if r.overdue]
     elif chosen != "alle":
         rows = [r for r in rows if r.state == chosen]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    submissions.add_details(ov, page.object_list)
     filters = [(f, {"alle": _("alle"), "te-laat": _("te laat")}.get(f) or dict(Submission.STATES)[f])
                for f in FILTERS]  # fmt: skip
     return render(request, "cycle/overview.html", {
         "rates": progress.rates(programme, [rnd])[0], "rule_counts": _open_counts(rnd),
         "programme": programme, "access": access, "round": rnd, "ov": ov, "rows": rows,
-        "filters": filters, "chosen": chosen,
+        "page": page, "filters": filters, "chosen": chosen,
         "open_rounds": programme.rounds.filter(state=Round.OPEN).exclude(pk=rnd.pk),
     })  # fmt: skip
 

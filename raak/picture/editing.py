@@ -13,12 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
-from raak.picture.forms import IndicatorForm, RoundDatesForm, RoundForm, StatusForm, WithdrawForm
-from raak.programmes import memo, publishing, rules, wording
+from raak.picture.forms import (
+    IndicatorForm,
+    ReopenForm,
+    RoundDatesForm,
+    RoundForm,
+    StatusForm,
+    WithdrawForm,
+)
+from raak.programmes import memo, round_forms, rules, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import cached_fragment
 from raak.programmes.history import Recorder
 from raak.programmes.models import (
+    ChangeRecord,
     EvidenceDocument,
     IndicatorValue,
     MilestoneStatus,
@@ -258,6 +266,7 @@ def rounds(request, slug):
                     programme, slug=d["slug"], name=d["name"], peildatum=d["peildatum"],
                     opens_on=d["opens_on"], closes_on=d["closes_on"], user=request.user,
                     name_en=d["name_en"].strip(), source=d["source"].strip(),
+                    forms=d.get("asked", []),
                 )  # fmt: skip
             except status_service.NotAllowed as e:
                 # Another request made a round between the form's check and ours.
@@ -268,6 +277,7 @@ def rounds(request, slug):
     else:
         form = RoundForm(programme=programme)
     rounds = list(programme.rounds.order_by("-peildatum"))
+    names = dict(round_forms.offered(programme))
     for r in rounds:
         r.dates_form = RoundDatesForm(round=r, prefix=r.slug, initial={"closes_on": r.closes_on})
         r.withdraw_form = WithdrawForm(prefix=r.slug)
@@ -275,10 +285,22 @@ def rounds(request, slug):
         r.withdraw_form.fields["reason"].label = _("Reden van intrekken van “%(n)s”") % {
             "n": r.name
         }
+        r.reopen_form = ReopenForm(round=r, prefix=f"reopen-{r.slug}")
+        r.reopen_form.fields["reason"].label = _("Reden van heropenen van “%(n)s”") % {"n": r.name}
+        r.asked = [names.get(k, k) for k in round_forms.asked(r)] if r.is_open else []
+    history = ChangeRecord.objects.filter(
+        programme=programme, region=None, subject__startswith="ronde "
+    ).select_related("round")[:30]
     return render(
         request,
         "picture/rounds.html",
-        {"programme": programme, "rounds": rounds, "form": form, "access": access},
+        {
+            "programme": programme,
+            "rounds": rounds,
+            "form": form,
+            "access": access,
+            "history": history,
+        },
     )
 
 
@@ -291,12 +313,15 @@ def _national_round(request, slug, round_slug):
 @login_required
 @require_POST
 def round_state(request, slug, round_slug):
-    """Close an open round. Publishing has its own confirmation page, withdrawing its
-    own form with a reason."""
+    """A round's state from a plain form: closing and publishing go to their
+    confirmation pages, withdrawing has its own form with a reason."""
     programme, _access, rnd = _national_round(request, slug, round_slug)
     state = request.POST.get("state", "")
+    # Closing and publishing have their confirmation pages (raak.cycle.rounds).
     if state == Round.PUBLISHED:
         return redirect("round-publish", programme.slug, rnd.slug)
+    if state == Round.CLOSED:
+        return redirect("round-close", programme.slug, rnd.slug)
     try:
         status_service.change_round_state(rnd, state, user=request.user)
     except status_service.NotAllowed:
@@ -309,29 +334,6 @@ def round_state(request, slug, round_slug):
             request, _("Ronde “%(n)s” is nu %(s)s.") % {"n": rnd.name, "s": rnd.get_state_display()}
         )
     return redirect("rounds", programme.slug)
-
-
-@login_required
-def round_publish(request, slug, round_slug):
-    """The confirmation page: what becomes public, per region, before publishing."""
-    programme, access, rnd = _national_round(request, slug, round_slug)
-    if rnd.state not in (Round.CLOSED, Round.WITHDRAWN):
-        messages.error(
-            request, _("Alleen een gesloten of ingetrokken ronde kan worden gepubliceerd.")
-        )
-        return redirect("rounds", programme.slug)
-    if request.method == "POST":
-        if request.POST.get("confirm") != "1":
-            raise PermissionDenied(_("Bevestig de publicatie op de bevestigingspagina."))
-        status_service.change_round_state(rnd, Round.PUBLISHED, user=request.user, confirmed=True)
-        messages.success(request, _("Ronde “%(n)s” is gepubliceerd.") % {"n": rnd.name})
-        return redirect("rounds", programme.slug)
-    return render(
-        request,
-        "picture/round_publish.html",
-        {"programme": programme, "round": rnd, "access": access,
-         "publication": publishing.preview(rnd)},
-    )  # fmt: skip
 
 
 @login_required
@@ -371,4 +373,29 @@ def round_dates(request, slug, round_slug):
         )  # fmt: skip
     else:
         messages.error(request, "; ".join(form.errors["closes_on"]))
+    return redirect("rounds", programme.slug)
+
+
+@login_required
+@require_POST
+def reopen(request, slug, round_slug):
+    """A closed (or withdrawn) round open again, with a reason; never a published one."""
+    programme, access, rnd = _national_round(request, slug, round_slug)
+    form = ReopenForm(request.POST, round=rnd, prefix=f"reopen-{rnd.slug}")
+    if not form.is_valid():
+        messages.error(request, _("Niet heropend: %(e)s")
+                       % {"e": "; ".join(e for errs in form.errors.values() for e in errs)})  # fmt: skip
+        return redirect("rounds", programme.slug)
+    try:
+        status_service.change_round_state(
+            rnd, Round.OPEN, user=request.user, reason=form.cleaned_data["reason"],
+            closes_on=form.cleaned_data["closes_on"],
+        )  # fmt: skip
+    except status_service.PublishedCannotReopen:
+        messages.error(request, _("Een gepubliceerde ronde kan niet worden heropend: trek eerst "
+                                  "de publicatie in."))  # fmt: skip
+    except status_service.NotAllowed:
+        messages.error(request, _("Alleen een gesloten ronde kan worden heropend."))
+    else:
+        messages.success(request, _("Ronde “%(n)s” is weer open.") % {"n": rnd.name})
     return redirect("rounds", programme.slug)

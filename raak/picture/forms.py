@@ -4,7 +4,8 @@ from django import forms
 from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
-from raak.programmes import evidence, wording
+from raak.programmes import evidence, round_forms, wording
+from raak.programmes import status as status_service
 from raak.programmes.fields import DayField, PeriodField
 from raak.programmes.models import MilestoneStatus
 from raak.programmes.periods import ACCEPTED_FORMS
@@ -125,9 +126,20 @@ class RoundForm(forms.Form):
         help_text=_("Waar de cijfers van deze ronde vandaan komen; staat op de pagina's van de ronde."),
     )  # fmt: skip
 
+    asked = forms.MultipleChoiceField(
+        label=_("Vragenlijsten die de ronde vraagt"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aangevinkt: wat de vorige ronde vroeg. Te wijzigen zolang de ronde open is."),
+    )  # fmt: skip
+
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        latest = programme.rounds.order_by("-peildatum").first()
+        self.fields["asked"].choices = round_forms.offered(programme)
+        self.fields["asked"].initial = status_service.default_forms(programme, latest)
+        if not self.fields["asked"].choices:
+            del self.fields["asked"]
 
     def clean_peildatum(self):
         day = self.cleaned_data["peildatum"]
@@ -185,3 +197,34 @@ class WithdrawForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Geef een reden."))
         return reason
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van heropenen"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wordt vastgelegd in de wijzigingsgeschiedenis."),
+    )  # fmt: skip
+    closes_on = forms.DateField(
+        label=_("Nieuwe uiterste inleverdatum (optioneel)"), required=False,
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj"),
+    )  # fmt: skip
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden."))
+        return reason
+
+    def clean_closes_on(self):
+        day = self.cleaned_data["closes_on"]
+        if day and self.round.opens_on and day < self.round.opens_on:
+            raise forms.ValidationError(
+                _("De uiterste inleverdatum ligt voor de openingsdatum (%(d)s).")
+                % {"d": self.round.opens_on.strftime("%d-%m-%Y")}
+            )
+        return day

@@ -112,9 +112,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
     path(
-        "<slug:slug>/rondes/<slug:round_slug>/publiceren/",
-        editing.round_publish,
-        name="round-publish",
+        "<slug:slug>/rondes/<slug:round_slug>/heropenen/",
+        editing.reopen,
+        name="round-reopen",
     ),
     path(
         "<slug:slug>/rondes/<slug:round_slug>/intrekken/",

@@ -25,7 +25,7 @@ from raak.picture.national import (
 )
 from raak.picture.templatetags.raak import region_urls
 from raak.programmes import changes as change_words
-from raak.programmes import feedback, wording
+from raak.programmes import feedback, round_notes, wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
     ChangeRecord,
@@ -163,6 +163,9 @@ def national(request, slug, round_slug):
             annex = picture.annex_rows()
             context.update(pending_slice=":", map_html=_map_html(request, programme, picture, item))
         context.update(annex=annex, annex_groups=picture.annex_groups(annex))
+        if not rnd.is_open:
+            notes = round_notes.not_submitted(rnd)
+            context["not_submitted"] = [(r, notes[r.id]) for r in picture.regions if r.id in notes]
         return render_to_string("picture/_national_content.html", context, request=request)
 
     # The page's body shows nothing of the viewer but what the key holds: the rounds
@@ -312,6 +315,10 @@ def _region_content(programme, access, region, insider, can_write):
     for r in rounds:
         # Open rounds only (usually one): a submitted report freezes the region's data.
         r.frozen = insider and r.is_open and is_region_frozen(r, region)
+        # A closed or published round the region did not submit for shows what was
+        # carried into it; the page says so.
+        note = None if r.is_open else round_notes.not_submitted(r).get(region.id)
+        r.not_submitted = note.text if note else ""
     statuses = {
         (s.round_id, s.milestone_id): s
         for s in MilestoneStatus.objects.for_region_page(region, rounds)

@@ -295,6 +295,11 @@ class Round(models.Model):
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # The round whose statuses this one started from (status.open_round); a region that
+    # did not submit keeps those, and the public pages say so. None for an imported round.
+    carried_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = RoundQuerySet.as_manager()
 

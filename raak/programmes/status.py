@@ -11,7 +11,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from raak.programmes import signals
+from raak.programmes import round_forms, signals
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Programme, Round
 
@@ -212,40 +212,65 @@ def lock_programme(programme):
     Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk").first()
 
 
-def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
-    """open -> closed -> published; published -> withdrawn (with a reason) ->
-    published again. Publishing needs `confirmed`: the national office has seen the
-    confirmation page listing what becomes public (notes carried over from rounds that
-    were never published included), so nothing becomes public by carrying over."""
-    allowed = {
-        (Round.OPEN, Round.CLOSED),
-        (Round.CLOSED, Round.PUBLISHED),
-        (Round.PUBLISHED, Round.WITHDRAWN),
-        (Round.WITHDRAWN, Round.PUBLISHED),
-    }
+class PublishedCannotReopen(NotAllowed):
+    """A published round is public: withdraw the publication before reopening it."""
+
+
+# Every change of a round's state, and what it needs: a reason (recorded, and shown
+# in the history) or the national office's confirmation page.
+TRANSITIONS = {
+    (Round.OPEN, Round.CLOSED): "",
+    (Round.CLOSED, Round.PUBLISHED): "confirmed",
+    (Round.PUBLISHED, Round.WITHDRAWN): "reason",
+    (Round.WITHDRAWN, Round.PUBLISHED): "confirmed",
+    (Round.CLOSED, Round.OPEN): "reason",  # reopening
+    (Round.WITHDRAWN, Round.OPEN): "reason",
+}
+
+
+def change_round_state(rnd, state, *, user, confirmed=False, reason="", closes_on=None):
+    """The one change of a round's state: open -> closed -> published; published ->
+    withdrawn (with a reason) -> published again; a closed or withdrawn round reopened
+    (with a reason), never a published one. Publishing needs `confirmed`: the national
+    office has seen the confirmation page listing what becomes public (notes carried
+    over from rounds that were never published included), so nothing becomes public by
+    carrying over. Reopening may set a new deadline (`closes_on`)."""
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=rnd.pk)
         lock_programme(current.programme)
-        if current.state == state and state in (Round.PUBLISHED, Round.WITHDRAWN, Round.CLOSED):
+        if current.state == state and state in (Round.PUBLISHED, Round.WITHDRAWN, Round.CLOSED,
+                                                Round.OPEN):  # fmt: skip
             # Someone else (or a second click) made the same change a moment ago: the
             # round is where this request wanted it, so it is not an error.
             rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
             return current
-        if (current.state, state) not in allowed:
+        need = TRANSITIONS.get((current.state, state))
+        if need is None:
+            if current.state == Round.PUBLISHED and state == Round.OPEN:
+                raise PublishedCannotReopen("withdraw the publication first")
             raise NotAllowed(f"{current.state} -> {state} is not allowed")
-        if state == Round.PUBLISHED and not confirmed:
+        if need == "confirmed" and not confirmed:
             raise NotAllowed("publishing needs the confirmation page")
         reason = reason.strip()
-        if state == Round.WITHDRAWN and not reason:
-            raise NotAllowed("withdrawing needs a reason")
+        if need == "reason" and not reason:
+            raise NotAllowed("this change needs a reason")
         values = {"state": state}
         if state == Round.WITHDRAWN:
             values["withdrawn_reason"] = reason
+        if state == Round.OPEN and closes_on is not None:
+            if current.opens_on and closes_on < current.opens_on:
+                raise NotAllowed("the deadline lies before the opening date")
+            values["closes_on"] = closes_on  # reopened with a new deadline
         recorder = Recorder(user, programme=current.programme)
-        recorder.update(current, values, subject=f"ronde {current.slug}", round=current,
+        subject = f"ronde {current.slug}"
+        recorder.update(current, values, subject=subject, round=current,
                         kind="round", object_id=current.pk)  # fmt: skip
+        if state == Round.OPEN:
+            recorder.record(subject=subject, field="heropend", new=reason, round=current,
+                            kind="round", object_id=current.pk, reason=reason)  # fmt: skip
         recorder.flush()
         rnd.state, rnd.withdrawn_reason = current.state, current.withdrawn_reason
+        rnd.closes_on = current.closes_on
         if state == Round.PUBLISHED:
             # Inside the transaction: the messages are logged with the change.
             signals.round_published.send(Round, round=current, user=user)
@@ -253,6 +278,16 @@ def change_round_state(rnd, state, *, user, confirmed=False, reason=""):
     # under RAAK_DATA_DIR/public) bring them in step before the caller reports success.
     round_state_changed.send(sender=Round, round=current, state=state)
     return current
+
+
+def change_round_forms(rnd, keys, *, user):
+    """Choose again which forms (questionnaires) an open round asks."""
+    with transaction.atomic():
+        current = _locked_round(rnd)
+        recorder = Recorder(user, programme=current.programme)
+        round_forms.ask(current, keys, recorder=recorder)
+        recorder.flush()
+        return current
 
 
 def change_round_dates(rnd, *, user, opens_on, closes_on):
@@ -277,11 +312,15 @@ def change_round_dates(rnd, *, user, opens_on, closes_on):
 
 
 def open_round(
-    programme, *, slug, name, peildatum, user, opens_on=None, closes_on=None, name_en="", source=""
-):
+    programme, *, slug, name, peildatum, user, opens_on=None, closes_on=None, name_en="",
+    source="", forms=None,
+):  # fmt: skip
     """A new open round starting from the latest round's statuses, so regions only
     change what moved. Notes come along too; the publication page lists those that
-    come from a round that was never published before anything becomes public."""
+    come from a round that was never published before anything becomes public.
+
+    `forms`: the keys of the forms (questionnaires) the round asks; None takes those the
+    previous round asked that are still offered (round_forms)."""
     with transaction.atomic():
         # Under the programme's lock the checks below see every round made before, so
         # twenty requests at once make one round per slug, each after the latest.
@@ -295,9 +334,12 @@ def open_round(
                 % {"d": previous.peildatum.strftime("%d-%m-%Y")},
                 field="peildatum",
             )
+        if forms is None:
+            forms = default_forms(programme, previous)
         rnd = Round.objects.create(
             programme=programme, slug=slug, name=name, peildatum=peildatum,
             opens_on=opens_on, closes_on=closes_on, name_en=name_en, source=source,
+            carried_from=previous,
         )  # fmt: skip
         active = set(programme.regions.active_on(peildatum).values_list("id", flat=True))
         if previous:
@@ -326,5 +368,15 @@ def open_round(
             + (f", open {opens_on:%d-%m-%Y} t/m {closes_on:%d-%m-%Y}" if opens_on and closes_on else "")
             + (f", gevuld vanuit {previous.slug}" if previous else ""),
         )  # fmt: skip
+        round_forms.ask(rnd, forms, recorder=recorder)
         recorder.flush()
         return rnd
+
+
+def default_forms(programme, previous):
+    """What a new round asks unless the national office chooses: what the previous
+    round asked, as far as it is still offered (a retired questionnaire is not)."""
+    if previous is None:
+        return []
+    offered = {key for key, _name in round_forms.offered(programme)}
+    return [key for key in round_forms.asked(previous) if key in offered]

@@ -7,10 +7,11 @@ class QuestionnairesConfig(AppConfig):
 
     def ready(self):
         # The cycle's pages list a region's questionnaires without knowing this app.
-        from raak.programmes.round_forms import add_provider
-        from raak.questionnaires.service import round_forms
+        from raak.programmes.round_forms import add_kind, add_provider
+        from raak.questionnaires.rounds import Questionnaires, round_forms_of
 
-        add_provider(round_forms)
+        add_provider(round_forms_of)
+        add_kind(Questionnaires())
         # The change history shows answers with their labels and can revert one.
         from raak.programmes import changes
         from raak.questionnaires import changes as answer_changes

@@ -22,6 +22,7 @@ from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError
 from raak.questionnaires import exchange
+from raak.questionnaires import rounds as asked_rounds
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Question, Questionnaire, Response, Version
 
@@ -289,6 +290,7 @@ def _publish(request, questionnaire, draft, posted_id):
         recorder = Recorder(request.user, programme=questionnaire.programme)
         recorder.record(subject=f"vragenlijst {questionnaire.slug}", field="versie",
                         old=f"{current.number} (concept)", new=f"{current.number} (gepubliceerd)")  # fmt: skip
+        asked_rounds.first_published(questionnaire, recorder)
         recorder.flush()
     return True
 

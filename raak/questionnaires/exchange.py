@@ -15,6 +15,7 @@ from raak.programmes import expressions, flat
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
+from raak.questionnaires import rounds as asked_rounds
 from raak.questionnaires.models import Choice, Question, Questionnaire, Section, Version
 
 SPEC = ("raak-questionnaire/1", {
@@ -189,6 +190,14 @@ def save(t, programme, path, publish=False, user=None, actor=""):
                 problems.append(
                     Problem(f, w, "indicator", f"onbekende indicator “{d['indicator']}”")
                 )
+            elif d["type"] in ("date", "text"):
+                # The date or note of the indicator's value; its category comes from the
+                # choice question linked to the same indicator.
+                if not any(o["indicator"] == d["indicator"] and o["type"] not in ("date", "text")
+                           for _f, _w, o in t["questions"]):  # fmt: skip
+                    problems.append(Problem(f, w, "indicator", "een datum- of tekstvraag vult de datum of "
+                                            "toelichting van een indicator; de vragenlijst heeft ook "
+                                            "een keuzevraag voor die indicator nodig"))  # fmt: skip
             elif set(lists.get(d["choice_list"], {})) != categories:
                 problems.append(Problem(f, w, "indicator", "de keuzes moeten de antwoordcategorieën van de indicator zijn: "
                                         + ", ".join(sorted(categories))))  # fmt: skip
@@ -232,6 +241,8 @@ def save(t, programme, path, publish=False, user=None, actor=""):
         recorder = Recorder(user, actor=actor or f"import: {path}", programme=programme)
         recorder.record(subject=f"vragenlijst {questionnaire.slug}", field="versie",
                         new=f"{number} ({'gepubliceerd' if publish else 'concept'})")  # fmt: skip
+        if publish:
+            asked_rounds.first_published(questionnaire, recorder)
         recorder.flush()
     return version
 

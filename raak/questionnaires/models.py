@@ -19,6 +19,11 @@ class Questionnaire(models.Model):
     description = models.TextField(blank=True)
     # Shown on every page and export of a questionnaire with generated answers.
     fictional = models.BooleanField(default=False)
+    # Retired: no longer offered for new rounds; its answers and comparisons stay.
+    retired = models.BooleanField(default=False)
+    # The rounds that ask it: the national office chooses them when opening a round and
+    # may change them while it is open (service.ask).
+    rounds = models.ManyToManyField(Round, blank=True, related_name="asked_questionnaires")
 
     class Meta:
         ordering = ["name"]

@@ -2,15 +2,14 @@
 the continuation questions feeding the programme's indicators (one truth)."""
 
 import json
+from datetime import date
 
 from django.db import transaction
-from django.urls import reverse
 
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue
-from raak.programmes.round_forms import RoundForm
 from raak.programmes.status import Conflict, RoundClosed, check_writable, save_indicator_value
-from raak.questionnaires.models import Answer, Questionnaire, Response
+from raak.questionnaires.models import Answer, Question, Response
 
 __all__ = ["Conflict", "RoundClosed", "save", "reopen"]
 
@@ -75,18 +74,36 @@ def stored(value):
 
 
 def _feed_indicators(response, form, values, user):
+    """Every question linked to an indicator carries its field into the region's value
+    of that indicator: a choice its category, a date question its date (the
+    Slotrapportage's "Tot wanneer"), a text question its note."""
+    linked = {}
     for q in form.questions:
-        if q.indicator_id and values.get(q.key):
-            category = q.indicator.categories.get(key=values[q.key])
-            current = IndicatorValue.objects.filter(
-                round=response.round, region=response.region, indicator=q.indicator
-            ).first()
-            save_indicator_value(
-                response.round, response.region, q.indicator, user=user,
-                expected_version=current.version if current else 0, category=category,
-                day=current.date if current and category.takes_date and current.category == category else None,
-                note=current.note if current else "",
-            )  # fmt: skip
+        if q.indicator_id:
+            linked.setdefault(q.indicator_id, []).append(q)
+    for questions in linked.values():
+        choice = next((q for q in questions if q.type not in (Question.DATE, Question.TEXT)), None)
+        if choice is None or not values.get(choice.key):
+            continue
+        indicator = choice.indicator
+        category = indicator.categories.get(key=values[choice.key])
+        current = IndicatorValue.objects.filter(
+            round=response.round, region=response.region, indicator=indicator
+        ).first()
+        dated = next((q for q in questions if q.type == Question.DATE), None)
+        if dated is not None:
+            day = values.get(dated.key)
+            day = date.fromisoformat(day) if day and category.takes_date else None
+        else:
+            same = current is not None and current.category == category
+            day = current.date if same and category.takes_date else None
+        noted = next((q for q in questions if q.type == Question.TEXT), None)
+        note = values.get(noted.key, "") if noted else (current.note if current else "")
+        save_indicator_value(
+            response.round, response.region, indicator, user=user,
+            expected_version=current.version if current else 0, category=category,
+            day=day, note=note,
+        )  # fmt: skip
 
 
 def reopen(response, *, user):
@@ -99,25 +116,3 @@ def reopen(response, *, user):
         recorder.record(subject=f"vragenlijst {response.version.questionnaire.slug}", field="status",
                         old="ingediend", new="heropend", round=response.round, region=response.region)  # fmt: skip
         recorder.flush()
-
-
-def round_forms(rnd, region):
-    """The programme's published questionnaires for one region in a round, for the
-    pages of raak.cycle (registered in programmes.round_forms); two queries."""
-    responses = {
-        r.version.questionnaire_id: r
-        for r in Response.objects.filter(round=rnd, region=region).select_related("version")
-    }
-    published = Questionnaire.objects.filter(
-        programme_id=rnd.programme_id, versions__published=True
-    )
-    forms = []
-    for q in published.distinct():
-        resp = responses.get(q.id)
-        url = reverse("response", args=[rnd.programme.slug, q.slug, rnd.slug, region.slug])
-        forms.append(RoundForm(
-            name=q.name, url=url, started=resp is not None,
-            submitted=resp is not None and resp.state == Response.SUBMITTED,
-            state_label=resp.get_state_display() if resp else "",
-        ))  # fmt: skip
-    return forms

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from raak.questionnaires import builder, import_views
+from raak.questionnaires import builder, import_views, views
 
 urlpatterns = [
     path("<slug:slug>/vragenlijsten/nieuw/", builder.new_questionnaire, name="questionnaire-new"),
@@ -26,6 +26,11 @@ urlpatterns = [
         "<slug:slug>/vragenlijsten/<slug:q_slug>/antwoorden-importeren/",
         import_views.import_responses,
         name="responses-import",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/buiten-gebruik/",
+        views.retire,
+        name="questionnaire-retire",
     ),
     path(
         "<slug:slug>/vragenlijsten/<slug:q_slug>/xlsform.xlsx",

@@ -7,24 +7,28 @@ import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from raak.accounts.access import get_access, programme_for
+from raak.accounts.access import get_access, national_only, programme_for
 from raak.accounts.security import log_event
 from raak.programmes import spreadsheets
+from raak.programmes.history import Recorder
 from raak.programmes.models import Region, Round
 from raak.programmes.status import is_region_frozen
 from raak.questionnaires import service
 from raak.questionnaires.answers import Form
 from raak.questionnaires.compare import as_rows, compare
 from raak.questionnaires.models import Questionnaire, Response
+from raak.questionnaires.rounds import is_asked, previous_answers
 
 
 def questionnaire_list(request, slug):
     programme, access = programme_for(request, slug)
-    questionnaires = list(programme.questionnaires.prefetch_related("versions"))
+    questionnaires = list(programme.questionnaires.prefetch_related("versions", "rounds"))
     rounds = list(
         programme.rounds.all() if access.is_national else programme.rounds.visible_to_public()
     )
@@ -39,7 +43,10 @@ def questionnaire_list(request, slug):
         Response.objects.filter(version__questionnaire__programme=programme, state=Response.SUBMITTED,
                                 round__in=rounds).values_list("version__questionnaire_id", "round_id")
     )  # fmt: skip
+    open_rounds = [r for r in programme.rounds.all() if r.is_open]
     for q in questionnaires:
+        asked = {r.id for r in q.rounds.all()}
+        q.open_rounds = [r for r in open_rounds if r.id in asked]
         with_answers = sorted(
             (r for r in rounds if (q.id, r.id) in answered), key=lambda r: r.peildatum
         )
@@ -56,7 +63,7 @@ def questionnaire_list(request, slug):
             q.why_not = _("De gepubliceerde rondes hebben nog geen antwoorden op deze vragenlijst.")
     return render(request, "questionnaires/list.html", {
         "programme": programme, "access": access, "questionnaires": questionnaires, "rounds": rounds,
-        "my_regions": my_regions, "open_rounds": [r for r in programme.rounds.all() if r.is_open],
+        "my_regions": my_regions,
     })  # fmt: skip
 
 
@@ -73,8 +80,8 @@ def _response_context(request, slug, q_slug, round_slug, region_slug):
     )  # fmt: skip
     if response is None:
         version = questionnaire.versions.filter(published=True).order_by("-number").first()
-        if version is None:
-            raise Http404
+        if version is None or not is_asked(questionnaire, rnd):
+            raise Http404  # this round does not ask it, and nothing was answered in it
         response = Response(version=version, round=rnd, region=region)
     return programme, access, questionnaire, region, rnd, response
 
@@ -95,6 +102,9 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
         if response.pk
         else {}
     )
+    prefilled_from = None
+    if not response.pk and can_write and request.method == "GET":
+        prefilled_from, values = previous_answers(response, form)
     errors, conflict = {}, False
     if request.method == "GET" and response.pk and not rnd.is_published:
         log_event("unpublished-read", request, programme=programme, what="questionnaire-response",
@@ -149,6 +159,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,
         "response": response, "sections": sections, "errors": errors, "can_write": can_write, "conflict": conflict,
+        "prefilled_from": prefilled_from,
     })  # fmt: skip
 
 
@@ -209,3 +220,22 @@ def _export(questionnaire, result, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def retire(request, slug, q_slug):
+    """Retire a questionnaire (not offered for new rounds; its answers and comparisons
+    stay), or take it back into use. National office only."""
+    programme, access = programme_for(request, slug)
+    national_only(request, programme)
+    questionnaire = get_object_or_404(Questionnaire, programme=programme, slug=q_slug)
+    retired = request.POST.get("retired") == "1"
+    with transaction.atomic():
+        recorder = Recorder(request.user, programme=programme)
+        recorder.update(questionnaire, {"retired": retired},
+                        subject=f"vragenlijst {questionnaire.slug}")  # fmt: skip
+        recorder.flush()
+    messages.success(request, (_("“%(q)s” is buiten gebruik gesteld.") if retired
+                               else _("“%(q)s” is weer in gebruik.")) % {"q": questionnaire.name})  # fmt: skip
+    return redirect("questionnaires", programme.slug)

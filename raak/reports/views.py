@@ -194,8 +194,10 @@ def _save_text(user, report, key, chapter, expected_version, new, *, reason="", 
 
 
 @login_required
-@require_POST
 def report_publish(request, slug, round_slug):
+    """The confirmation page, then publishing: the report becomes public and frozen,
+    and its PDF is queued for the worker at once, so the public page links a file and
+    no visitor has to have it made."""
     programme, access = programme_for(request, slug)
     national_only(request, programme)
     rnd = get_object_or_404(Round, programme=programme, slug=round_slug)
@@ -204,6 +206,17 @@ def report_publish(request, slug, round_slug):
         messages.error(request, _("Publiceer eerst de ronde; een rapport toont alleen "
                                   "openbare gegevens."))  # fmt: skip
         return redirect("report", programme.slug, rnd.slug)
+    if report.is_published:
+        messages.info(request, _("Dit rapport is al gepubliceerd."))
+        return redirect("report", programme.slug, rnd.slug)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        if request.method == "POST":
+            return redirect("report-publish", programme.slug, rnd.slug)
+        return render(request, "reports/publish.html", {
+            "programme": programme, "access": access, "round": rnd, "report": report,
+            "texts": report.texts.exclude(text="").count(),
+            "chapters": [c for c in report.chapters if c.get("text")],
+        })  # fmt: skip
     with transaction.atomic():
         n = Report.objects.filter(pk=report.pk, state=Report.DRAFT).update(
             state=Report.PUBLISHED, published_at=timezone.now(), published_by=request.user,
@@ -214,7 +227,9 @@ def report_publish(request, slug, round_slug):
             rec.record(subject=f"rapport {rnd.slug}", field="status", old="concept",
                        new="gepubliceerd", round=rnd)  # fmt: skip
             rec.flush()
-    messages.success(request, _("Het rapport is gepubliceerd."))
+            # Queued when this commits; the fingerprint is that of the published report.
+            service.request_file(rnd, "pdf", user=request.user)
+    messages.success(request, _("Het rapport is gepubliceerd; de PDF wordt nu gemaakt."))
     return redirect("report", programme.slug, rnd.slug)
 
 
@@ -269,9 +284,13 @@ def file_request(request, slug, round_slug, fmt, region_slug=None):
                 "programme": programme, "access": access, "round": rnd, "region": region,
                 "report": report, "fmt": fmt,
             })  # fmt: skip
+    elif not request.user.is_authenticated:
+        # Making a file takes the worker seconds to minutes: an anonymous visitor never
+        # starts one (a published report's PDF is made when it is published).
+        return redirect(request.path)
     else:
-        rf = service.request_file(rnd, fmt, user=request.user if request.user.is_authenticated
-                                  else None, region=region, unpublished=unpublished)  # fmt: skip
+        rf = service.request_file(rnd, fmt, user=request.user, region=region,
+                                  unpublished=unpublished)  # fmt: skip
     return redirect("report-file-status", programme.slug, rf.pk)
 
 
