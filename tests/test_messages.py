@@ -271,3 +271,15 @@ def test_production_refuses_to_start_without_site_url(settings):
     settings.SITE_URL = SITE
     refuse_development_key()
     assert secret_key_check(None) == []
+
+
+def test_messages_close_with_the_organisations_name(site, team, django_capture_on_commit_callbacks):
+    """As reminders and invitations do: the theme's organisation name, plain text."""
+    from raak.look.models import Theme
+
+    Theme.objects.create(id=1, organisation_name="GGD Voorbeeldregio", version=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(team["coord_a"]).status_code == 302
+    run_worker()
+    message = site.to("national@example.org")[0]
+    assert body(message).replace("\r\n", "\n").rstrip().endswith("\n-- \nGGD Voorbeeldregio")

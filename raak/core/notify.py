@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from raak.accounts.models import Role
 from raak.cycle.models import Submission
+from raak.look import theme as themes
 from raak.programmes import mail
 from raak.programmes.models import Message
 
@@ -45,7 +46,7 @@ def submission_event(sender, instance, created, **kwargs):
         "round": rnd, "region": region, "comment": instance.comment, "actor": instance.actor,
         "link": mail.link(reverse("submission", args=[programme.slug, rnd.slug, region.slug])),
     }  # fmt: skip
-    mail.queue_messages(instance.new, users, instance.new, context, programme=programme,
+    _queue(instance.new, users, instance.new, context, programme=programme,
                         round=rnd, region=region, actor=instance.actor)  # fmt: skip
 
 
@@ -53,7 +54,7 @@ def round_published(sender, round, user, **kwargs):
     programme = round.programme
     context = {"round": round,
                "link": mail.link(reverse("national", args=[programme.slug, round.slug]))}  # fmt: skip
-    mail.queue_messages(Message.PUBLISHED, _users(programme=programme), "published", context,
+    _queue(Message.PUBLISHED, _users(programme=programme), "published", context,
                         programme=programme, round=round, actor=_actor(user))  # fmt: skip
 
 
@@ -61,9 +62,16 @@ def round_deadline_changed(sender, round, old, new, user, **kwargs):
     programme = round.programme
     regions = programme.regions.active_on(round.peildatum)
     context = {"round": round, "old": old, "new": new, "link": mail.link(reverse("start"))}
-    mail.queue_messages(Message.DEADLINE, _users(region__in=regions, kind__in=REGION_WRITERS),
+    _queue(Message.DEADLINE, _users(region__in=regions, kind__in=REGION_WRITERS),
                         "deadline", context, programme=programme, round=round,
                         actor=_actor(user))  # fmt: skip
+
+
+def _queue(kind, users, template, context, **about):
+    # The deploying organisation's name closes every message, as it closes reminders
+    # and invitations (raak.look; plain text, no logo).
+    context = {**context, "signature": themes.mail_signature()}
+    return mail.queue_messages(kind, users, template, context, **about)
 
 
 def _actor(user):
