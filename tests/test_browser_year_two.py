@@ -9,8 +9,12 @@ office accepts, closes, publishes (the confirmation lists the states and what th
 public sees for regions that did not submit) and publishes the report, whose PDF is
 made by the worker before any anonymous visit; an anonymous visitor sees round two
 with the note for the regions that did not submit, and gets the PDF without making it.
+On the way the office reverts a status change from the history with a reason, and every
+message of the cycle (submitted, returned, accepted, published) arrives at a real SMTP
+server with links that start with SITE_URL.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,17 +25,17 @@ from django.utils import timezone
 from raak.accounts.models import Role
 from raak.programmes import tables
 from raak.programmes.importing import import_programme
-from raak.programmes.models import ChangeRecord
-from raak.programmes.status import open_round
+from raak.programmes.models import ChangeRecord, MilestoneStatus
+from raak.programmes.status import open_round, save_milestone_status
 from raak.questionnaires import exchange
 from raak.questionnaires.models import Response
 from raak.reports import templates as report_templates
 from raak.reports.models import ReportFile
 from tests import mailserver
 from tests.conftest import DEMO_FILE
-from tests.mailserver import run_worker
+from tests.mailserver import body, run_worker
 from tests.test_browser import browser, check_a11y, shot  # noqa: F401 (browser is a fixture)
-from tests.test_browser_cycle import ROUND, run_round_one
+from tests.test_browser_cycle import COORD_EMAIL, ROUND, run_round_one
 
 pytestmark = pytest.mark.browser
 P = "/raak-2008-2010"
@@ -59,6 +63,12 @@ def year_site(transactional_db, live_server, django_user_model, settings):
                opens_on=today - timedelta(days=5), closes_on=closes_on,
                forms=["test-vragenlijst"])  # fmt: skip
     return live_server.url, national, closes_on
+
+
+def about_round_two(message, word):
+    """A message of round two whose subject or body says `word`."""
+    text = (message["Subject"] + " " + body(message)).lower()
+    return ROUND2.lower() in text and word in text
 
 
 def step(page, name):
@@ -120,6 +130,28 @@ def test_two_rounds(browser, year_site, smtp):  # noqa: F811
     nat.locator("summary", has_text="Geschiedenis van de rondes").click()
     assert "Amsterdam had de vragenlijst nog niet ingediend." in nat.locator("main").inner_text()
 
+    # Amsterdam sets its werkplan back by mistake; the office reverts that change from
+    # the programme's history, with a reason (a recorded change itself).
+    werkplan = MilestoneStatus.objects.select_related("milestone", "round", "region").get(
+        round__slug=R2, region__slug="amsterdam", milestone__key="werkplan"
+    )
+    before = werkplan.status
+    amsterdam_coord = get_user_model().objects.get(username="coord-amsterdam")
+    save_milestone_status(werkplan.round, werkplan.region, werkplan.milestone,
+                          user=amsterdam_coord, expected_version=werkplan.version,
+                          status="not_started", period=None, note="")  # fmt: skip
+    record = ChangeRecord.objects.get(
+        round__slug=R2, kind="status", field="status", new="not_started"
+    )
+    nat.goto(f"{site}{P}/wijzigingen/")
+    nat.locator(f'a[href$="/wijzigingen/{record.id}/terugdraaien/"]').click()
+    nat.get_by_label("Reden").fill("Per abuis op niet gestart gezet")
+    step(nat, "2-04b-revert")
+    nat.get_by_role("button", name="Terugdraaien").click()
+    assert "Teruggedraaid" in nat.locator(".messages").inner_text()
+    werkplan.refresh_from_db()
+    assert werkplan.status == before
+
     # Amsterdam submits the questionnaire and the report.
     questionnaire = f"{site}{P}/vragenlijsten/test-vragenlijst/ronde/{R2}/regio/amsterdam/"
     coord.goto(questionnaire)
@@ -130,6 +162,11 @@ def test_two_rounds(browser, year_site, smtp):  # noqa: F811
     coord.get_by_role("button", name="Indienen").click()
     assert "Ingediend" in coord.locator(".messages").inner_text()
 
+    # The office and the region's advisors hear of it, with a link from SITE_URL.
+    run_worker()
+    [submitted] = [m for m in smtp.to("landelijk@example.org") if about_round_two(m, "ingediend")]
+    assert f"{site}{P}/ronde/{R2}/regio/amsterdam/rapportage/" in body(submitted)
+
     # The office returns it, reopening the questionnaire.
     nat.goto(f"{site}{P}/ronde/{R2}/indieningen/")
     nat.get_by_role("link", name="Beoordelen Amsterdam").click()
@@ -138,6 +175,10 @@ def test_two_rounds(browser, year_site, smtp):  # noqa: F811
     step(nat, "2-05-return")
     nat.get_by_role("button", name="Terugsturen").click()
     assert "Heropend: Testvragenlijst" in nat.locator(".messages").inner_text()
+
+    run_worker()
+    [returned] = [m for m in smtp.to(COORD_EMAIL) if about_round_two(m, "teruggestuurd")]
+    assert "Klopt het calamiteitenplan nog?" in body(returned)
 
     # The questionnaire is editable again: Amsterdam changes an answer and resubmits.
     coord.goto(questionnaire)
@@ -165,6 +206,11 @@ def test_two_rounds(browser, year_site, smtp):  # noqa: F811
     step(nat, "2-07-publish-confirmation")
     nat.get_by_role("button", name=f"Ja, publiceer “{ROUND2}”").click()
     assert "gepubliceerd" in nat.locator(".messages").inner_text()
+
+    run_worker()
+    assert [m for m in smtp.to(COORD_EMAIL) if about_round_two(m, "geaccepteerd")]
+    published = [m for m in smtp.to(COORD_EMAIL) if about_round_two(m, "gepubliceerd")]
+    assert published and f"{site}{P}/ronde/{R2}/" in body(published[0])
 
     # The report: drafted, published after its confirmation; the worker makes the PDF.
     nat.goto(f"{site}{P}/rapporten/{R2}/")
@@ -199,6 +245,10 @@ def test_two_rounds(browser, year_site, smtp):  # noqa: F811
     )
     step(visitor, "2-10-public-report-file")
     assert ReportFile.objects.filter(round__slug=R2).count() == 1
+
+    # Every link in every message of both rounds starts with SITE_URL.
+    found = [u for m in smtp.messages for u in re.findall(r"https?://\S+", body(m))]
+    assert found and all(u.startswith(site + "/") for u in found), found
 
     # What was recorded on the way.
     assert ChangeRecord.objects.filter(field="heropend", round__slug=R2).count() == 1
