@@ -21,7 +21,7 @@ TEXT = "Dit is de conclusie van het landelijk bureau."
 
 @pytest.fixture
 def office_files(demo, tmp_path):
-    templates.load(demo)
+    templates.load(demo, templates.DEMO_TEMPLATE)
     rnd = Round.objects.get(programme=demo, slug=R)
     tpl = demo.report_templates.get()
     report = Report.objects.create(programme=demo, round=rnd, template=tpl,

@@ -394,7 +394,8 @@ def with_stored_values(path, values):
                     kind = ' t="str"' if isinstance(value, str) else ""
                     return f'<c r="{ref}"{kind}><f>{formula}</f><v>{escape(str(value))}</v></c>'
 
-                text = re.sub(r'<c r="([A-Z]+[0-9]+)"><f>(.*?)</f><v\s*/></c>', fill,
+                # An empty value is <v/> or <v></v>, depending on whether lxml is there.
+                text = re.sub(r'<c r="([A-Z]+[0-9]+)"><f>(.*?)</f><v\s*(?:/>|></v>)</c>', fill,
                               data.decode())  # fmt: skip
                 data = text.encode()
             zout.writestr(item, data)
