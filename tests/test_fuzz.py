@@ -340,7 +340,8 @@ def test_rule_form_never_gives_a_server_error(forms_world, condition, key, impor
     body = {"key": key, "name": "n", "message": "m", "importance": importance, "scope": scope,
             "condition": condition, "version": "0", "action": action}  # fmt: skip
     response = forms_world["national"].post(f"{P}/regels/nieuw/", body)
-    assert response.status_code in (200, 302), response.status_code
+    # 400: a NUL in a field, refused by name before any form sees it (issue #21).
+    assert response.status_code in (200, 302, 400), response.status_code
     justify = forms_world["coord"].post(
         f"{P}/ronde/{R2}/regio/gouda/rapportage/",
         {"action": "justify", "rule": key, "target": scope, "justification": condition},
