@@ -133,6 +133,7 @@ class Stack:
             "EMAIL_PORT": str(self.smtp_port),
             "DEFAULT_FROM_EMAIL": "raak@example.org",
             "SITE_URL": self.nginx,
+            "SECURITY_CONTACT": "mailto:security@example.org",
             "RAAK_WORKERS": "2",
             "RAAK_THREADS": "4",
             "DB_CONN_MAX_AGE": "60",
