@@ -309,7 +309,8 @@ def test_a_report_made_by_worker_1_is_served_by_b(stack):
     w2 = stack.procs["w2"]
     w2.signal(signal.SIGSTOP)  # worker 2 paused: worker 1 takes the task
     try:
-        s = requests.Session()
+        # Signed in: an anonymous visitor never starts a render (issue #22).
+        s = login(requests.Session(), stack.a, "coord-gouda")
         file_id = _report_file(stack, s, stack.a, "gouda")
         _wait_file(stack, file_id)
     finally:
@@ -320,12 +321,12 @@ def test_a_report_made_by_worker_1_is_served_by_b(stack):
     assert r.status_code == 200 and r.content.startswith(b"%PDF"), r.status_code
 
 
-def test_a_worker_killed_mid_task_has_its_task_run_again(stack):
+def test_a_worker_killed_mid_task_has_its_task_run_again(stack, national):
     """Worker 1 is killed while it makes a PDF; the scheduler sees its heartbeat stop
     and queues the task again; worker 2 makes it."""
     w1, w2 = stack.procs["w1"], stack.procs["w2"]
     w2.signal(signal.SIGSTOP)
-    s = requests.Session()
+    s = national  # signed in: an anonymous visitor never starts a render
     try:
         for region in ("leiden", "utrecht", "zwolle-ijsselland"):
             file_id = _report_file(stack, s, stack.nginx, region)
@@ -375,10 +376,8 @@ def test_publish_on_a_shows_on_b_at_once_and_withdraw_removes_it(stack, national
     # The published round is cached on B for anonymous visitors.
     for _ in range(2):
         assert requests.get(f"{stack.b}{P}/ronde/{R1}/", timeout=30).status_code == 200
-    rounds = national.get(f"{stack.a}{P}/rondes/", timeout=30)
-    r = national.post(f"{stack.a}{P}/rondes/{R2}/status/", data={
-        "csrfmiddlewaretoken": csrf(rounds.text), "state": "closed"}, allow_redirects=False,
-        timeout=30)  # fmt: skip
+    # Closing and publishing each go through their confirmation page (issue #22).
+    r = post_form(national, f"{stack.a}{P}/rondes/{R2}/sluiten/", {"confirm": "1"})
     assert r.status_code == 302
     r = post_form(national, f"{stack.a}{P}/rondes/{R2}/publiceren/", {"confirm": "1"})
     assert r.status_code == 302
