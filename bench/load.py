@@ -98,6 +98,7 @@ def environment():
         EMAIL_HOST="127.0.0.1",  # the deploy check wants a real mailer; none is used
         SITE_URL="http://127.0.0.1",  # and the address links in e-mail start with
         ALLOW_INSECURE_HTTP="1",  # plain HTTP to 127.0.0.1 on purpose
+        SECURITY_CONTACT="mailto:security@example.org",  # security.txt, required to start
     )  # fmt: skip
     return env
 
