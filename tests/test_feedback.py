@@ -61,3 +61,22 @@ def test_feedback_on_start_and_region_page(demo, people, ruled_round):
     assert "Let op bij uw gegevens" not in Client().get(f"{P}/regio/gouda/").content.decode()
     assert "Let op bij uw gegevens" not in sign_in(Client(), people["coord_b"]).get(
         f"{P}/regio/gouda/").content.decode()  # fmt: skip
+
+
+def test_region_page_feedback_follows_a_save_at_once(demo, people, ruled_round):
+    """The region page keeps its feedback as a fragment (keyed by the data version and
+    today): a save that settles items takes them off the next page."""
+    coord = sign_in(Client(), people["coord_a"])
+    overdue = "De verwachte periode ligt vóór de peildatum"
+    before = coord.get(f"{P}/regio/gouda/").content.decode().count(overdue)
+    assert before > 0
+    expected = MilestoneStatus.objects.filter(
+        round=ruled_round, region__slug="gouda", expected_latest__isnull=False
+    ).select_related("milestone", "region")
+    assert expected
+    for s in expected:
+        status_service.save_milestone_status(ruled_round, s.region, s.milestone,
+                                             user=people["coord_a"], expected_version=s.version,
+                                             status="done", period=None, note="")  # fmt: skip
+    after = coord.get(f"{P}/regio/gouda/").content.decode().count(overdue)
+    assert after < before

@@ -255,7 +255,10 @@ def region(request, slug, region_slug):
             changes = cached_fragment(request, programme, ["region-changes", region.id],
                                       draw_changes)  # fmt: skip
             team = region.roles.select_related("user").order_by("kind", "user__username")
-            context.update(changes=changes, team=team, feedback=_feedback(programme, region))
+            # The feedback depends on the data and on today: the fragment key holds both.
+            feedback_list = cached_fragment(request, programme, ["region-feedback", region.id],
+                                            lambda: _feedback(programme, region))  # fmt: skip
+            context.update(changes=changes, team=team, feedback=feedback_list)
     else:
         # Anonymous visitors get the whole page from @public_page's cache instead.
         context["content"] = draw()
@@ -263,8 +266,8 @@ def region(request, slug, region_slug):
 
 
 def _feedback(programme, region):
-    """What the region should look at, for its members and the national office; read
-    each time (outside the cached body): it depends on today."""
+    """What the region should look at, for its members and the national office (kept
+    apart from the body: it depends on today, which the fragment key holds)."""
     rounds = list(programme.rounds.all())
     rnd = next((r for r in reversed(rounds) if r.is_open), rounds[-1] if rounds else None)
     return feedback.for_region(region, rnd, timezone.localdate(), rounds)
