@@ -28,7 +28,7 @@ def one(regions):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from raak.picture import geo
+    from raak.lib import geo
     from raak.programmes import tables
     from raak.programmes.importing import import_programme
     from raak.reports import service, templates

@@ -24,8 +24,8 @@ from raak.api.read import (
     status_dict,
     value_dict,
 )
+from raak.lib.fields import PeriodField
 from raak.programmes import status as status_service
-from raak.programmes.fields import PeriodField
 from raak.programmes.models import (
     Indicator,
     IndicatorValue,

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
-from raak.programmes import spreadsheets, wording
+from raak.lib import spreadsheets
+from raak.programmes import wording
 
 COLUMNS = [
     "regio", "mijlpaal", "status", "verwachte periode", "vroegste datum", "laatste datum",

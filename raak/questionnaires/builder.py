@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.lib.cleaning import SLUG
 from raak.programmes import expressions
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError
 from raak.questionnaires import exchange

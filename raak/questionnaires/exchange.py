@@ -11,8 +11,8 @@ import re
 from django.conf import settings
 from django.db import transaction
 
+from raak.lib.cleaning import SLUG
 from raak.programmes import expressions, flat
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
 from raak.questionnaires import rounds as asked_rounds

@@ -9,7 +9,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from raak.picture.geo import province_name as _province_name
+from raak.lib.geo import province_name as _province_name
 from raak.programmes import wording
 
 register = template.Library()
