@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("raak.opendata.urls")),
     path("", include("raak.questionnaires.urls")),
     path("", include("raak.look.urls")),
+    path("", include("raak.site.urls")),
     path("", include("raak.picture.urls")),
 ]

@@ -10,10 +10,6 @@ from raak.questionnaires import views as questionnaires
 from raak.training import views as training
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("gezond", views.health, name="health"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("taal/<str:code>/", views.switch_language, name="switch-language"),
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
     path("<slug:slug>/ronde/<slug:round_slug>/kaarten/", views.national_map, name="national-map"),
