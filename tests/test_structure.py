@@ -47,12 +47,6 @@ ALLOWED = {
     "code draws both, so the files say what the page says",
     ("opendata/", "questionnaires"): "open data: the questionnaire distributions of a round, "
     "counted by the comparison code",
-    ("picture/urls.py", "knowledge"): "one URL table for the pages under /<programme>/ (the "
-    "order of its patterns matters); it names views, it does not use their data",
-    ("picture/urls.py", "network"): "the same URL table",
-    ("picture/urls.py", "protocols"): "the same URL table",
-    ("picture/urls.py", "questionnaires"): "the same URL table",
-    ("picture/urls.py", "training"): "the same URL table",
     ("api/read.py", "knowledge"): "the API serves the public catalogue of activities with "
     "the catalogue's own search",
     ("api/published.py", "opendata"): "the API serves the open-data tables of a published "

@@ -140,8 +140,13 @@ def test_no_stored_name_is_gone():
 
 
 def test_the_order_of_the_patterns_still_picks_the_same_view():
-    names = {name: entry for name, entry in STORED["names"].items()}
-    assert shadowed(names, STORED["literals"]) == STORED["shadowed"]
+    now = shadowed(STORED["names"], STORED["literals"])
+    gained = [row for row in now if row not in STORED["shadowed"]]
+    lost = [row for row in STORED["shadowed"] if row not in now]
+    assert not gained and not lost, (
+        f"[name, argument, word, answered by]: now answered by another view {gained}; "
+        f"no longer {lost}"
+    )
 
 
 def _write():
