@@ -1,6 +1,7 @@
-"""Questionnaire definitions in and out: JSON, XLSX (sheets questionnaire, sections,
-questions, choices — RAAK's own tables) or a folder of CSV files. A genuine XLSForm
-(sheet `survey`) goes through raak.questionnaires.xlsform into the same checks here.
+"""Questionnaire definitions checked and stored, and written out: RAAK's own tables —
+JSON, XLSX (sheets questionnaire, sections, questions, choices) or a folder of CSV
+files. A genuine XLSForm (sheet `survey`) goes through raak.questionnaires.xlsform into
+the same checks here (`save`); exchange.py is the front door that takes either.
 
 Importing a questionnaire that exists adds a new version when the latest one is
 published (published versions never change), or replaces the draft."""
@@ -73,12 +74,8 @@ def _choice_keys(lists, question):
     return set(lists.get(question["choice_list"], {}))
 
 
-def load(path, programme_slug=None, publish=False):
-    """Import a questionnaire from RAAK's own tables, or a genuine XLSForm workbook."""
-    from raak.questionnaires import xlsform
-
-    if xlsform.is_xlsform(path):
-        return xlsform.load(path, programme_slug, publish=publish).version
+def load_tables(path, programme_slug=None, publish=False):
+    """Import a questionnaire from RAAK's own tables (exchange.load takes XLSForm too)."""
     slug, t = flat.read(path, *SPEC, programme_slug)
     programme = flat.programme_for(slug, path)
     return save(t, programme, path, publish)
