@@ -18,7 +18,7 @@ from raak.picture.national import (
     NationalPicture,
     reference_day,
 )
-from raak.picture.templatetags.raak import region_urls
+from raak.picture.templatetags.picture_tags import region_urls
 from raak.programmes import changes as change_words
 from raak.programmes import feedback, round_notes, wording
 from raak.programmes.caching import cached_fragment, public_page
