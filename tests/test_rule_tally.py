@@ -6,19 +6,28 @@ files and a second programme."""
 
 import json
 import re
+import threading
 from datetime import date
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from raak.cycle import progress, submissions
 from raak.programmes import rule_service, rule_tally, rules, tables
 from raak.programmes import status as status_service
+from raak.programmes.history import Recorder
 from raak.programmes.importing import import_programme
-from raak.programmes.models import MilestoneStatus, Programme, RuleTally, ValidationRule
+from raak.programmes.models import (
+    ChangeRecord,
+    MilestoneStatus,
+    Programme,
+    RuleTally,
+    ValidationRule,
+)
 from raak.programmes.periods import parse_period
 from tests.conftest import DEMO_FILE, sign_in
 
@@ -224,3 +233,108 @@ def test_previous_rounds_as_the_rules_read_them(demo, people, ruled_round):
         expected = rules.previous_round(rnd)
         assert previous[rnd.id] == (expected.id if expected else None)
     assert previous[third.id] == ruled_round.id
+
+
+def test_a_count_never_misses_a_change_committing_meanwhile(transactional_db, people):
+    """A writer that holds the programme's lock (Recorder.flush takes it before writing
+    its records) commits before a count reads the newest record id; so a record that
+    was not yet committed when the count began always has a higher id and makes the
+    count stale. Needs two connections: PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    demo = Programme.objects.get(slug="raak-2008-2010")
+    rnd = demo.rounds.get()
+    rule_tally.for_rounds(demo, [rnd])
+    flushed, release, done = threading.Event(), threading.Event(), {}
+
+    def writer():
+        try:
+            with transaction.atomic():
+                recorder = Recorder(people["national"], programme=demo)
+                recorder.record(subject="test", field="note", new="x", round=rnd)
+                recorder.flush()
+                done["id"] = ChangeRecord.objects.get(subject="test").id
+                flushed.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def counter():
+        try:
+            done["through"] = rule_tally.newest_record(demo)
+        finally:
+            connection.close()
+
+    w = threading.Thread(target=writer)
+    w.start()
+    assert flushed.wait(10)
+    c = threading.Thread(target=counter)
+    c.start()
+    c.join(1)
+    assert c.is_alive()  # waits for the writer's lock
+    release.set()
+    w.join(10)
+    c.join(10)
+    assert done["through"] >= done["id"]
+    # The writer's record is seen, and the round's kept count is stale and counted again.
+    kept = RuleTally.objects.get(round=rnd)
+    assert kept.through < done["id"]
+    rule_tally.for_rounds(demo, [rnd])
+    assert RuleTally.objects.get(round=rnd).through >= done["id"]
+
+
+def test_record_ids_follow_commit_order(transactional_db, people, monkeypatch):
+    """Writer A has written its record but not committed; writer B records and commits;
+    then a count begins. Were A's record id lower than B's while B committed first, the
+    count would read B's id as its `through` and take A's later change as counted.
+    Recorder.flush takes the programme's lock before writing records, so B (and the
+    count) wait for A. PostgreSQL: two connections."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    demo = Programme.objects.get(slug="raak-2008-2010")
+    rnd = demo.rounds.get()
+    written, release, seen = threading.Event(), threading.Event(), {}
+    original = ChangeRecord.objects.bulk_create
+
+    def paused(*args, **kwargs):
+        out = original(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            written.set()
+            release.wait(10)
+        return out
+
+    monkeypatch.setattr(ChangeRecord.objects, "bulk_create", paused)
+
+    def write(name):
+        try:
+            with transaction.atomic():
+                recorder = Recorder(people["national"], programme=demo)
+                recorder.record(subject=name, field="note", new="x", round=rnd)
+                recorder.flush()
+            seen[name] = ChangeRecord.objects.get(subject=name).id
+        finally:
+            connection.close()
+
+    def count():
+        try:
+            seen["through"] = rule_tally.newest_record(demo)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=write, args=("A",), name="A")
+    a.start()
+    assert written.wait(10)
+    b = threading.Thread(target=write, args=("B",), name="B")
+    b.start()
+    b.join(1)
+    c = threading.Thread(target=count)
+    c.start()
+    c.join(1)
+    # While A's record is written but not committed, neither B nor the count gets on.
+    waiting = (b.is_alive(), c.is_alive())
+    release.set()
+    for t in (a, b, c):
+        t.join(10)
+    assert waiting == (True, True)
+    assert seen["A"] < seen["B"]  # B wrote its record after A committed
+    assert seen["through"] >= seen["A"]  # the count read after A committed
