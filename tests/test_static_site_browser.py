@@ -19,10 +19,9 @@ pytestmark = pytest.mark.browser
 P = "raak-2008-2010"
 SAMPLE = 30
 
-LINKS = """() => [
-  ...[...document.querySelectorAll('a[href], link[href]')].map(e => e.href),
-  ...[...document.querySelectorAll('img[src]')].map(e => e.src),
-]"""
+# Attributes resolved against the page (an SVG <a>'s .href is not a string).
+LINKS = """() => [...document.querySelectorAll('[href], [src]')].map(
+  e => new URL(e.getAttribute('href') ?? e.getAttribute('src'), document.baseURI).href)"""
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def test_static_site_from_disk_has_no_broken_links_and_no_axe_violations(browser
     pages = sorted(root.rglob("*.html"))
     assert len(pages) > 200
     # The sample: the kinds of page first (national picture, a map, a region, forecast,
-    # catalogue, route map, open data, redirect, site pages), then spread over the rest.
+    # catalogue, open data, route map, site pages), then spread over the rest.
     first = [
         root / P / "ronde" / "eindrapportage-2011" / "index.html",
         root / P / "ronde" / "eindrapportage-2011" / "index.kaart-werkplan.html",
@@ -50,18 +49,22 @@ def test_static_site_from_disk_has_no_broken_links_and_no_axe_violations(browser
         root / P / "activiteiten" / "index.html",
         root / P / "open-data" / "index.html",
         root / P / "open-data" / "eindrapportage-2011" / "index.html",
-        root / P / "index.html",
-        root / "index.html",
+        root / P / "routekaart" / "regio" / "gouda" / "index.html",
+        root / "help" / "index.html",
         root / "toegankelijkheid" / "index.html",
     ]
-    rest = [p for p in pages if p not in first]
+    # Redirects lead on at once (axe would check the page they lead to).
+    rest = [p for p in pages if p not in first and b"http-equiv" not in p.read_bytes()]
     sample = first + rest[:: max(1, len(rest) // (SAMPLE - len(first)))][: SAMPLE - len(first)]
     assert len(sample) == SAMPLE
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
     failed, broken, scripts = [], [], []
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("console", lambda m: m.type == "error" and failed.append(m.text))
+    # What the pages load (axe's own requests for the stylesheets, refused from file://
+    # by Chromium's CORS rules, are not the site's).
+    listening = [True]
+    page.on("requestfailed", lambda r: listening[0] and failed.append(r.url))
+    page.on("console", lambda m: listening[0] and m.type == "error" and failed.append(m.text))
     checked = 0
     for path in pages:
         page.goto(path.as_uri())
@@ -81,7 +84,9 @@ def test_static_site_from_disk_has_no_broken_links_and_no_axe_violations(browser
                 broken.append((str(path.relative_to(root)), url))
         if path in sample:
             assert page.evaluate("document.styleSheets.length") >= 3, path
+            listening[0] = False
             check_a11y(page, str(path.relative_to(root)))
+            listening[0] = True
     shot(page, "static-site-last-page")
     page.goto(first[0].as_uri())
     shot(page, "static-site-national")
