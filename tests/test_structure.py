@@ -61,6 +61,9 @@ ALLOWED = {
     "code draws both, so the files say what the page says",
     ("opendata/", "questionnaires"): "open data: the questionnaire distributions of a round, "
     "counted by the comparison code",
+    ("opendata/static_site.py", "reports"): "the static site holds the published national "
+    "report's files, made by the report service as raak archive does (anonymous visitors "
+    "never have one made)",
     ("api/read.py", "knowledge"): "the API serves the public catalogue of activities with "
     "the catalogue's own search",
     ("api/published.py", "opendata"): "the API serves the open-data tables of a published "
