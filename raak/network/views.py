@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
 from raak.accounts.security import log_event
+from raak.lib import locking
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes import wording
 from raak.programmes.fields import DayField
@@ -142,9 +143,7 @@ def add(request, slug, region_slug, what):
             with transaction.atomic():
                 # Lock the region so two people adding the same institution at once
                 # get one row and a message, not an IntegrityError.
-                Region.objects.select_for_update().filter(pk=region.pk).values_list(
-                    "pk", flat=True
-                ).first()
+                locking.lock_row(Region, region.pk)
                 if region.institutions.filter(name=d["name"]).exists():
                     form.add_error("name", _("Deze instelling staat er al."))
                 else:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.lib import locking
 from raak.programmes import expressions
 from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
@@ -45,9 +46,10 @@ def _draft(questionnaire):
 def _store(request, questionnaire, tables, posted_id):
     """Save changed tables as the draft; returns (version, problems, conflict)."""
     with transaction.atomic():
-        Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        draft = _draft(questionnaire)
-        if draft is None or str(draft.id) != str(posted_id):
+        draft = _locked_draft(questionnaire)
+        try:
+            locking.check(draft, _draft_id(posted_id), field="pk", must_exist=True)
+        except locking.Conflict:
             return draft, [], True
         try:
             version = exchange.save(_rows(tables), questionnaire.programme, _("bouwer"),
@@ -56,6 +58,17 @@ def _store(request, questionnaire, tables, posted_id):
             transaction.set_rollback(True)
             return draft, [_problem(p) for p in e.problems], False
     return version, [], False
+
+
+def _locked_draft(questionnaire):
+    """The draft, with the questionnaire locked for the rest of the transaction: the
+    draft's id is the version a builder form carries (each save makes a new draft row)."""
+    locking.lock_row(Questionnaire, questionnaire.pk)
+    return _draft(questionnaire)
+
+
+def _draft_id(posted):
+    return int(posted) if str(posted).isdigit() else -1
 
 
 def _problem(p):
@@ -282,9 +295,10 @@ def _int(text, what):
 
 def _publish(request, questionnaire, draft, posted_id):
     with transaction.atomic():
-        Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        current = _draft(questionnaire)
-        if current is None or str(current.id) != str(posted_id):
+        current = _locked_draft(questionnaire)
+        try:
+            locking.check(current, _draft_id(posted_id), field="pk", must_exist=True)
+        except locking.Conflict:
             return False
         Version.objects.filter(pk=current.pk).update(published=True)
         recorder = Recorder(request.user, programme=questionnaire.programme)
