@@ -1,14 +1,12 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
-import io
 import re
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -201,25 +199,7 @@ def _export(questionnaire, result, fmt):
         header = ["fictieve gegevens", *header]
         rows = [["fictieve gegevens", *r] for r in rows]
     name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = spreadsheets.csv_writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = openpyxl.Workbook()
-        wb.active.append(header)
-        for r in rows:
-            spreadsheets.xlsx_append(wb.active, r)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheets.download(name, header, rows, fmt)
 
 
 @login_required
