@@ -120,8 +120,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
             errors["form"] = _(
                 "Dit formulier hoort bij een andere versie van de vragenlijst. Laad de pagina opnieuw; er is niets opgeslagen."
             )
-        raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
-               for q in form.questions}  # fmt: skip
+        raw = form.posted(request.POST)
         submit = request.POST.get("action") == "submit"
         lock = request.POST.get("lock", "0")
         if not re.fullmatch(r"[0-9]{1,18}", lock):  # a tampered form, not a person's typo
@@ -145,15 +144,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
             else:
                 messages.success(request, _("Ingediend.") if submit else _("Concept opgeslagen."))
                 return redirect(request.path)
-    sections = []
-    for q in form.questions:
-        if not sections or sections[-1]["section"] != q.section:
-            sections.append({"section": q.section, "questions": []})
-        sections[-1]["questions"].append({
-            "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
-            "display": form.display(q, values.get(q.key)) if not request.method == "POST" else values.get(q.key),
-            "visible": form.visible(q, values), "rule": form.rule_json(q),
-        })  # fmt: skip
+    sections = form.sections(values, errors, posted=request.method == "POST")
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,
         "response": response, "sections": sections, "errors": errors, "can_write": can_write, "conflict": conflict,
