@@ -168,12 +168,12 @@ class LogFilter(forms.Form):
     username = forms.CharField(label=gettext_lazy("Gebruiker"), required=False, max_length=150)
     ip = forms.GenericIPAddressField(label=gettext_lazy("IP-adres"), required=False)
     since = DayField(
-        label=gettext_lazy("Vanaf"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        label=gettext_lazy("Vanaf"), required=False,
         help_text=gettext_lazy("dd-mm-jjjj"),
     )  # fmt: skip
     until = DayField(
         label=gettext_lazy("Tot en met"), required=False,
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=gettext_lazy("dd-mm-jjjj"),
+        help_text=gettext_lazy("dd-mm-jjjj"),
     )  # fmt: skip
 
     def clean(self):

@@ -97,8 +97,8 @@ class OfficerForm(forms.Form):
     phone = forms.RegexField(
         label=gettext_lazy("Telefoon"), required=False, regex=r"^[0-9 +()-]{6,30}$"
     )
-    consent_on = DayField(label=gettext_lazy("Toestemming gegeven op"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-                                 help_text=gettext_lazy("dd-mm-jjjj. Zonder toestemming slaat RAAK geen naam op."))  # fmt: skip
+    consent_on = DayField(label=gettext_lazy("Toestemming gegeven op"),
+                          help_text=gettext_lazy("dd-mm-jjjj. Zonder toestemming slaat RAAK geen naam op."))  # fmt: skip
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +108,6 @@ class OfficerForm(forms.Form):
 class MeetingForm(forms.Form):
     date = DayField(
         label=gettext_lazy("Datum"),
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd-mm-jjjj"),
     )
     attendance = forms.IntegerField(
