@@ -3,6 +3,7 @@
 import pytest
 
 from raak.cycle.models import Submission
+from raak.programmes import rule_tally, rules
 from raak.programmes.models import RuleJustification
 from tests.conftest import api_token
 from tests.test_api import ApiClient
@@ -49,6 +50,26 @@ def test_reporting_rates(clients, ruled_round):
     for who in ("anonymous", "viewer_a", "coord_a"):
         assert clients[who].get(f"{A}/reporting-rates").status_code == 404
     items = clients["national"].get(f"{A}/reporting-rates").json()["items"]
+    checks = {
+        k: items[1].pop(k)
+        for k in (
+            "ruleErrors",
+            "ruleWarningsOpen",
+            "ruleWarningsJustified",
+            "regionsWithOpenResults",
+        )
+    }
     assert items[1] == {"round": "voorjaar-2011", "expected": 37, "submitted": 1,
                         "onTime": None, "accepted": 1, "reportingRate": 3, "onTimeRate": None,
                         "acceptedRate": 3}  # fmt: skip
+    # The final round by hand (test_rules.HAND_COUNT): 12 warnings in 10 regions; the
+    # second round as the progress page counts it.
+    assert {k: items[0][k] for k in checks} == {
+        "ruleErrors": 0, "ruleWarningsOpen": 12, "ruleWarningsJustified": 0,
+        "regionsWithOpenResults": 10,
+    }  # fmt: skip
+    t = rule_tally.tally(ruled_round, rules.run(ruled_round), 0, {})
+    assert checks == {"ruleErrors": t.errors, "ruleWarningsOpen": t.warnings_open,
+                     "ruleWarningsJustified": t.warnings_justified,
+                     "regionsWithOpenResults": t.regions}  # fmt: skip
+    assert checks["ruleErrors"] > 0

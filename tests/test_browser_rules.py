@@ -113,6 +113,11 @@ def test_rules_in_the_browser(browser, rules_site):  # noqa: F811
                        ("07-region", f"{P}/regio/gouda/")):  # fmt: skip
         review.set_viewport_size({"width": 1280, "height": 900})
         review.goto(f"{site}{path}")
+        if name == "06-progress":  # every round's open rule results, chart and table
+            assert review.locator("#controles").count() == 1
+            assert review.locator("svg[aria-labelledby='outstanding-title outstanding-desc']"
+                                  ).count() == 1  # fmt: skip
+            assert review.locator("td[data-count='errors']").count() == 2
         step(review, name)
         review.set_viewport_size({"width": 390, "height": 800})
         assert review.evaluate("document.documentElement.scrollWidth") <= 390, name

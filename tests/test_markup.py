@@ -23,7 +23,7 @@ PUBLIC = [
     f"{P}/scholing/", f"{P}/netwerk/", f"{P}/vragenlijsten/", f"{P}/routekaart/", f"{P}/rapporten/",
     "/inloggen/", "/wachtwoord-vergeten/", "/api/v1/docs", "/toegankelijkheid/", "/privacy/",
     "/contact/", "/help/", "/help/coordinator/", "/help/landelijk-bureau/", "/help/adviseur/",
-    "/help/publiek/",
+    "/help/publiek/", f"{P}/voortgang/",
 ]  # fmt: skip
 COORDINATOR = [
     "/start/", f"{P}/ronde/{R2}/regio/gouda/mijlpaal/handelingsprotocol/",
@@ -33,7 +33,7 @@ COORDINATOR = [
 NATIONAL = [
     f"{P}/ronde/{R2}/", f"{P}/ronde/{R2}/indieningen/", f"{P}/ronde/{R2}/herinneringen/", f"{P}/rondes/",
     f"{P}/mensen/", f"{P}/mensen/uitnodigen/", f"{P}/beveiliging/", f"{P}/beveiliging/logboek/",
-    f"{P}/routekaart/volledigheid/", f"{P}/adviseurs/", f"{P}/rapporten/",
+    f"{P}/routekaart/volledigheid/", f"{P}/adviseurs/", f"{P}/rapporten/", f"{P}/voortgang/",
 ]  # fmt: skip
 
 

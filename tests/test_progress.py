@@ -107,6 +107,9 @@ def test_report_block_reporting_rates(demo):
     assert "Meldingsgraad en voortgang over de rondes" in html
     assert "<td>73 % (5 %)</td>" in html  # handelingsprotocol, Bijlage 1
     assert "geen deadline" in html
+    # The rule results still open: the final round's 12 warnings (test_rules.HAND_COUNT).
+    assert '<th scope="col">Fouten open</th>' in html
+    assert "(0 %)</td><td>0</td><td>12</td></tr>" in html
 
 
 def test_chart_coordinates_are_not_localised(demo, people, open_round):

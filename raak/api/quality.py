@@ -39,19 +39,26 @@ def list_rule_results(request, programme: str = PROGRAMME, round: str = ROUND,
 @router.get("/programmes/{programme}/reporting-rates", response=s.ReportingRatePage,
             operation_id="listReportingRates", tags=["rounds"],
             summary="Per round the regions expected, submitted, on time and accepted, with "
-            "the rates; the national office only (as the submissions overview)")  # fmt: skip
+            "the rates, and the validation rules' errors and warnings still open; the "
+            "national office only (as the submissions overview)")  # fmt: skip
 def list_reporting_rates(request, programme: str = PROGRAMME, page: int = PAGE,
                          pageSize: int = PAGE_SIZE):  # fmt: skip
     programme, access = programme_for(request, programme)
     if not access.is_national:
         raise Http404
-    rates = progress.rates(programme, programme.rounds.all())
+    rounds = list(programme.rounds.all())
+    rates = progress.rates(programme, rounds)
+    # The progress page's kept counts (raak/programmes/rule_tally.py).
+    tallies = {t.round_id: t for t in progress.outstanding(programme, rounds)}
 
     def build(r):
-        d = r.as_dict()
+        d, t = r.as_dict(), tallies[r.round.id]
         return {"round": d["round"], "expected": d["expected"], "submitted": d["submitted"],
                 "onTime": d["on_time"], "accepted": d["accepted"],
                 "reportingRate": d["reporting_rate"], "onTimeRate": d["on_time_rate"],
-                "acceptedRate": d["accepted_rate"]}  # fmt: skip
+                "acceptedRate": d["accepted_rate"], "ruleErrors": t.errors,
+                "ruleWarningsOpen": t.warnings_open,
+                "ruleWarningsJustified": t.warnings_justified,
+                "regionsWithOpenResults": t.regions}  # fmt: skip
 
     return paginate(request, rates, page, pageSize, build)

@@ -379,6 +379,12 @@ class ReportingRateOut(Schema):
     reportingRate: int | None = Field(..., description="submitted / expected, in percent")
     onTimeRate: int | None
     acceptedRate: int | None
+    ruleErrors: int = Field(..., description="errors the validation rules report on the "
+                            "round's data now, over every region")  # fmt: skip
+    ruleWarningsOpen: int = Field(..., description="warnings without a justification")
+    ruleWarningsJustified: int = Field(..., description="warnings the region justified")
+    regionsWithOpenResults: int = Field(..., description="regions with an error or a warning "
+                                        "without a justification")  # fmt: skip
 
 
 ReportingRatePage = page_of(ReportingRateOut, "ReportingRatePage")

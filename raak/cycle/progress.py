@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from raak.cycle.models import Submission
+from raak.programmes import rule_tally
 from raak.programmes.models import MilestoneStatus, Round
 
 
@@ -181,3 +182,63 @@ def line_chart(series, rounds):
     x_ticks = [(x(i), r.peildatum) for i, r in enumerate(rounds)]
     y_ticks = [(y(p), f"{p} %") for p in (0, 25, 50, 75, 100)]
     return Chart(lines, x_ticks, y_ticks)
+
+
+# --- rule results per round: the counts kept by raak.programmes.rule_tally -------------
+
+
+def outstanding(programme, rounds):
+    """Per round (in the order given) its RuleTally: errors and warnings without a
+    justification still open over every region, warnings justified, regions with
+    something open. Three queries when every kept count is current
+    (rule_tally.for_rounds); a round whose data or rules changed is counted again."""
+    rounds = list(rounds)
+    tallies = rule_tally.for_rounds(programme, rounds)
+    out = []
+    for r in rounds:
+        t = tallies[r.id]
+        t.round = r
+        out.append(t)
+    return out
+
+
+def _step(highest):
+    """A round step for four grid lines that reach `highest`: 1, 2, 5, 10, 20, ..."""
+    step = 1
+    while step * 4 < highest:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if step * 4 >= highest:
+                break
+    return step
+
+
+@dataclass
+class BarChart:
+    bars: list  # [(x, y, width, height, css class, value, round, label x, label y)]
+    x_ticks: list  # [(x, peildatum)]
+    y_ticks: list  # [(y, count)]
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def bar_chart(tallies):
+    """Errors and open warnings per round as pairs of bars, as SVG coordinates."""
+    n = len(tallies)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = _step(max([max(t.errors, t.warnings_open) for t in tallies] + [1]))
+    top = step * 4
+    slot = inner_w / max(n, 1)
+    width = min(24.0, slot * 0.38)
+    bars, x_ticks = [], []
+    for i, t in enumerate(tallies):
+        middle = LEFT + slot * (i + 0.5)
+        x_ticks.append((round(middle, 1), t.round.peildatum))
+        for j, (value, css) in enumerate(((t.errors, "bar-error"),
+                                          (t.warnings_open, "bar-warning"))):  # fmt: skip
+            height = inner_h * value / top
+            x, y = middle - width + j * width, TOP + inner_h - height
+            bars.append((round(x, 1), round(y, 1), round(width, 1), round(height, 1), css, value,
+                         t.round, round(x + width / 2, 1), round(y - 3, 1)))  # fmt: skip
+    y_ticks = [(round(TOP + inner_h * (1 - k / 4), 1), step * k) for k in range(5)]
+    return BarChart(bars, x_ticks, y_ticks)

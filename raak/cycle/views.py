@@ -19,7 +19,7 @@ from raak.cycle import progress, reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, rule_service, rules, spreadsheets, wording
+from raak.programmes import round_forms, rule_service, rule_tally, rules, spreadsheets, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
@@ -222,18 +222,12 @@ def overview(request, slug, round_slug, fmt="html"):
     filters = [(f, {"alle": _("alle"), "te-laat": _("te laat")}.get(f) or dict(Submission.STATES)[f])
                for f in FILTERS]  # fmt: skip
     return render(request, "cycle/overview.html", {
-        "rates": progress.rates(programme, [rnd])[0], "rule_counts": _open_counts(rnd),
+        "rates": progress.rates(programme, [rnd])[0],
+        "rule_counts": rule_tally.for_rounds(programme, [rnd])[rnd.id],
         "programme": programme, "access": access, "round": rnd, "ov": ov, "rows": rows,
         "page": page, "filters": filters, "chosen": chosen,
         "open_rounds": programme.rounds.filter(state=Round.OPEN).exclude(pk=rnd.pk),
     })  # fmt: skip
-
-
-def _open_counts(rnd):
-    """(errors, warnings without a justification) of every region in the round."""
-    standing = [r for rs in rules.run(rnd).by_region.values() for r in rules.open_results(rs)]
-    errors = sum(r.is_error for r in standing)
-    return {"errors": errors, "warnings": len(standing) - errors}
 
 
 def _export(ov, fmt):
@@ -311,7 +305,8 @@ def remind_now(request, slug, round_slug):
 def progress_page(request, slug):
     """Progress over rounds: per milestone the share of regions done at each published
     round's peildatum (a line chart with its data table), expected versus achieved,
-    and for the national office the reporting rates of every round."""
+    and for the national office the reporting rates of every round and the errors and
+    warnings still open in each (a bar chart with its data table)."""
     programme, access = programme_for(request, slug)
     published = list(programme.rounds.visible_to_public())
     series = progress.milestone_progress(programme, published)
@@ -321,5 +316,9 @@ def progress_page(request, slug):
         "expected": progress.expected_vs_achieved(published),
     }  # fmt: skip
     if access.is_national:
-        context["rates"] = progress.rates(programme, programme.rounds.all())
+        every = list(programme.rounds.all())
+        context["rates"] = progress.rates(programme, every)
+        # Rule results of every round, open ones too: the office's, like the rates.
+        context["outstanding"] = progress.outstanding(programme, every)
+        context["outstanding_chart"] = progress.bar_chart(context["outstanding"]) if every else None
     return render(request, "cycle/progress.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import national_only, programme_for
-from raak.programmes import rules
+from raak.programmes import rule_tally, rules
 from raak.programmes.cleaning import SLUG
 from raak.programmes.expressions import ExpressionError
 from raak.programmes.history import Recorder
@@ -117,6 +117,7 @@ def rule_list(request, slug):
                 if (old.pk if old else None) != (new.pk if new else None):
                     recorder.update(m, {"depends_on": new}, subject=f"mijlpaal {m.key}")
             recorder.flush()
+            rule_tally.recount_later(programme)  # every round's counts may change
             messages.success(request, _("Afhankelijkheden opgeslagen."))
             return redirect("rules", programme.slug)
     else:
@@ -145,6 +146,7 @@ def rule_edit(request, slug, key=None):
             except Conflict as e:
                 conflict = e.current
             else:
+                rule_tally.recount_later(programme)
                 messages.success(request, _("Regel verwijderd."))
                 return redirect("rules", programme.slug)
         elif form.is_valid():
@@ -166,6 +168,7 @@ def rule_edit(request, slug, key=None):
                 conflict = e.current
                 rebase(form, e.current)
             else:
+                rule_tally.recount_later(programme)
                 messages.success(request, _("Regel opgeslagen."))
                 return redirect("rules", programme.slug)
     else:

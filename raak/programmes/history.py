@@ -85,15 +85,19 @@ class Recorder:
 
     def flush(self):
         public = self.was_public or _public(self.pending)
-        ChangeRecord.objects.bulk_create(self.pending, batch_size=2000)
-        self.pending, self.was_public = [], False
         if self.programme is not None and self.programme.pk is not None:
             # In the change's own transaction, so the new version and the new data
             # become visible together; the row lock keeps versions in commit order.
+            # The lock is taken before the records are written, so a programme's
+            # records get their ids in commit order too: whoever read the newest id
+            # under the lock has seen every record with a lower one (rule_tally.py
+            # relies on it).
             versions = {"data_version": F("data_version") + 1}
             if public:
                 versions["public_version"] = F("public_version") + 1
             Programme.objects.filter(pk=self.programme.pk).update(**versions)
+        ChangeRecord.objects.bulk_create(self.pending, batch_size=2000)
+        self.pending, self.was_public = [], False
 
 
 # Rounds the public cannot see: a change that only touches those changes no public page.

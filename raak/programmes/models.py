@@ -557,5 +557,29 @@ class RuleJustification(models.Model):
         ]
 
 
+class RuleTally(models.Model):
+    """A round's validation-rule results counted over every region of the round, kept
+    so that pages over all rounds need not run every rule of every round
+    (raak/programmes/rule_tally.py). Counted with the rules as they are now, like the
+    review page and `raak validate`; stale once a change is recorded to the round, to
+    the round before it (previous(...)) or to the programme outside any round (rules,
+    milestones, regions), or when another round becomes the previous one or the rules'
+    code changes; a stale tally is counted again before it is shown."""
+
+    round = models.OneToOneField(Round, models.CASCADE, primary_key=True, related_name="+")
+    errors = models.PositiveIntegerField()
+    warnings_open = models.PositiveIntegerField()  # warnings without a justification
+    warnings_justified = models.PositiveIntegerField()
+    # Regions with an error or a warning without a justification.
+    regions = models.PositiveIntegerField()
+    # The programme's newest ChangeRecord id when counting began (read under its lock:
+    # every record with a lower id was committed and its data read by the count).
+    through = models.PositiveBigIntegerField()
+    # The round whose data previous(...) read, as it was when counted.
+    previous = models.ForeignKey(Round, models.SET_NULL, null=True, blank=True, related_name="+")
+    code = models.CharField(max_length=16)  # rule_tally.CODE when counted
+    counted_at = models.DateTimeField(auto_now=True)
+
+
 # The e-mail log lives in its own module; imported here so Django finds the models.
 from raak.programmes.mail_models import Message, MessageOptOut  # noqa: E402, F401

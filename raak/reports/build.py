@@ -208,12 +208,17 @@ def _coded(programme, rnd):
 
 
 def _over_rounds(programme, rnd):
-    """The published rounds up to this one and this one itself: reporting rates and per
-    milestone the share done (raak/cycle/progress.py, as on the progress page)."""
+    """The published rounds up to this one and this one itself: reporting rates, the
+    rule results still open, and per milestone the share done (raak/cycle/progress.py,
+    as on the progress page)."""
     rounds = [r for r in programme.rounds.filter(peildatum__lte=rnd.peildatum)
               if r.is_published or r.pk == rnd.pk]  # fmt: skip
+    rates = progress.rates(programme, rounds)
+    # The validation rules' errors and warnings still open, as the progress page counts.
+    for rate, tally in zip(rates, progress.outstanding(programme, rounds), strict=True):
+        rate.rule_tally = tally
     return {
-        "rates": progress.rates(programme, rounds),
+        "rates": rates,
         "series": progress.milestone_progress(programme, rounds),
         "rounds": rounds,
     }
