@@ -54,6 +54,13 @@ def test_archive_is_a_valid_bag_of_what_was_published(demo, people, tmp_path, su
         "data/rapporten/eindrapportage-2011/rapport-raak-2008-2010-eindrapportage-2011.odt"
         in payload
     )
+    # The static site of the published pages, whole: its links lead to its own files.
+    assert "data/site/index.html" in payload
+    assert "data/site/sitemap.xml" in payload
+    assert "data/site/raak-2008-2010/ronde/eindrapportage-2011/index.html" in payload
+    assert "data/site/static/raak/raak.css" in payload
+    national = bag_dir / "data/site/raak-2008-2010/ronde/eindrapportage-2011/index.html"
+    assert 'href="../../regio/gouda/index.html"' in national.read_text()
     for name in payload:
         body = (bag_dir / name).read_bytes()
         assert b"geheim-2012" not in body and b"GEHEIME NOTITIE" not in body, name

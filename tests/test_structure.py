@@ -47,6 +47,9 @@ ALLOWED = {
     "code draws both, so the files say what the page says",
     ("opendata/", "questionnaires"): "open data: the questionnaire distributions of a round, "
     "counted by the comparison code",
+    ("opendata/static_site.py", "reports"): "the static site holds the published national "
+    "report's files, made by the report service as raak archive does (anonymous visitors "
+    "never have one made)",
     ("picture/urls.py", "knowledge"): "one URL table for the pages under /<programme>/ (the "
     "order of its patterns matters); it names views, it does not use their data",
     ("picture/urls.py", "network"): "the same URL table",

@@ -7,7 +7,9 @@ The bag's payload (`data/`):
 - `open-data/<round>/`: every open-data table as CSV, XLSX and CSVW metadata, and
   `open-data/catalog.ttl` / `catalog.jsonld` (DCAT-AP-NL), as served on the site;
 - `rapporten/<round>/`: the national report of every round whose report is published,
-  as PDF (PDF/UA-1) and ODT.
+  as PDF (PDF/UA-1) and ODT;
+- `site/`: the static site of the programme's published pages (`raak publish-static`,
+  raak/opendata/static_site.py), relative links, to be opened from disk (`site/index.html`).
 
 bag-info.txt names the organisation (ORGANISATION_NAME, CONTACT_EMAIL), the programme
 and the rounds; the manifests hold SHA-256 checksums. Nothing of a round that is not
@@ -23,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 
 from raak.opendata import catalog as dcat
-from raak.opendata import files
+from raak.opendata import files, static_site
 from raak.opendata.tables import round_tables
 from raak.programmes.exporting import export_programme
 from raak.reports import service as reports
@@ -66,7 +68,7 @@ def _reports(rounds, folder):
             (target / name).write_bytes(content)
 
 
-def build(programme, output, round_slug=None):
+def build(programme, output, round_slug=None, progress=None):
     """Write the bag of `programme` (or of one published round) to `output`, a .zip or
     .tar.gz file; return the number of payload files."""
     import bagit
@@ -90,6 +92,7 @@ def build(programme, output, round_slug=None):
             export_programme(programme, fmt, export, published_only=True)
         _open_data(programme, rounds, bag_dir / "open-data")
         _reports(rounds, bag_dir / "rapporten")
+        static_site.build(programme, bag_dir / "site", progress)
         bag = bagit.make_bag(
             str(bag_dir),
             {

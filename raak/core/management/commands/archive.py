@@ -2,6 +2,7 @@
 published, as a BagIt package (raak/core/archive.py, docs/archiving.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.progress import Progress
 
 from raak.core import archive
 from raak.programmes.models import Programme
@@ -19,8 +20,14 @@ class Command(BaseCommand):
         found = Programme.objects.filter(slug=programme).first()
         if found is None:
             raise CommandError(f"programma “{programme}” bestaat niet")
-        try:
-            count = archive.build(found, output, round)
-        except archive.ArchiveError as e:
-            raise CommandError(str(e)) from e
+        with Progress(transient=True) as bar:
+            task = bar.add_task("site", total=None)
+
+            def progress(done, total, url):  # the static site's pages, the long part
+                bar.update(task, completed=done, total=total, description=url[-60:])
+
+            try:
+                count = archive.build(found, output, round, progress)
+            except archive.ArchiveError as e:
+                raise CommandError(str(e)) from e
         self.stdout.write(f"{output}: BagIt-pakket met {count} bestanden (SHA-256)")
