@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
 
+from raak.lib import locking
 from raak.programmes import rules
 from raak.programmes.models import ChangeRecord, Programme, Round, RuleTally
 
@@ -98,7 +99,7 @@ def newest_record(programme):
     """The programme's newest ChangeRecord id, read under its row lock: a writer that
     holds the lock commits first, and one that comes after writes higher ids."""
     with transaction.atomic():
-        Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk").first()
+        locking.lock_row(Programme, programme.pk)
         return (
             ChangeRecord.objects.filter(programme=programme)
             .order_by("-id")
