@@ -34,10 +34,11 @@ PAGES = {
     "coordinator's status form": ("coord_a", FORM, 7),
     "national office's picture of the open round": ("national", f"{P}/ronde/{R}/", 7),
 }
-# The request's 7, the round locked and re-read with the submission check, the
-# milestone and status labels, the stored status, its update, the change record, the
-# data version (and savepoints), then every rule for the region on the new data: the
-# next page shows their results at once.
+# Session, user, second factor, programme, region, roles, the submission check; the
+# rounds, milestones and status labels read anew (the previous save raised the data
+# version); the save (savepoints, the round locked and re-read, the submission check,
+# the stored status, its update, the change record, the data version); then every rule
+# for the region on the new data, so the next page shows their results at once.
 SAVE = 26
 
 
@@ -106,7 +107,7 @@ def test_saving_a_status_takes_a_fixed_number_of_queries(second_round, people):
     assert len(queries) - 1 <= SAVE, "\n".join(queries)  # less the test's own read
 
 
-def test_the_trivial_view_asks_nothing():
+def test_the_trivial_view_asks_nothing(db):
     assert _queries(lambda: Client().get("/gezond")) == []
 
 
