@@ -31,7 +31,7 @@ BENCHES = [
     ("quality", ("sqlite", "postgresql")),
     ("api", ("sqlite",)),
     ("questionnaires", ("sqlite",)),
-    ("report", ("sqlite",)),
+    ("report", ("sqlite", "postgresql")),
     ("static", ("sqlite",)),  # the static site through nginx: no database in the measured path
 ]
 

@@ -513,7 +513,8 @@ def arguments():
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog="Settings by environment variable: DATABASE_URL, SECONDS, CONNECTIONS, CLIENTS, "
-        "REQUESTS, THINK, WORKERS, THREADS, MEMORY_TOLERANCE (see the module's docstring).",
+        "REQUESTS, THINK, WORKERS, THREADS, MEMORY_TOLERANCE (see the module's docstring), PORT "
+        "(the server's; a free one by default).",
     )
     parser.add_argument(
         "--open-only", action="store_true",
@@ -549,7 +550,7 @@ def main():
     load_before = os.getloadavg()[0]
     print(f"preparing the demo and a 1,000-region programme on {vendor} ...", flush=True)
     coordinators, national = prepare(env)
-    port = free_port()
+    port = int(os.environ.get("PORT") or free_port())  # PORT: on a shared machine, your own
     server = start_server(env, port)
     latency, mem = {}, None
     try:

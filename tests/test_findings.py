@@ -4,12 +4,8 @@ the code before its fix."""
 import csv
 import io
 import json
-import os
 import struct
-import subprocess
-import sys
 import tempfile
-import threading
 import zipfile
 from datetime import date
 from io import StringIO
@@ -21,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from raak.training import loading as training
+from tests import races
 from tests.conftest import sign_in
 
 P = "/raak-2008-2010"
@@ -384,57 +381,20 @@ def test_a_tampered_answer_on_the_coding_page_is_a_400(questionnaire_round, peop
 
 
 def _at_once(clients, url, data_for):
-    """POST from every client at the same moment, each in its own thread with its own
-    database connection; return the status codes (or the exceptions)."""
-    from django.db import connection
-
-    barrier = threading.Barrier(len(clients))
-    results = [None] * len(clients)
-
-    def run(n):
-        try:
-            barrier.wait()
-            results[n] = clients[n].post(url, data_for(n)).status_code
-        except Exception as e:  # noqa: BLE001 - the test reports it
-            results[n] = repr(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-def _in_memory_sqlite():
-    from django.db import connection
-
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    """POST from every client at the same moment (tests/races.py); the status codes."""
+    return races.at_once(len(clients), lambda n: clients[n].post(url, data_for(n)).status_code)
 
 
 @pytest.fixture
 def ten(transactional_db, knowledge, practice, people):
-    if _in_memory_sqlite():
-        pytest.skip("runs in test_simultaneous_creates_on_a_sqlite_file")
+    races.skip_in_memory_sqlite("test_simultaneous_creates_on_a_sqlite_file")
     return [sign_in(Client(), people["coord_a"]) for _ in range(10)]
 
 
 def test_simultaneous_creates_on_a_sqlite_file(db, tmp_path):
-    """Threads cannot share pytest's in-memory SQLite database (its shared cache
-    answers "table is locked" at once, unlike a real file), so on SQLite the tests
-    below run again in a pytest of their own on a database file, as RAAK runs."""
-    if not _in_memory_sqlite():
-        pytest.skip("the database is a real server or file; the tests below ran directly")
-    env = {**os.environ, "TEST_SQLITE_NAME": str(tmp_path / "threads.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-         "-k", "ten_simultaneous or busy_sqlite"],
-        env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "5 passed" in result.stdout, result.stdout[-2000:]
+    """On SQLite the tests below run again in a pytest of their own on a database file
+    (tests/races.py)."""
+    races.rerun_on_a_sqlite_file(__file__, tmp_path, "ten_simultaneous or busy_sqlite", 5)
 
 
 def test_ten_simultaneous_new_activities(ten, knowledge):
@@ -589,8 +549,7 @@ def test_a_save_during_a_long_import_says_try_again_on_busy_sqlite(
 
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite has a single writer")
-    if _in_memory_sqlite():
-        pytest.skip("runs in test_simultaneous_creates_on_a_sqlite_file")
+    races.skip_in_memory_sqlite("test_simultaneous_creates_on_a_sqlite_file")
     c = sign_in(Client(), people["coord_a"])
     options = connection.settings_dict["OPTIONS"]
     old_timeout, options["timeout"] = options.get("timeout"), 0.5

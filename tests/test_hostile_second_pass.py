@@ -5,10 +5,6 @@ before its fix; they run on SQLite and on PostgreSQL."""
 import csv
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-import threading
 from io import StringIO
 from pathlib import Path
 
@@ -18,6 +14,7 @@ from django.test import Client
 
 from raak.programmes.models import Indicator, Round
 from raak.programmes.status import change_round_state
+from tests import races
 from tests.conftest import api_token, sign_in
 from tests.test_findings import questionnaire_round  # noqa: F401 - a fixture used below
 
@@ -341,57 +338,16 @@ def test_questionnaire_with_too_many_questions_is_refused(demo, settings):
 # --- races: round creation and state changes under the programme's lock -------------
 
 
-def _at_once(n, work):
-    """Run work(i) in n threads released together, each with its own connection;
-    return the results (or the exceptions' repr)."""
-    from django.db import connection
-
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as e:  # noqa: BLE001 - the test reports it
-            results[i] = repr(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-def _in_memory_sqlite():
-    from django.db import connection
-
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 @pytest.fixture
 def twenty(transactional_db, people):
-    if _in_memory_sqlite():
-        pytest.skip("runs in test_round_races_on_a_sqlite_file")
+    races.skip_in_memory_sqlite("test_round_races_on_a_sqlite_file")
     return [sign_in(Client(), people["national"]) for _ in range(20)]
 
 
 def test_round_races_on_a_sqlite_file(db, tmp_path):
-    """Threads cannot share pytest's in-memory SQLite database, so on SQLite the race
-    tests run again in a pytest of their own on a database file, as RAAK runs."""
-    if not _in_memory_sqlite():
-        pytest.skip("the database is a real server or file; the tests below ran directly")
-    env = {**os.environ, "TEST_SQLITE_NAME": str(tmp_path / "races.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-         "-k", "twenty_simultaneous"],
-        env=env, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "4 passed" in result.stdout, result.stdout[-2000:]
+    """On SQLite the race tests run again in a pytest of their own on a database file
+    (tests/races.py)."""
+    races.rerun_on_a_sqlite_file(__file__, tmp_path, "twenty_simultaneous", 4)
 
 
 def _new_round(slug, peildatum="01-06-2011"):
@@ -400,13 +356,17 @@ def _new_round(slug, peildatum="01-06-2011"):
 
 
 def test_twenty_simultaneous_round_creations_with_one_slug(twenty):
-    got = _at_once(20, lambda i: twenty[i].post(f"{P}/rondes/", _new_round("gelijk")).status_code)
+    got = races.at_once(
+        20, lambda i: twenty[i].post(f"{P}/rondes/", _new_round("gelijk")).status_code
+    )
     assert sorted(got) == [200] * 19 + [302], got  # nineteen are told the slug is taken
     assert Round.objects.filter(slug="gelijk").count() == 1
 
 
 def test_twenty_simultaneous_round_creations_with_one_peildatum(twenty):
-    got = _at_once(20, lambda i: twenty[i].post(f"{P}/rondes/", _new_round(f"r{i}")).status_code)
+    got = races.at_once(
+        20, lambda i: twenty[i].post(f"{P}/rondes/", _new_round(f"r{i}")).status_code
+    )
     assert sorted(got) == [200] * 19 + [302], got
     days = list(Round.objects.values_list("peildatum", flat=True))
     assert len(days) == len(set(days)), days  # no duplicate peildatum
@@ -416,7 +376,7 @@ def test_twenty_simultaneous_publications(twenty, people):
     rnd = Round.objects.get(slug=R1)
     Round.objects.filter(pk=rnd.pk).update(state=Round.CLOSED)
     url = f"{P}/rondes/{R1}/publiceren/"
-    got = _at_once(20, lambda i: twenty[i].post(url, {"confirm": "1"}).status_code)
+    got = races.at_once(20, lambda i: twenty[i].post(url, {"confirm": "1"}).status_code)
     assert got == [302] * 20, got
     rnd.refresh_from_db()
     assert rnd.state == Round.PUBLISHED
@@ -424,7 +384,9 @@ def test_twenty_simultaneous_publications(twenty, people):
 
 def test_twenty_simultaneous_withdrawals(twenty, people):
     url = f"{P}/rondes/{R1}/intrekken/"
-    got = _at_once(20, lambda i: twenty[i].post(url, {f"{R1}-reason": f"reden {i}"}).status_code)
+    got = races.at_once(
+        20, lambda i: twenty[i].post(url, {f"{R1}-reason": f"reden {i}"}).status_code
+    )
     assert got == [302] * 20, got
     assert Round.objects.get(slug=R1).state == Round.WITHDRAWN
 

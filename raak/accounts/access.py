@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raak.accounts.models import Role
 from raak.accounts.twofactor import is_verified, needs_second_factor
+from raak.programmes import caching
 from raak.programmes.models import Programme, Region, Round
 
 # The 403 page says why; a page a member may not see at all says so, not this.
@@ -79,7 +80,10 @@ def get_access(request, programme):
 
 
 def programme_for(request, slug):
-    programme = get_object_or_404(Programme, slug=slug)
+    # With the installation's versions (the theme's) in the same query: the page's
+    # header then needs no query of its own to know them (caching.site_version).
+    programme = get_object_or_404(caching.with_site_versions(Programme.objects), slug=slug)
+    request._raak_versioned_programme = programme
     return programme, get_access(request, programme)
 
 

@@ -17,7 +17,7 @@ class TokenForm(forms.Form):
     )  # fmt: skip
     expires_on = DayField(
         label=_("Geldig tot en met (leeg: geen einddatum)"), required=False,
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj"),
+        help_text=_("dd-mm-jjjj"),
     )  # fmt: skip
 
     def clean_name(self):

@@ -4,7 +4,6 @@ links and is built with a fixed number of queries, whatever the number of region
 
 from typing import Literal
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +14,7 @@ from raak.api import schemas as s
 from raak.api.paging import MAX_PAGE_SIZE, paginate
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
+from raak.knowledge.views import catalogue_filter
 from raak.lib.geo import province_name
 from raak.programmes import wording
 from raak.programmes.models import (
@@ -348,17 +348,9 @@ def list_activities(
     province: str = Query("", pattern=PROVINCE, description="CBS provinciecode, e.g. PV27"),
 ):  # fmt: skip
     programme, _access = programme_for(request, programme)
-    qs = search(Activity.objects.filter(programme=programme), q.strip())
-    if theme:
-        qs = qs.filter(Q(theme__key=theme) | Q(theme__parent__key=theme))
-    links = Activity.regions.through.objects
-    if region:
-        qs = qs.filter(id__in=links.filter(region__slug=region).values("activity_id"))
-    if province:
-        qs = qs.filter(
-            Q(id__in=links.filter(region__province_code=province).values("activity_id"))
-            | Q(province_codes__icontains=f'"{province}"')
-        )
+    # The catalogue page's own filter and search, so page and API list the same activities.
+    filtered = catalogue_filter(programme, theme=theme, region=region, province=province)
+    qs = search(filtered.activities, q.strip())
     return paginate(request, qs.for_catalogue(), page, pageSize, activity_dict)
 
 

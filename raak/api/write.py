@@ -24,6 +24,7 @@ from raak.api.read import (
     status_dict,
     value_dict,
 )
+from raak.lib import locking
 from raak.lib.fields import PeriodField
 from raak.programmes import status as status_service
 from raak.programmes.models import (
@@ -55,7 +56,7 @@ _frozen = _lazy("De gegevens van deze regio zijn ingediend of geaccepteerd en li
 
 def etag(obj):
     # The stored version; 0 while nothing is recorded (the page's "version 0" too).
-    return f'"{obj.version if obj else 0}"'
+    return f'"{locking.version_of(obj)}"'
 
 
 def with_etag(response, data):
@@ -96,7 +97,7 @@ def _check_if_match(request, current, represent):
         )  # fmt: skip
     tags = {t.strip() for t in header.split(",")}
     if ("*" in tags and current is not None) or etag(current) in tags:
-        return current.version if current else 0
+        return locking.version_of(current)
     raise _stale(current, represent)
 
 

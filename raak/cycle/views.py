@@ -1,15 +1,12 @@
 """Pages of the reporting cycle: the start page, a region's report for a round with
 submit / accept / return, the submissions overview with its exports, reminders."""
 
-import io
-
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -238,27 +235,7 @@ def _export(ov, fmt):
     name = f"indieningen-{ov.round.programme.slug}-{ov.round.slug}"
     # User text starting with = + - @ is written as text (raak.lib.spreadsheets).
     rows = submissions.table_rows(ov)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = spreadsheets.csv_writer(buf)
-        w.writerow(submissions.COLUMNS)
-        w.writerows(rows)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "indieningen"
-        ws.append(submissions.COLUMNS)
-        for row in rows:
-            spreadsheets.xlsx_append(ws, row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheets.download(name, submissions.COLUMNS, rows, fmt, sheet="indieningen")
 
 
 @login_required

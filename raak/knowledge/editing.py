@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from raak.accounts.access import READ_ONLY, get_access, programme_for, region_for_writing
 from raak.knowledge.forms import ActionPointForm, ActivityForm
 from raak.knowledge.models import ActionPoint, Activity
+from raak.lib import locking
 from raak.programmes.models import Programme, Region
 from raak.programmes.status import Conflict, rebase, save_or_conflict
 
@@ -42,13 +43,6 @@ def _writable_regions(request, programme):
             raise PermissionDenied(READ_ONLY)
         raise Http404
     return regions
-
-
-def _lock(model, pk):
-    """Lock a parent row for the rest of the transaction, so that simultaneous creates
-    under it take their numbers one after another (PostgreSQL). On SQLite the
-    transaction itself starts with the write lock (transaction_mode IMMEDIATE)."""
-    model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
 
 
 def _next_activity_key(programme):
@@ -89,7 +83,8 @@ def edit_activity(request, slug, key=None):
             try:
                 with transaction.atomic():
                     if not activity.pk:
-                        _lock(Programme, programme.pk)
+                        # Simultaneous creates take their numbers one after another.
+                        locking.lock_row(Programme, programme.pk)
                         activity.key = _next_activity_key(programme)
                     save_or_conflict(
                         Activity, {"programme": programme, "key": activity.key}, values,
@@ -143,7 +138,7 @@ def edit_action_point(request, slug, region_slug, point_id=None):
             try:
                 with transaction.atomic():
                     if not point.pk:
-                        _lock(Region, region.pk)
+                        locking.lock_row(Region, region.pk)
                         point.year = d["year"]
                         last = ActionPoint.objects.filter(region=region, year=d["year"]).aggregate(
                             n=Max("number")

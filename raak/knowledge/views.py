@@ -1,6 +1,9 @@
 """The public catalogue of recommended activities and the regional action points."""
 
+from typing import NamedTuple
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -57,25 +60,22 @@ OWN_PROVINCE_IDS = 2_000
 OWN = "knowledge_activity.province_codes"
 
 
-@public_page
-def catalogue(request, slug):
-    programme, access = programme_for(request, slug)
-    themes = list(programme.themes.select_related("parent"))
-    # The filter shows sub-themes under their rubric; choosing a rubric takes all of them.
-    theme_tree = [
-        (t, [s for s in themes if s.parent_id == t.id]) for t in themes if not t.parent_id
-    ]
-    regions = list(programme.regions.all())
-    # By name, as people know them; the CBS code stays the value in the URL.
-    provinces = sorted(
-        {(r.province_code, province_name(r.province_code)) for r in regions if r.province_code},
-        key=lambda p: p[1],
-    )
-    q = request.GET.get("q", "").strip()[:200]
-    theme = request.GET.get("thema", "")
-    region = request.GET.get("regio", "")
-    province = request.GET.get("provincie", "")
+class Filtered(NamedTuple):
+    activities: QuerySet  # filtered, not yet searched
+    theme_ids: list | None  # the theme filter again, and
+    id_lists: list  # the region filters, for catalogue_search's count
 
+
+def catalogue_filter(programme, *, theme="", region="", province="", themes=None, regions=None):
+    """The catalogue's filters: a theme or rubric key (a rubric takes its sub-themes), a
+    region slug, a CBS province code (the regions in it, and activities covering the
+    province as a whole). The one filter of the catalogue page and the API
+    (raak.api.read.list_activities), so both list the same activities. `themes` and
+    `regions`: the programme's, when the caller has read them already."""
+    if themes is None:
+        themes = list(programme.themes.select_related("parent"))
+    if regions is None:
+        regions = list(programme.regions.all())
     qs = Activity.objects.filter(programme=programme)
     # Filters as ids taken from the lists above, not joins on themes and regions: the
     # database then tests an indexed column per row (docs/performance.md, "Search").
@@ -111,6 +111,30 @@ def catalogue(request, slug):
         id_lists.append(linked.union(own.values("id"), all=True) if own_ids else linked)
     for ids in id_lists:
         qs = qs.filter(id__in=ids)
+    return Filtered(qs, theme_ids, id_lists)
+
+
+@public_page
+def catalogue(request, slug):
+    programme, access = programme_for(request, slug)
+    themes = list(programme.themes.select_related("parent"))
+    # The filter shows sub-themes under their rubric; choosing a rubric takes all of them.
+    theme_tree = [
+        (t, [s for s in themes if s.parent_id == t.id]) for t in themes if not t.parent_id
+    ]
+    regions = list(programme.regions.all())
+    # By name, as people know them; the CBS code stays the value in the URL.
+    provinces = sorted(
+        {(r.province_code, province_name(r.province_code)) for r in regions if r.province_code},
+        key=lambda p: p[1],
+    )
+    q = request.GET.get("q", "").strip()[:200]
+    theme = request.GET.get("thema", "")
+    region = request.GET.get("regio", "")
+    province = request.GET.get("provincie", "")
+    qs, theme_ids, id_lists = catalogue_filter(
+        programme, theme=theme, region=region, province=province, themes=themes, regions=regions
+    )
     number = request.GET.get("pagina")
     qs, counted = catalogue_search(
         qs, q, programme_id=programme.id, theme_ids=theme_ids, id_lists=id_lists,

@@ -12,9 +12,13 @@ XLSX: such text is stored as a string cell (never a formula) with Excel's "quote
 prefix" style, so it stays text when someone edits the cell; the text itself is not
 changed, and XLSX readers take it as it is. A formula cell in an imported workbook is
 refused by the readers (see `formula_problem`).
+
+A table as a download (a header and rows, CSV or XLSX) is `download`; the bytes alone
+`csv_text` and `xlsx_bytes`.
 """
 
 import csv
+import io
 import time
 
 from django.conf import settings
@@ -66,6 +70,59 @@ def xlsx_append(ws, row):
         if isinstance(cell.value, str) and (cell.data_type == "f" or needs_escape(cell.value)):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
+
+
+def csv_text(header, rows, *, lineterminator="\n"):
+    """A table (a header row and rows) as CSV text, every cell through csv_cell."""
+    buf = io.StringIO()
+    write_csv(buf, header, rows, lineterminator=lineterminator)
+    return buf.getvalue()
+
+
+def write_csv(f, header, rows, *, lineterminator="\n"):
+    w = csv_writer(f, lineterminator=lineterminator)
+    w.writerow(header)
+    w.writerows(rows)
+
+
+def xlsx_bytes(header, rows, *, sheet=None, freeze_header=False):
+    """A table as a one-sheet workbook, every text cell kept as text (xlsx_append).
+    `sheet`: the sheet's name (31 characters at most; openpyxl's "Sheet" without)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if sheet:
+        ws.title = sheet[:31]
+    xlsx_append(ws, header)
+    for row in rows:
+        xlsx_append(ws, row)
+    if freeze_header:
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def download(filename, header, rows, fmt, *, sheet=None, lineterminator="\n"):
+    """A table as a CSV or XLSX download: the HttpResponse, attachment
+    `<filename>.<fmt>`, with no cell a spreadsheet would run as a formula."""
+    from django.http import HttpResponse
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}")
+    response = HttpResponse(content_type=FORMATS[fmt])
+    if fmt == "csv":
+        write_csv(response, header, rows, lineterminator=lineterminator)
+    else:
+        response.content = xlsx_bytes(header, rows, sheet=sheet)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
 
 
 def formula_problem(cell):

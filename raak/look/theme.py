@@ -1,9 +1,10 @@
 """The installation's theme, as every page, report and e-mail reads it, and the checks
 its files pass before they are stored.
 
-`current(request)` costs one small query per rendered page (the version); the row itself
-is remembered per process for that version, so a change made on one app server shows on
-the next request on every other one. Cached public pages include the version in their key
+`current(request)` costs one small query per rendered page (the version), none on a page
+that read its programme through `access.programme_for` (the version came with it); the
+row itself is remembered per process for that version, so a change made on one app server
+shows on the next request on every other one. Cached public pages include the version in their key
 (`VERSION_SUBQUERY`, read in the page cache's own query).
 """
 
@@ -21,6 +22,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from raak.look.models import Theme
+from raak.programmes import caching
 
 VERSION_SUBQUERY = f"SELECT version FROM {Theme._meta.db_table} WHERE id = 1"  # noqa: S608
 MAX_TOKENS_BYTES = 200_000
@@ -49,7 +51,12 @@ def current(request=None):
     """The theme for this request (read once per request), without its files."""
     if request is not None and hasattr(request, "_raak_theme"):
         return request._raak_theme
-    version = _version()
+    # The version as this request read it with its programme (no query of its own),
+    # or else asked now.
+    version = (
+        caching.NOT_READ if request is None else caching.site_version(request, VERSION_SUBQUERY)
+    )
+    version = _version() if version is caching.NOT_READ else version or 0  # no row: 0
     found = _memo.get(version)
     if found is None:
         row = Theme.objects.filter(id=1).only(*LIGHT_FIELDS).first() or _default()

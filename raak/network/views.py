@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
 from raak.accounts.security import log_event
+from raak.lib import locking
 from raak.lib.fields import DayField
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes import wording
@@ -96,8 +97,8 @@ class OfficerForm(forms.Form):
     phone = forms.RegexField(
         label=gettext_lazy("Telefoon"), required=False, regex=r"^[0-9 +()-]{6,30}$"
     )
-    consent_on = DayField(label=gettext_lazy("Toestemming gegeven op"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-                                 help_text=gettext_lazy("dd-mm-jjjj. Zonder toestemming slaat RAAK geen naam op."))  # fmt: skip
+    consent_on = DayField(label=gettext_lazy("Toestemming gegeven op"),
+                          help_text=gettext_lazy("dd-mm-jjjj. Zonder toestemming slaat RAAK geen naam op."))  # fmt: skip
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +108,6 @@ class OfficerForm(forms.Form):
 class MeetingForm(forms.Form):
     date = DayField(
         label=gettext_lazy("Datum"),
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=gettext_lazy("dd-mm-jjjj"),
     )
     attendance = forms.IntegerField(
@@ -142,9 +142,7 @@ def add(request, slug, region_slug, what):
             with transaction.atomic():
                 # Lock the region so two people adding the same institution at once
                 # get one row and a message, not an IntegrityError.
-                Region.objects.select_for_update().filter(pk=region.pk).values_list(
-                    "pk", flat=True
-                ).first()
+                locking.lock_row(Region, region.pk)
                 if region.institutions.filter(name=d["name"]).exists():
                     form.add_error("name", _("Deze instelling staat er al."))
                 else:

@@ -7,17 +7,12 @@ their CBS codes, the programme's statuses), each a CSV published beside it, so a
 processor checks every foreign key.
 """
 
-import io
 import json
-
-import openpyxl
 
 from raak.lib import spreadsheets
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE, XLSX_TYPE, FORMATS = spreadsheets.CSV_TYPE, spreadsheets.XLSX_TYPE, spreadsheets.FORMATS
 CSVW_TYPE = "application/csvm+json"
-FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 def _cell(value):
@@ -31,24 +26,14 @@ def _cell(value):
 def as_csv(table):
     """RFC 4180: CRLF line ends, a header row, quotes where needed; UTF-8 without BOM
     (the CSVW default dialect)."""
-    buf = io.StringIO()
-    writer = spreadsheets.csv_writer(buf, lineterminator="\r\n")
-    writer.writerow([c.name for c in table.columns])
-    writer.writerows([_cell(v) for v in row] for row in table.rows)
-    return buf.getvalue().encode("utf-8")
+    rows = ([_cell(v) for v in row] for row in table.rows)
+    header = [c.name for c in table.columns]
+    return spreadsheets.csv_text(header, rows, lineterminator="\r\n").encode("utf-8")
 
 
 def as_xlsx(table):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = table.key[:31]
-    ws.append([c.name for c in table.columns])
-    for row in table.rows:
-        spreadsheets.xlsx_append(ws, row)
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    header = [c.name for c in table.columns]
+    return spreadsheets.xlsx_bytes(header, table.rows, sheet=table.key, freeze_header=True)
 
 
 def _datatype(column):

@@ -120,19 +120,25 @@ def edit_status(request, slug, round_slug, region_slug, key):
             request, programme, parts, draw
         )
     context.update(conflict=conflict, conflict_summary=summary,
-                   results=_field_results(rnd, region, "milestone", key))  # fmt: skip
+                   results=_field_results(request, rnd, region, "milestone", key))  # fmt: skip
     return render(request, "picture/edit_status.html", context)
 
 
-def _field_results(rnd, region, kind, key):
-    """The programme's rule results that belong to this field (rules.py)."""
-    return [r for r in rules.for_region(rnd, region) if r.place == (kind, key)]
+def _field_results(request, rnd, region, kind, key):
+    """The programme's rule results that belong to this field (rules.py). Kept for the
+    data version this request read: rules, statuses, values, answers and justifications
+    all change through history.Recorder, which raises it, so a save's results show on
+    the next request (and `_after_save` reads them anew, past the version it read)."""
+    found = cached_fragment(request, rnd.programme, ["rule-results", rnd.id, region.id],
+                            lambda: rules.for_region(rnd, region))  # fmt: skip
+    return [r for r in found if r.place == (kind, key)]
 
 
 def _after_save(request, rnd, region, kind, key):
     """Back to the region, or, when a rule now reports on this field, back to the
     field with the message beside it at once."""
-    results = _field_results(rnd, region, kind, key)
+    # After the save: the data version this request read is no longer current.
+    results = [r for r in rules.for_region(rnd, region) if r.place == (kind, key)]
     if not results:
         return redirect("region", rnd.programme.slug, region.slug)
     name = "edit-status" if kind == "milestone" else "edit-indicator"
@@ -245,7 +251,7 @@ def edit_indicator(request, slug, round_slug, region_slug, key):
         parts = ["indicator-form", rnd.id, region.id, indicator.id]
         context["form_html"] = cached_fragment(request, programme, parts, draw)
     context.update(conflict=conflict, conflict_summary=summary,
-                   results=_field_results(rnd, region, "indicator", key))  # fmt: skip
+                   results=_field_results(request, rnd, region, "indicator", key))  # fmt: skip
     return render(request, "picture/edit_indicator.html", context)
 
 

@@ -1,11 +1,8 @@
 """The forecast as CSV/XLSX, and as a timeline chart (server-rendered SVG)."""
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-import openpyxl
-from django.http import HttpResponse
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
@@ -31,29 +28,8 @@ def _rows(items):
 
 def forecast(programme, rnd, items, fmt):
     name = f"verwacht-{programme.slug}-{rnd.slug}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = spreadsheets.csv_writer(buf)
-        w.writerow(COLUMNS)
-        w.writerows(_rows(items))
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-        ext = "csv"
-    else:
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "verwacht"
-        ws.append(COLUMNS)
-        for row in _rows(items):
-            spreadsheets.xlsx_append(ws, row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        ext = "xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
-    return response
+    fmt = "csv" if fmt == "csv" else "xlsx"
+    return spreadsheets.download(name, COLUMNS, _rows(items), fmt, sheet="verwacht")
 
 
 @dataclass

@@ -74,7 +74,6 @@ class IndicatorForm(forms.Form):
     date = DayField(
         label=_("Datum (indien van toepassing)"),
         required=False,
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
         help_text=_("dd-mm-jjjj"),
     )
     note = forms.CharField(
@@ -110,14 +109,10 @@ class RoundForm(forms.Form):
         label=_("Korte naam in de URL"), max_length=50, validators=[validate_slug],
         help_text=_("Kleine letters, cijfers en streepjes, bijvoorbeeld 2011-voorjaar."),
     )  # fmt: skip
-    peildatum = DayField(
-        label=_("Peildatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
-    )
-    opens_on = DayField(
-        label=_("Open vanaf"), input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
-    )
+    peildatum = DayField(label=_("Peildatum"), help_text=_("dd-mm-jjjj"))
+    opens_on = DayField(label=_("Open vanaf"), help_text=_("dd-mm-jjjj"))
     closes_on = DayField(
-        label=_("Uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        label=_("Uiterste inleverdatum"),
         help_text=_("dd-mm-jjjj; regio's dienen uiterlijk op deze dag in"),
     )  # fmt: skip
     source = forms.CharField(
@@ -168,7 +163,7 @@ class RoundDatesForm(forms.Form):
     """Extend (or move) the deadline of an open round."""
 
     closes_on = DayField(
-        label=_("Nieuwe uiterste inleverdatum"), input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        label=_("Nieuwe uiterste inleverdatum"),
         help_text=_("dd-mm-jjjj"),
     )  # fmt: skip
 
@@ -205,9 +200,9 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Wordt vastgelegd in de wijzigingsgeschiedenis."),
     )  # fmt: skip
-    closes_on = forms.DateField(
+    closes_on = DayField(
         label=_("Nieuwe uiterste inleverdatum (optioneel)"), required=False,
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj"),
+        help_text=_("dd-mm-jjjj"),
     )  # fmt: skip
 
     def __init__(self, *args, round, **kwargs):

@@ -2,16 +2,12 @@
 people's words (raak.programmes.changes), filtered by region, round, kind of record,
 person and period, paged, as CSV/XLSX; and the revert of one change with a reason."""
 
-import io
-
-import openpyxl
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,27 +115,7 @@ def _export(programme, rows, fmt):
         for r in rows
     ]  # fmt: skip
     name = f"wijzigingen-{programme.slug}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = spreadsheets.csv_writer(buf)
-        w.writerow(COLUMNS)
-        w.writerows(table)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "wijzigingen"
-        ws.append(COLUMNS)
-        for row in table:
-            spreadsheets.xlsx_append(ws, row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheets.download(name, COLUMNS, table, fmt, sheet="wijzigingen")
 
 
 class RevertForm(forms.Form):

@@ -20,7 +20,7 @@ from raak.picture.national import (
 )
 from raak.picture.templatetags.picture_tags import region_urls
 from raak.programmes import changes as change_words
-from raak.programmes import feedback, round_notes, wording
+from raak.programmes import feedback, memo, round_notes, wording
 from raak.programmes.caching import cached_fragment, public_page
 from raak.programmes.models import (
     ChangeRecord,
@@ -192,7 +192,10 @@ def region(request, slug, region_slug):
             "changes": change_words.describe(records, programme), "programme": programme,
         }, request=request)  # fmt: skip
 
-    context = {"programme": programme, "region": region, "access": access, "insider": insider}
+    context = {"programme": programme, "region": region, "access": access, "insider": insider,
+               # Route steps change only through an import, which raises the version.
+               "has_route": memo.value(programme, "has-route-steps",
+                                       programme.route_steps.exists)}  # fmt: skip
     if request.user.is_authenticated:
         # A member's page body shows nothing of the viewer but what the key holds:
         # whether they see the region's unpublished rounds and may change them. Every

@@ -81,6 +81,30 @@ def key_pages_on(subquery):
         )
 
 
+def with_site_versions(programmes):
+    """`programmes` (a QuerySet) with every registered site version as an annotation:
+    a request that reads its programme reads them in the same query (see
+    `site_version`), so a signed-in page asks nothing more to know the theme's version."""
+    from django.db.models.expressions import RawSQL
+
+    return programmes.annotate(
+        **{f"raak_site_version_{i}": RawSQL(sql, []) for i, sql in enumerate(_SITE_VERSIONS)}
+    )
+
+
+NOT_READ = object()
+
+
+def site_version(request, subquery):
+    """The value `subquery` (registered with `key_pages_on`) had when this request read
+    its programme through `with_site_versions`, or NOT_READ (a page without a programme,
+    or before it read one)."""
+    programme = getattr(request, "_raak_versioned_programme", None)
+    if programme is None or subquery not in _SITE_VERSIONS:
+        return NOT_READ
+    return getattr(programme, f"raak_site_version_{_SITE_VERSIONS.index(subquery)}", NOT_READ)
+
+
 def _language(request):
     return getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
 

@@ -26,6 +26,18 @@ def rows(programme, relation):
     return result
 
 
+def value(programme, name, make):
+    """`make()` (a small answer about the programme's definitions, such as whether a
+    table has rows), kept for this data version like the rows."""
+    key = (programme.id, "value:" + name)
+    found = _ROWS.get(key)
+    if found is not None and found[0] == programme.data_version:
+        return found[1]
+    result = make()
+    _ROWS[key] = (programme.data_version, result)
+    return result
+
+
 def get(programme, relation, **match):
     """A copy of the one row of `relation` whose fields equal `match`, or None. A copy,
     because views set attributes on what they get (e.g. `milestone.programme`)."""

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
 
-from raak.lib import periods
+from raak.lib import locking, periods
 from raak.programmes import expressions, rules
 from raak.programmes.models import ChangeRecord, Programme, Round, RuleTally
 
@@ -100,7 +100,7 @@ def newest_record(programme):
     """The programme's newest ChangeRecord id, read under its row lock: a writer that
     holds the lock commits first, and one that comes after writes higher ids."""
     with transaction.atomic():
-        Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk").first()
+        locking.lock_row(Programme, programme.pk)
         return (
             ChangeRecord.objects.filter(programme=programme)
             .order_by("-id")

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
+from raak.lib import locking
+from raak.lib.locking import Conflict, rebase  # noqa: F401 (this module's callers use them)
 from raak.programmes import round_forms, signals
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue, MilestoneStatus, Programme, Round
@@ -48,12 +50,6 @@ def check_writable(rnd, region):
     return current
 
 
-class Conflict(Exception):
-    def __init__(self, current):
-        self.current = current
-        super().__init__("changed by someone else")
-
-
 def _locked_round(rnd):
     # Re-read the round inside the transaction: it may have been closed meanwhile.
     current = Round.objects.select_for_update().get(pk=rnd.pk)
@@ -82,7 +78,7 @@ def save_or_conflict(
     reverts=None,
 ):
     """The one save of every editor with optimistic locking (status and indicator
-    pages, the knowledge editors, the protocol checklist).
+    pages, the rule, knowledge and protocol editors), on raak.lib.locking.
 
     In one transaction: refuse a closed round or frozen region (when `rnd` is given),
     lock the stored row named by `lookup`, and raise Conflict(stored row) when its
@@ -97,9 +93,7 @@ def save_or_conflict(
     with transaction.atomic():
         if rnd is not None:
             check_writable(rnd, region)
-        obj = model.objects.select_for_update().filter(**lookup).first()
-        if (obj.version if obj else 0) != expected_version:
-            raise Conflict(obj)
+        obj = locking.lock(model.objects.filter(**lookup), expected_version)
         own_recorder = recorder is None
         recorder = recorder or Recorder(user, programme=programme)
         where = {"round": rnd, "region": region, "kind": kind, "object_id": object_id,
@@ -125,7 +119,7 @@ def save_or_conflict(
                 changed = True
         if changed:
             if not created:
-                obj.version += 1
+                locking.bump(obj)
                 for name, value in extra.items():
                     setattr(obj, name, value)
             obj.save()
@@ -142,9 +136,7 @@ def delete_or_conflict(
     """Like save_or_conflict, for a row the editor emptied: the stored `values` fields
     are recorded as cleared and the row is deleted. No row: nothing to do."""
     with transaction.atomic():
-        obj = model.objects.select_for_update().filter(**lookup).first()
-        if (obj.version if obj else 0) != expected_version:
-            raise Conflict(obj)
+        obj = locking.lock(model.objects.filter(**lookup), expected_version)
         if obj is None:
             return
         own_recorder = recorder is None
@@ -153,15 +145,6 @@ def delete_or_conflict(
         obj.delete()
         if own_recorder:
             recorder.flush()
-
-
-def rebase(form, current):
-    """After a Conflict on an edit page: keep the person's input but move it onto the
-    stored version, so a second deliberate save replaces the other change instead of
-    conflicting again (0: the row is gone)."""
-    data = form.data.copy()
-    data["version"] = current.version if current else 0
-    form.data = data
 
 
 def save_milestone_status(rnd, region, milestone, *, user, expected_version, status, period, note):
@@ -209,7 +192,7 @@ def lock_programme(programme):
     the IMMEDIATE transaction already does). Every change's Recorder.flush updates this
     row too, always after locking its round; so a state change locks its round first
     and the programme second, in the same order, and no two writers deadlock."""
-    Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk").first()
+    locking.lock_row(Programme, programme.pk)
 
 
 class PublishedCannotReopen(NotAllowed):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import programme_for, region_for_writing
+from raak.lib import locking
 from raak.programmes import status
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
@@ -113,7 +114,7 @@ def _save_checklist(user, programme, region, wanted):
     with transaction.atomic():
         # Lock the region first: with no checks yet there is no row to lock, and two
         # first saves would both insert (an IntegrityError for the second).
-        Region.objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True).first()
+        locking.lock_row(Region, region.pk)
         for component, (answer, evidence, note, version) in wanted.items():
             values = {"answer": answer, "evidence": evidence, "note": note}
             save = status.save_or_conflict if answer else status.delete_or_conflict

@@ -130,6 +130,26 @@ class Form:
                 errors[q.key] = _("Deze vraag is verplicht.")
         return {k: v for k, v in values.items() if v is not None}, errors
 
+    def posted(self, data):
+        """The raw answers in a posted form (a multiple choice as its list)."""
+        return {q.key: data.getlist(q.key) if q.type == Question.MULTIPLE else data.get(q.key, "")
+                for q in self.questions}  # fmt: skip
+
+    def sections(self, values, errors, *, posted):
+        """The questions per section as the answer page (questionnaires/response.html)
+        shows them: a posted value as typed, a stored one in words."""
+        sections = []
+        for q in self.questions:
+            if not sections or sections[-1]["section"] != q.section:
+                sections.append({"section": q.section, "questions": []})
+            value = values.get(q.key)
+            sections[-1]["questions"].append({
+                "q": q, "value": value, "options": self.options(q), "error": errors.get(q.key),
+                "display": value if posted else self.display(q, value),
+                "visible": self.visible(q, values), "rule": self.rule_json(q),
+            })  # fmt: skip
+        return sections
+
     def display(self, question, value):
         if value is None:
             return ""

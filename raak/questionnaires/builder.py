@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
+from raak.lib import locking
 from raak.lib.cleaning import SLUG
 from raak.programmes import expressions
 from raak.programmes.history import Recorder
@@ -45,10 +46,10 @@ def _draft(questionnaire):
 def _store(request, questionnaire, tables, posted_id):
     """Save changed tables as the draft; returns (version, problems, conflict)."""
     with transaction.atomic():
-        Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        draft = _draft(questionnaire)
-        if draft is None or str(draft.id) != str(posted_id):
-            return draft, [], True
+        try:
+            draft = _locked_draft(questionnaire, posted_id)
+        except locking.Conflict as e:
+            return e.current, [], True
         try:
             version = exchange.save(_rows(tables), questionnaire.programme, _("bouwer"),
                                     user=request.user, actor=request.user.get_username())  # fmt: skip
@@ -56,6 +57,15 @@ def _store(request, questionnaire, tables, posted_id):
             transaction.set_rollback(True)
             return draft, [_problem(p) for p in e.problems], False
     return version, [], False
+
+
+def _locked_draft(questionnaire, posted_id):
+    """The draft a builder form was made from, with the questionnaire locked for the rest
+    of the transaction; Conflict(current draft) when the draft moved on. The draft's id
+    is the form's version: each save makes a new draft row."""
+    locking.lock_row(Questionnaire, questionnaire.pk)
+    posted = int(posted_id) if str(posted_id).isdigit() else -1
+    return locking.check(_draft(questionnaire), posted, field="pk", must_exist=True)
 
 
 def _problem(p):
@@ -282,9 +292,9 @@ def _int(text, what):
 
 def _publish(request, questionnaire, draft, posted_id):
     with transaction.atomic():
-        Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        current = _draft(questionnaire)
-        if current is None or str(current.id) != str(posted_id):
+        try:
+            current = _locked_draft(questionnaire, posted_id)
+        except locking.Conflict:
             return False
         Version.objects.filter(pk=current.pk).update(published=True)
         recorder = Recorder(request.user, programme=questionnaire.programme)
@@ -314,18 +324,11 @@ def preview(request, slug, q_slug):
     form = Form(version)
     values, errors = {}, {}
     if request.method == "POST":
-        raw = {q.key: request.POST.getlist(q.key) if q.type == Question.MULTIPLE else request.POST.get(q.key, "")
-               for q in form.questions}  # fmt: skip
+        raw = form.posted(request.POST)
         _cleaned, errors = form.validate(raw, request.POST.get("action") == "submit")
         values = raw
-    sections = []
-    for q in form.questions:
-        if not sections or sections[-1]["section"] != q.section:
-            sections.append({"section": q.section, "questions": []})
-        sections[-1]["questions"].append({
-            "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
-            "display": values.get(q.key), "visible": form.visible(q, values), "rule": form.rule_json(q),
-        })  # fmt: skip
+    # The display is the value as given: the preview starts empty and shows what was posted.
+    sections = form.sections(values, errors, posted=True)
     region = programme.regions.order_by("position", "name").first()
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region,

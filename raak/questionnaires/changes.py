@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext
 
+from raak.lib import locking
 from raak.programmes import changes
 from raak.programmes.history import Recorder
 from raak.programmes.status import Conflict, check_writable
@@ -103,7 +104,7 @@ def revert(record, *, user, reason):
         else:
             Answer.objects.update_or_create(response=response, question=question,
                                             defaults={"value": target})  # fmt: skip
-        response.lock += 1  # an open form of this response now conflicts
+        locking.bump(response, "lock")  # an open form of this response now conflicts
         response.updated_by = user
         response.save(update_fields=["lock", "updated_by", "updated_at"])
         recorder = Recorder(user, programme=record.programme)

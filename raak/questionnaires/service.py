@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 
+from raak.lib import locking
 from raak.programmes.history import Recorder
 from raak.programmes.models import IndicatorValue
 from raak.programmes.status import Conflict, RoundClosed, check_writable, save_indicator_value
@@ -19,20 +20,18 @@ def save(response, form, values, *, user, lock, submit):
         # Closed round or a region whose report is submitted: read-only.
         check_writable(response.round, response.region)
         if response.pk:
-            current = Response.objects.select_for_update().get(pk=response.pk)
-            if current.lock != lock:
-                raise Conflict(current)
+            current = locking.lock(Response.objects.filter(pk=response.pk), lock, field="lock",
+                                   must_exist=True)  # fmt: skip
             if current.state == Response.SUBMITTED:
                 raise RoundClosed  # a submitted response changes only after a reopen
         else:
-            # Someone may have started the same response since this form was opened.
-            other = Response.objects.filter(
-                version=response.version, round=response.round, region=response.region
-            ).first()
-            if other is not None:
-                raise Conflict(other)
+            # Someone may have started the same response since this form was opened:
+            # the form expected no row at all (the round's lock, taken above, orders us).
+            locking.lock(Response.objects.filter(version=response.version, round=response.round,
+                                                 region=response.region), 0, field="lock")  # fmt: skip
         response.state = Response.SUBMITTED if submit else Response.DRAFT
-        response.lock += 1 if response.pk else 0
+        if response.pk:
+            locking.bump(response, "lock")
         response.updated_by = user
         response.save()
         old = {a.question_id: a for a in response.answers.all()}
@@ -110,7 +109,7 @@ def reopen(response, *, user):
     with transaction.atomic():
         check_writable(response.round, response.region)
         response.state = Response.DRAFT
-        response.lock += 1
+        locking.bump(response, "lock")
         response.save()
         recorder = Recorder(user, programme=response.round.programme)
         recorder.record(subject=f"vragenlijst {response.version.questionnaire.slug}", field="status",

@@ -1,14 +1,12 @@
 """Questionnaire pages: the list, a region's response, the comparison of two rounds."""
 
-import io
 import re
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -122,8 +120,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
             errors["form"] = _(
                 "Dit formulier hoort bij een andere versie van de vragenlijst. Laad de pagina opnieuw; er is niets opgeslagen."
             )
-        raw = {q.key: request.POST.getlist(q.key) if q.type == "multiple" else request.POST.get(q.key, "")
-               for q in form.questions}  # fmt: skip
+        raw = form.posted(request.POST)
         submit = request.POST.get("action") == "submit"
         lock = request.POST.get("lock", "0")
         if not re.fullmatch(r"[0-9]{1,18}", lock):  # a tampered form, not a person's typo
@@ -147,15 +144,7 @@ def response_form(request, slug, q_slug, round_slug, region_slug):
             else:
                 messages.success(request, _("Ingediend.") if submit else _("Concept opgeslagen."))
                 return redirect(request.path)
-    sections = []
-    for q in form.questions:
-        if not sections or sections[-1]["section"] != q.section:
-            sections.append({"section": q.section, "questions": []})
-        sections[-1]["questions"].append({
-            "q": q, "value": values.get(q.key), "options": form.options(q), "error": errors.get(q.key),
-            "display": form.display(q, values.get(q.key)) if not request.method == "POST" else values.get(q.key),
-            "visible": form.visible(q, values), "rule": form.rule_json(q),
-        })  # fmt: skip
+    sections = form.sections(values, errors, posted=request.method == "POST")
     return render(request, "questionnaires/response.html", {
         "programme": programme, "access": access, "questionnaire": questionnaire, "region": region, "round": rnd,
         "response": response, "sections": sections, "errors": errors, "can_write": can_write, "conflict": conflict,
@@ -201,25 +190,7 @@ def _export(questionnaire, result, fmt):
         header = ["fictieve gegevens", *header]
         rows = [["fictieve gegevens", *r] for r in rows]
     name = f"vergelijking-{questionnaire.slug}-{result['start'].slug}-{result['end'].slug}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = spreadsheets.csv_writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        wb = openpyxl.Workbook()
-        wb.active.append(header)
-        for r in rows:
-            spreadsheets.xlsx_append(wb.active, r)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheets.download(name, header, rows, fmt)
 
 
 @login_required

@@ -7,12 +7,14 @@ earlier rounds, and the knowledge, protocol and training lists, which are public
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils import translation
 
 from raak.cycle import progress
 from raak.knowledge.models import ActionPoint, Activity, Theme
-from raak.picture.national import NationalPicture
+from raak.lib import geo
+from raak.picture.national import FULL_OVERVIEW_MAX, NationalPicture
 from raak.programmes import wording
 from raak.programmes.models import RegionMunicipality, Round
 from raak.programmes.summary import percent, summarise
@@ -58,6 +60,17 @@ class ReportData:
     groups: list = field(default_factory=list)  # indicator groups, each with its `rows`
     annex_groups: list = field(default_factory=list)  # per group its annex (annex_groups)
     state: str = "draft"
+    # Above FULL_OVERVIEW_MAX regions (the size at which the national picture pages its
+    # annex) the annex tables come per province and every long table is laid out with
+    # fixed column widths: one 1,000-row table made the PDF slow (bench/report.py).
+    large: bool = False
+    annex_parts: list = field(default_factory=list)  # [(province or "", rows)]
+    # A large report's forecast: counts per milestone and period, the regions in the
+    # annex (its title here); the full list is the forecast page's and its CSV's.
+    forecast_summary: list = field(default_factory=list)
+    forecast_annex: str = ""
+    # A large report's action points and reach: totals; each region's report has its own.
+    action_point_counts: dict = None
     progress: object = None
     over_rounds: dict = None  # the reporting-rates block: rates and shares per round
 
@@ -115,6 +128,21 @@ def _forecast(picture):
     return rows
 
 
+def _forecast_summary(rows):
+    """The forecast of a large programme: per milestone and expected period the number
+    of regions and how many of them are overdue, in milestone order, soonest first."""
+    periods = {}
+    for r in rows:
+        status = r["pending"].status
+        key = (r["milestone"].position, r["milestone"].id, status.expected_earliest or date.max,
+               status.expected_text)  # fmt: skip
+        row = periods.setdefault(key, {"milestone": r["milestone"], "period": status.expected_text,
+                                       "regions": 0, "overdue": 0})  # fmt: skip
+        row["regions"] += 1
+        row["overdue"] += r["pending"].overdue
+    return [periods[k] for k in sorted(periods)]
+
+
 def _reach(programme):
     rows = list(Reach.objects.filter(programme=programme).select_related("region"))
     by_sector, by_region = defaultdict(int), defaultdict(int)
@@ -134,6 +162,18 @@ def _action_points(programme, regions):
     for p in ActionPoint.objects.filter(programme=programme).select_related("region"):
         by_region[p.region_id].append(p)
     return [(r, by_region[r.id]) for r in regions if by_region[r.id]]
+
+
+def _action_point_counts(listed):
+    """A large report's action points: how many per status, and in how many regions
+    (each region's own report lists its points)."""
+    counts = defaultdict(int)
+    for _region, points in listed:
+        for p in points:
+            counts[p.get_status_display()] += 1
+    labels = [str(label) for _key, label in ActionPoint.STATUSES]
+    return {"regions": len(listed), "total": sum(counts.values()),
+            "by_status": [(label, counts[label]) for label in labels if counts[label]]}  # fmt: skip
 
 
 def _themes(programme):
@@ -250,6 +290,18 @@ def _groups(picture, items):
     ]
 
 
+def by_province(rows, split):
+    """[(province name, rows)] in the order of the provinces' names, regions without a
+    province last; when not `split`, one part with every row and no name."""
+    if not split:
+        return [("", rows)]
+    parts = defaultdict(list)
+    for row in rows:
+        code = row["region"].province_code
+        parts[geo.province_name(code) if code else ""].append(row)
+    return sorted(parts.items(), key=lambda part: (part[0] == "", part[0]))
+
+
 def build(rnd, chapters, texts, title="", progress=None):
     """`chapters` from a template or report; `texts` maps chapter key -> Markdown.
     `progress(percent, step)` is called along the way. The report is Dutch whatever
@@ -266,6 +318,11 @@ def _build(rnd, chapters, texts, title, progress):
     previous = previous_published(rnd)
     items = _items(picture, previous)
     wanted = {b for ch in chapters for b in ch.get("blocks", [])}
+    large = picture.summary.regions > FULL_OVERVIEW_MAX
+    # The chapters that list every region's status: a large report's maps refer to them.
+    annex_titles = (
+        {b: ch["title"] for ch in chapters for b in ch.get("blocks", [])} if large else {}
+    )
     figures = {"milestones": [], "indicators": []}
     if wanted & {"milestone-maps", "indicator-maps"}:
         step(15, "kaarten")
@@ -276,15 +333,25 @@ def _build(rnd, chapters, texts, title, progress):
             memberships[region_id].append(code)
         if "milestone-maps" in wanted:
             figures["milestones"] = map_figures(
-                picture, [i for i in picture.summary.items if i.kind == "milestone"], memberships
-            )
+                picture, [i for i in picture.summary.items if i.kind == "milestone"], memberships,
+                annex=annex_titles.get("annex-milestones", ""),
+            )  # fmt: skip
         if "indicator-maps" in wanted:
             figures["indicators"] = map_figures(
-                picture, [i for i in picture.summary.items if i.kind == "indicator"], memberships
-            )
+                picture, [i for i in picture.summary.items if i.kind == "indicator"], memberships,
+                annex=annex_titles.get("annex-continuation", ""),
+            )  # fmt: skip
     step(30, "tabellen en lijsten")
     themes, activity_count = _themes(programme) if "activities" in wanted else ([], 0)
     annex = picture.annex_rows()
+    forecast = _forecast(picture) if "forecast" in wanted else []
+    wants_points = "action-points" in wanted
+    action_points = _action_points(programme, picture.regions) if wants_points else []
+    # Each region's expected period (and "over tijd") stands in the milestone annex.
+    forecast_annex = annex_titles.get("annex-milestones", "") if large else ""
+    annex_groups = picture.annex_groups(annex)
+    for g in annex_groups:
+        g["parts"] = by_province(g["rows"], large)
     return ReportData(
         programme=programme,
         round=rnd,
@@ -295,14 +362,15 @@ def _build(rnd, chapters, texts, title, progress):
         items=items,
         figures=figures,
         annex=annex,
-        forecast=_forecast(picture) if "forecast" in wanted else [],
+        forecast=[] if forecast_annex else forecast,
+        forecast_summary=_forecast_summary(forecast) if forecast_annex else [],
+        forecast_annex=forecast_annex,
         findings=list(Finding.objects.filter(programme=programme).select_related("component"))
         if "protocol-findings" in wanted
         else [],
         reach=_reach(programme) if "training-reach" in wanted else {},
-        action_points=_action_points(programme, picture.regions)
-        if "action-points" in wanted
-        else [],
+        action_points=[] if large else action_points,
+        action_point_counts=_action_point_counts(action_points) if large else None,
         themes=themes,
         activity_count=activity_count,
         comparisons=_comparisons(programme, rnd) if "questionnaire-comparison" in wanted else [],
@@ -310,6 +378,8 @@ def _build(rnd, chapters, texts, title, progress):
         labels=wording.status_labels(programme),
         sections=wording.sections(programme),
         groups=_groups(picture, items),
-        annex_groups=picture.annex_groups(annex),
+        annex_groups=annex_groups,
+        large=large,
+        annex_parts=by_province(annex, large),
         over_rounds=_over_rounds(programme, rnd) if "reporting-rates" in wanted else None,
     )

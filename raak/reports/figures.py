@@ -26,12 +26,19 @@ class Figure:
     map: object  # picture.maps.Map
     alt: str  # the short text alternative: title of the SVG, /Alt of the PDF figure
     desc: str
-    key: list
+    key: list  # empty: the regions are listed in the annex named by `annex`
+    annex: str = ""
 
 
-def map_figures(picture, items, memberships):
+def map_figures(picture, items, memberships, annex=""):
     """One Figure per summary item (milestone or indicator). Numbers and their places
-    come from picture.maps, so the report and the page number regions alike."""
+    come from picture.maps, so the report and the page number regions alike.
+
+    `annex`: the title of the report's chapter that lists every region's status of these
+    items. When the map is too crowded for numbers (picture.maps.LABEL_LIMIT) and there
+    is such a chapter (reports.build names it above FULL_OVERVIEW_MAX regions), the figure
+    has no key of its own: a key of 1,000 regions per map would repeat the annex once per
+    milestone, and made most of the report's pages and time (bench/report.py)."""
     out = []
     # Province outlines only: regions are markers, and 342 municipal outlines per map
     # would triple the PDF's time and size for no reader. WeasyPrint draws SVG from
@@ -49,23 +56,27 @@ def map_figures(picture, items, memberships):
     for item in items:
         the_map = build_map(picture, item, lambda r: "", memberships)
         the_map.base_layer = base
-        key = [
+        in_annex = bool(annex) and not the_map.numbered
+        key = [] if in_annex else [
             KeyRow(m.number, m.name, m.status, m.colour, m.shape, m.number_x, m.number_y, m.anchor)
             for m in the_map.regions
-        ]
+        ]  # fmt: skip
+        n = len(the_map.regions)
         counts = "; ".join(f"{e.label}: {e.count}" for e in the_map.legend)
         alt = f"Kaart {item.label}: {counts}."
         if the_map.numbered:
             desc = (
-                f"Kaart van Nederland met {len(key)} regio's, elk met een genummerd teken op de "
+                f"Kaart van Nederland met {n} regio's, elk met een genummerd teken op de "
                 "centrumgemeente; kleur en vorm geven de status. De tabel naast de kaart geeft "
                 "per nummer de regio en haar status."
             )
         else:  # too many regions for numbers on the map (picture.maps.LABEL_LIMIT)
+            where = (f"De status per regio staat in „{annex}”." if in_annex
+                     else "De tabel naast de kaart geeft de regio's en hun status.")  # fmt: skip
             desc = (
-                f"Kaart van Nederland met {len(key)} regio's, elk met een teken op de "
-                "centrumgemeente; kleur en vorm geven de status, de provincies staan met hun "
-                "naam op de kaart. De tabel naast de kaart geeft de regio's en hun status."
+                f"Kaart van Nederland met {n} regio's, elk met een teken op "
+                "de centrumgemeente; kleur en vorm geven de status, de provincies staan met hun "
+                f"naam op de kaart. {where}"
             )
-        out.append(Figure(the_map, alt, desc, key))
+        out.append(Figure(the_map, alt, desc, key, annex if in_annex else ""))
     return out

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
+from raak.lib import locking
 from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
 from raak.programmes.models import ChangeRecord, Region, Round
@@ -136,13 +137,13 @@ def report_text(request, slug, round_slug, key):
         form = TextForm(request.POST)
         if form.is_valid():
             new = form.cleaned_data["text"].replace("\r\n", "\n")
-            saved = _save_text(
-                request.user, report, key, chapter, form.cleaned_data["version"], new
-            )
-            if saved:
+            try:
+                _save_text(request.user, report, key, chapter, form.cleaned_data["version"], new)
+            except locking.Conflict as e:
+                conflict = e.current
+            else:
                 messages.success(request, _("Tekst opgeslagen: %(t)s.") % {"t": chapter["title"]})
                 return redirect(f"{report_url(report)}#h-{key}")
-            conflict = ReportText.objects.filter(report=report, key=key).first()
             if conflict is None:
                 # A stale version for a chapter nobody wrote yet (a tampered or very
                 # old form): nothing stored to compare with, so start again from 0.
@@ -169,16 +170,15 @@ def report_url(report):
 
 
 def _save_text(user, report, key, chapter, expected_version, new, *, reason="", reverts=None):
-    """Save with optimistic locking; False when someone else saved in between. A revert
-    from the history (raak.reports.changes) passes its reason and the record it undoes."""
+    """Save with optimistic locking (raak.lib.locking): Conflict(stored text) when
+    someone else saved in between. A revert from the history (raak.reports.changes)
+    passes its reason and the record it undoes."""
     with transaction.atomic():
-        Report.objects.select_for_update().get(pk=report.pk)  # one writer per report
-        current = ReportText.objects.filter(report=report, key=key).first()
-        if (current.version if current else 0) != expected_version:
-            return False
+        locking.lock_row(Report, report.pk)  # one writer per report, a first text included
+        current = locking.lock(ReportText.objects.filter(report=report, key=key), expected_version)
         old = current.text if current else ""
         if old == new:
-            return True
+            return
         if current is None:
             current = ReportText.objects.create(report=report, key=key, text=new, updated_by=user)
         else:
@@ -190,7 +190,6 @@ def _save_text(user, report, key, chapter, expected_version, new, *, reason="", 
                    new=new, round=report.round, kind="report", object_id=current.pk,
                    reason=reason, reverts=reverts)  # fmt: skip
         rec.flush()
-    return True
 
 
 @login_required

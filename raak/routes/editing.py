@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for, region_for_writing
 from raak.accounts.security import log_event
+from raak.lib import locking
 from raak.programmes import evidence
 from raak.programmes.models import ChangeRecord
 from raak.routes import service
@@ -54,10 +55,8 @@ def edit(request, slug, region_slug):
                 service.save_route(region, sectors=form.cleaned_data["sectors"], user=request.user,
                                    expected_version=form.cleaned_data["version"], programme=programme)  # fmt: skip
             except service.Conflict as e:
-                data = form.data.copy()
-                data["version"] = e.current.version
-                extra = {"route_form": RouteForm(data), "conflict": e.current}
-                status = 409
+                locking.rebase(form, e.current)
+                extra, status = {"route_form": form, "conflict": e.current}, 409
             else:
                 messages.success(request, _("Opgeslagen: de routekaart is vandaag gecontroleerd."))
                 return redirect("route-edit", programme.slug, region.slug)
@@ -90,10 +89,7 @@ def contact(request, slug, region_slug, step_key=None, contact_id=None):
             except service.Conflict as e:
                 conflict, status = e.current or "gone", 409
                 if e.current:
-                    data = form.data.copy()
-                    data["version"] = e.current.version
-                    form = ContactForm(data)
-                    form.is_valid()
+                    locking.rebase(form, e.current)
             else:
                 messages.success(
                     request, _("Contact opgeslagen. Het landelijk bureau publiceert de wijziging.")

@@ -1,7 +1,7 @@
 """Changing a region's route map safely, and publishing it.
 
 Every change goes through here: it takes the region's route row under a lock, checks the
-version the editor started from (optimistic locking, as in raak.programmes.status),
+version the editor started from (optimistic locking, raak.lib.locking),
 records old -> new, and moves the draft's revision on. Publishing names the revision
 the national office reviewed; if the draft moved since, nothing is published.
 """
@@ -9,16 +9,12 @@ the national office reviewed; if the draft moved since, nothing is published.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from raak.lib import locking
+from raak.lib.locking import Conflict  # noqa: F401 (the views catch service.Conflict)
 from raak.programmes.history import Recorder
 from raak.routes.models import Contact, ProtocolDocument, Publication, RegionRoute
 
 CONTACT_FIELDS = ("organisation", "role", "phone", "email", "website", "opening_hours")
-
-
-class Conflict(Exception):
-    def __init__(self, current=None):
-        self.current = current
-        super().__init__("changed by someone else")
 
 
 def route_for(region):
@@ -79,11 +75,8 @@ def save_contact(region, step, contact, values, *, expected_version, user, progr
                     recorder.record(subject=subject, field=k, new=values[k], region=region)
             _record_person(recorder, subject, "", name, region)
         else:
-            current = (
-                Contact.objects.select_for_update().filter(pk=contact.pk, region=region).first()
-            )
-            if current is None or current.version != expected_version:
-                raise Conflict(current)
+            current = locking.lock(Contact.objects.filter(pk=contact.pk, region=region),
+                                   expected_version, must_exist=True)  # fmt: skip
             subject = _subject(step, current.organisation)
             _record_person(recorder, subject, current.person_name, name, region)
             if current.person_name and current.person_name != name:
@@ -94,7 +87,7 @@ def save_contact(region, step, contact, values, *, expected_version, user, progr
             )  # fmt: skip
             if changed or current.person_name != name:
                 current.person_name = name
-                current.version += 1
+                locking.bump(current)
                 current.save()
             contact = current
         _touch(route, user)
@@ -122,9 +115,8 @@ def _withdraw_name(region, name, recorder, subject):
 def delete_contact(region, contact, *, expected_version, user, programme):
     with transaction.atomic():
         route = _locked_route(region)
-        current = Contact.objects.select_for_update().filter(pk=contact.pk, region=region).first()
-        if current is None or current.version != expected_version:
-            raise Conflict(current)
+        current = locking.lock(Contact.objects.filter(pk=contact.pk, region=region),
+                               expected_version, must_exist=True)  # fmt: skip
         recorder = Recorder(user, programme=programme)
         subject = _subject(current.step, current.organisation)
         recorder.record(subject=subject, field="verwijderd", old=current.organisation,
@@ -139,15 +131,13 @@ def delete_contact(region, contact, *, expected_version, user, programme):
 def save_route(region, *, sectors, expected_version, user, programme):
     """The region's own fields; saving without changes still records the check."""
     with transaction.atomic():
-        route = _locked_route(region)
-        if route.version != expected_version:
-            raise Conflict(route)
+        route = locking.check(_locked_route(region), expected_version)
         recorder = Recorder(user, programme=programme)
         if route.sectors != sectors:
             recorder.record(subject="routekaart", field="sectoren", old="; ".join(route.sectors),
                             new="; ".join(sectors), region=region)  # fmt: skip
             route.sectors = sectors
-            route.version += 1
+            locking.bump(route)
         recorder.record(subject="routekaart", field="gecontroleerd op", old=route.checked_on,
                         new=timezone.localdate(), region=region)  # fmt: skip
         _touch(route, user)
@@ -196,9 +186,8 @@ def snapshot(region, route):
 
 def publish(region, *, expected_revision, user, programme, actor=""):
     with transaction.atomic():
-        route = _locked_route(region)
-        if route.revision != expected_revision:
-            raise Conflict(route)
+        # The revision is the lock here: the draft the national office reviewed.
+        route = locking.check(_locked_route(region), expected_revision, field="revision")
         publication = Publication.objects.create(
             region=region, revision=route.revision, published_by=user,
             checked_on=route.checked_on, data=snapshot(region, route),
