@@ -116,6 +116,29 @@ def test_only_a_superuser_sets_the_theme_and_every_page_shows_it_at_once(demo, p
     assert event.user == superuser and "tokens" in event.details["fields"]
 
 
+def test_theme_files_are_kept_by_every_browser_and_an_old_version_is_sent_on(demo, people):
+    """The theme's files are the same for everyone: a member's browser keeps them too
+    (a no-store stylesheet is fetched again for every page, which then shows briefly
+    in the default colours; the cause of the theme-switch browser test's flake). An old
+    version's URL never answers with the current bytes, which it would keep a year."""
+    themes.save({"class_name": "gemeente-x", "tokens": TOKENS.decode(), "logo": LOGO,
+                 "logo_type": "image/svg+xml", "favicon": LOGO,
+                 "favicon_type": "image/svg+xml"}, via="cli")  # fmt: skip
+    version = Theme.objects.get().version
+    coordinator = sign_in(Client(), people["coord_a"])
+    assert "no-store" in coordinator.get(f"{P}/regio/gouda/")["Cache-Control"]
+    for who in (Client(), coordinator):
+        for url in (f"/thema/tokens-{version}.css", f"/thema/logo-{version}",
+                    f"/thema/favicon-{version}"):  # fmt: skip
+            response = who.get(url)
+            assert response.status_code == 200, url
+            assert response["Cache-Control"] == "public, max-age=31536000, immutable", url
+            assert "Permissions-Policy" in response
+            old = who.get(url.replace(str(version), str(version - 1)))
+            assert old.status_code == 302 and old["Location"] == url
+            assert "immutable" not in old["Cache-Control"]
+
+
 def test_a_refused_file_changes_nothing_and_is_named_at_the_field(demo, superuser):
     admin = sign_in(Client(), superuser)
     response = post_theme(admin, organisation_name="Niet opgeslagen",
