@@ -189,10 +189,15 @@ def test_public_body_pages(demo, settings):
             "<h1>Help voor" in dutch
             and "<h1>Help for" in english.get(f"/help/{role}/").content.decode()
         )
+    settings.SOURCE_URL = "https://code.example.org/raak.git"
     footer = client.get(f"{P}/ronde/{R1}/").content.decode().split("<footer", 1)[1]
     for link in ("/toegankelijkheid/", "/privacy/", "/contact/", "/help/", settings.SOURCE_URL):
         assert f'href="{link}"' in footer
     assert "Gemeente X" in footer
+    # Without SOURCE_URL no link to nowhere: the licence is named.
+    settings.SOURCE_URL = ""
+    footer = client.get("/contact/").content.decode().split("<footer", 1)[1]
+    assert "Open source (EUPL-1.2)" in footer and 'rel="external"' not in footer
 
 
 def test_security_txt(db, settings):
@@ -205,6 +210,17 @@ def test_security_txt(db, settings):
     )
     settings.SECURITY_CONTACT = ""
     assert Client().get("/.well-known/security.txt").status_code == 404
+
+
+def test_check_deploy_warns_without_a_real_source_url(settings):
+    from raak.look.checks import source_url_check
+
+    settings.DEBUG = False
+    for url in ("", "https://example.org/raak/raak.git", "http://code.example.com/raak"):
+        settings.SOURCE_URL = url
+        assert [w.id for w in source_url_check(None)] == ["raak.W032"], url
+    settings.SOURCE_URL = "https://code.example.com/raak.git"
+    assert source_url_check(None) == []
 
 
 def test_check_deploy_fails_in_production_without_security_contact(settings):
