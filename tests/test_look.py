@@ -216,10 +216,10 @@ def test_check_deploy_warns_without_a_real_source_url(settings):
     from raak.look.checks import source_url_check
 
     settings.DEBUG = False
-    for url in ("", "https://example.org/raak/raak.git", "http://code.example.com/raak"):
+    for url in ("", "http://code.example.org/raak", "git@code.example.org:raak.git"):
         settings.SOURCE_URL = url
         assert [w.id for w in source_url_check(None)] == ["raak.W032"], url
-    settings.SOURCE_URL = "https://code.example.com/raak.git"
+    settings.SOURCE_URL = "https://code.example.org/raak.git"
     assert source_url_check(None) == []
 
 
