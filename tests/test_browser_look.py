@@ -92,9 +92,9 @@ def tour(browser, site, label):  # noqa: F811
                             full_page=name != "report-cover")  # fmt: skip
             check_a11y(page, f"{label}-{name}-{width}")
             # The report's wide tables too scroll in their own boxes.
-            assert page.evaluate(
-                "document.documentElement.scrollWidth <= window.innerWidth + 1"
-            ), f"{name} scrolls sideways at {width} px"
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                f"{name} scrolls sideways at {width} px"
+            )
     assert foreign == [], f"requests to another origin: {foreign}"
     for page in (anonymous, coordinator, national):
         page.context.close()
