@@ -201,11 +201,13 @@ SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "30"))
 # Required in production (raak/accounts/checks.py); elsewhere the development address.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
-# The deploying organisation: publisher, creator and contact of the open-data catalogue
-# (DCAT-AP-NL). Defaults are placeholders; set them in production.
-ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", SITE_NAME)
-ORGANISATION_URL = os.environ.get("ORGANISATION_URL", SITE_URL or DEVELOPMENT_SITE_URL)
-CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "opendata@example.org")
+# The deploying organisation is named by the operator in the theme (raak.look: the
+# footer, the report's cover, e-mails, the open-data catalogue and the archive read it
+# there). These three only fill a field the theme leaves empty, e.g. for a deployment
+# configured before its operator set the theme (raak.look.theme.current, .publisher).
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "").strip()
+ORGANISATION_URL = os.environ.get("ORGANISATION_URL", "").strip()
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
 # The licence of the open data (aggregate figures): a URI of the EU licence vocabulary.
 OPEN_DATA_LICENSE = os.environ.get(
     "OPEN_DATA_LICENSE", "http://publications.europa.eu/resource/authority/licence/CC0"
@@ -391,8 +393,12 @@ PASSWORD_RESET_TIMEOUT = 3 * 3600
 # (an ISO 8601 time; by default 180 days after each request).
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
 SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
-# The source code every page's footer links to (EUPL-1.2 asks that it can be found).
-SOURCE_URL = os.environ.get("SOURCE_URL", "https://example.org/raak/raak.git")
+# Where the source code of this deployment can be had: every page's footer links to it
+# (EUPL-1.2 asks that the users of a service can find the source). No default: RAAK has
+# no public repository address of its own to point at (publiccode.yml), and a
+# placeholder would be a broken link; without it the footer names the licence only, and
+# `check --deploy` warns (raak.W032).
+SOURCE_URL = os.environ.get("SOURCE_URL", "").strip()
 
 # Every form field is drawn with NL Design System classes (raak/look/forms.py).
 FORM_RENDERER = "raak.look.forms.Renderer"

@@ -116,6 +116,29 @@ def test_only_a_superuser_sets_the_theme_and_every_page_shows_it_at_once(demo, p
     assert event.user == superuser and "tokens" in event.details["fields"]
 
 
+def test_theme_files_are_kept_by_every_browser_and_an_old_version_is_sent_on(demo, people):
+    """The theme's files are the same for everyone: a member's browser keeps them too
+    (a no-store stylesheet is fetched again for every page, which then shows briefly
+    in the default colours; the cause of the theme-switch browser test's flake). An old
+    version's URL never answers with the current bytes, which it would keep a year."""
+    themes.save({"class_name": "gemeente-x", "tokens": TOKENS.decode(), "logo": LOGO,
+                 "logo_type": "image/svg+xml", "favicon": LOGO,
+                 "favicon_type": "image/svg+xml"}, via="cli")  # fmt: skip
+    version = Theme.objects.get().version
+    coordinator = sign_in(Client(), people["coord_a"])
+    assert "no-store" in coordinator.get(f"{P}/regio/gouda/")["Cache-Control"]
+    for who in (Client(), coordinator):
+        for url in (f"/thema/tokens-{version}.css", f"/thema/logo-{version}",
+                    f"/thema/favicon-{version}"):  # fmt: skip
+            response = who.get(url)
+            assert response.status_code == 200, url
+            assert response["Cache-Control"] == "public, max-age=31536000, immutable", url
+            assert "Permissions-Policy" in response
+            old = who.get(url.replace(str(version), str(version - 1)))
+            assert old.status_code == 302 and old["Location"] == url
+            assert "immutable" not in old["Cache-Control"]
+
+
 def test_a_refused_file_changes_nothing_and_is_named_at_the_field(demo, superuser):
     admin = sign_in(Client(), superuser)
     response = post_theme(admin, organisation_name="Niet opgeslagen",
@@ -166,10 +189,15 @@ def test_public_body_pages(demo, settings):
             "<h1>Help voor" in dutch
             and "<h1>Help for" in english.get(f"/help/{role}/").content.decode()
         )
+    settings.SOURCE_URL = "https://code.example.org/raak.git"
     footer = client.get(f"{P}/ronde/{R1}/").content.decode().split("<footer", 1)[1]
     for link in ("/toegankelijkheid/", "/privacy/", "/contact/", "/help/", settings.SOURCE_URL):
         assert f'href="{link}"' in footer
     assert "Gemeente X" in footer
+    # Without SOURCE_URL no link to nowhere: the licence is named.
+    settings.SOURCE_URL = ""
+    footer = client.get("/contact/").content.decode().split("<footer", 1)[1]
+    assert "Open source (EUPL-1.2)" in footer and 'rel="external"' not in footer
 
 
 def test_security_txt(db, settings):
@@ -182,6 +210,17 @@ def test_security_txt(db, settings):
     )
     settings.SECURITY_CONTACT = ""
     assert Client().get("/.well-known/security.txt").status_code == 404
+
+
+def test_check_deploy_warns_without_a_real_source_url(settings):
+    from raak.look.checks import source_url_check
+
+    settings.DEBUG = False
+    for url in ("", "http://code.example.org/raak", "git@code.example.org:raak.git"):
+        settings.SOURCE_URL = url
+        assert [w.id for w in source_url_check(None)] == ["raak.W032"], url
+    settings.SOURCE_URL = "https://code.example.org/raak.git"
+    assert source_url_check(None) == []
 
 
 def test_check_deploy_fails_in_production_without_security_contact(settings):

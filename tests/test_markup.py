@@ -34,6 +34,8 @@ NATIONAL = [
     f"{P}/ronde/{R2}/", f"{P}/ronde/{R2}/indieningen/", f"{P}/ronde/{R2}/herinneringen/", f"{P}/rondes/",
     f"{P}/mensen/", f"{P}/mensen/uitnodigen/", f"{P}/beveiliging/", f"{P}/beveiliging/logboek/",
     f"{P}/routekaart/volledigheid/", f"{P}/adviseurs/", f"{P}/rapporten/", f"{P}/voortgang/",
+    # The report as the theme tour sees it (every block of the standard template), and a region's.
+    f"{P}/rapporten/{R1}/", f"{P}/rapporten/{R1}/regio/gouda/",
 ]  # fmt: skip
 
 

@@ -404,3 +404,48 @@ def test_publication_writes_the_files_for_nginx_and_withdrawal_removes_them_firs
     public.refresh(demo)
     assert b"eindrapportage-2011" not in (base / "catalog.ttl").read_bytes()
     assert not (base / "eindrapportage-2011").exists()
+
+
+def test_the_publisher_is_the_organisation_the_theme_names(
+    client, demo, people, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """One organisation: the catalogue, the CSVW metadata and the files nginx serves name
+    the theme's organisation (its name, website and e-mail), the settings only fill what
+    the theme leaves empty, and a change in the theme writes the files on disk again."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, FOAF
+
+    from raak.look import theme as themes
+    from raak.opendata import public
+
+    settings.DATA_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.ORGANISATION_NAME = "Naam uit de instellingen"
+    settings.CONTACT_EMAIL = "instellingen@example.org"
+    public.refresh(demo)
+    base = tmp_path / "public" / "raak-2008-2010" / "open-data"
+    graph = Graph().parse(data=client.get(f"{P}/catalog.ttl").content, format="turtle")
+    assert Literal("Naam uit de instellingen", lang="nl") in set(graph.objects(None, FOAF.name))
+    assert b"Naam uit de instellingen" in (base / "catalog.ttl").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        themes.save({"organisation_name": "GGD Testregio", "website_url": "https://ggd.example.org/",
+                     "contact_email": "opendata@ggd.example.org"}, via="cli")  # fmt: skip
+    graph = Graph().parse(data=client.get(f"{P}/catalog.ttl").content, format="turtle")
+    org = URIRef("https://ggd.example.org/")
+    assert set(graph.objects(None, DCTERMS.publisher)) == {org}
+    assert graph.value(org, FOAF.name) == Literal("GGD Testregio", lang="nl")
+    assert graph.value(org, FOAF.mbox) == URIRef("mailto:opendata@ggd.example.org")
+    assert "Naam uit de instellingen" not in client.get(f"{P}/catalog.ttl").content.decode()
+    metadata = client.get(f"{R}/mijlpalen-metadata.json").json()
+    assert metadata["dc:publisher"] == "GGD Testregio"
+    # The files nginx serves were written again by the task the change started.
+    on_disk = (base / "catalog.ttl").read_bytes().decode()
+    assert "GGD Testregio" in on_disk and "Naam uit de instellingen" not in on_disk
+    assert "GGD Testregio" in (base / "eindrapportage-2011" / "mijlpalen-metadata.json").read_text()
+    # A change of the colours alone leaves the files alone.
+    (base / "catalog.ttl").write_text("unchanged")
+    with django_capture_on_commit_callbacks(execute=True):
+        themes.save({"class_name": "ggd-x"}, via="cli")
+    assert (base / "catalog.ttl").read_text() == "unchanged"
+    violations, _warnings = shacl_results(graph)
+    assert violations == [], violations

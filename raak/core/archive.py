@@ -11,7 +11,8 @@ The bag's payload (`data/`):
 - `site/`: the static site of the programme's published pages (`raak publish-static`,
   raak/opendata/static_site.py), relative links, to be opened from disk (`site/index.html`).
 
-bag-info.txt names the organisation (ORGANISATION_NAME, CONTACT_EMAIL), the programme
+bag-info.txt names the organisation (the theme's, as open data names it:
+`raak.look.theme.publisher`), the programme
 and the rounds; the manifests hold SHA-256 checksums. Nothing of a round that is not
 published goes in.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from raak.look import theme as themes
 from raak.opendata import catalog as dcat
 from raak.opendata import files, static_site
 from raak.opendata.tables import round_tables
@@ -50,7 +52,7 @@ def _open_data(programme, rounds, folder):
             (target / f"{table.key}.xlsx").write_bytes(files.as_xlsx(table))
             metadata = files.csvw_metadata(table, found.tables, rnd,
                                            licence=settings.OPEN_DATA_LICENSE,
-                                           publisher=settings.ORGANISATION_NAME)  # fmt: skip
+                                           publisher=themes.publisher().name)  # fmt: skip
             (target / f"{table.key}-metadata.json").write_bytes(files.metadata_bytes(metadata))
     graph = dcat.build(programme, entries)
     (folder / "catalog.ttl").write_bytes(dcat.as_turtle(graph))
@@ -93,12 +95,13 @@ def build(programme, output, round_slug=None, progress=None):
         _open_data(programme, rounds, bag_dir / "open-data")
         _reports(rounds, bag_dir / "rapporten")
         static_site.build(programme, bag_dir / "site", progress)
+        who = themes.publisher()
         bag = bagit.make_bag(
             str(bag_dir),
             {
-                "Source-Organization": settings.ORGANISATION_NAME,
-                "Organization-Address": settings.ORGANISATION_URL,
-                "Contact-Email": settings.CONTACT_EMAIL,
+                "Source-Organization": who.name,
+                "Organization-Address": who.url,
+                "Contact-Email": who.email,
                 "External-Identifier": programme.slug,
                 "External-Description": f"{programme.name}: gepubliceerde rondes "
                 + ", ".join(f"{r.name} (peildatum {r.peildatum.isoformat()})" for r in rounds),

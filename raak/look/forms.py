@@ -77,10 +77,21 @@ class ThemeForm(forms.Form):
     """The operator's settings. Files are checked here (clean_*) and converted to what
     the model stores; an empty file field keeps what is there, a "remove" box clears it."""
 
-    organisation_name = forms.CharField(label=_("Naam organisatie"), max_length=200, required=False)
-    website_url = forms.URLField(label=_("Website van de organisatie"), required=False,
-                                 assume_scheme="https")  # fmt: skip
-    contact_email = forms.EmailField(label=_("E-mailadres voor vragen"), required=False)
+    # The one place the organisation is named: every page, report, e-mail, the open data
+    # and the archive read these (the settings only fill what is left empty).
+    organisation_name = forms.CharField(
+        label=_("Naam organisatie"), max_length=200, required=False,
+        help_text=_("In de voettekst, op de omslag van het rapport, onder e-mails en als "
+                    "uitgever van de open data en het archief."),
+    )  # fmt: skip
+    website_url = forms.URLField(
+        label=_("Website van de organisatie"), required=False, assume_scheme="https",
+        help_text=_("Gelinkt in de voettekst; in de open data de identificatie van de uitgever."),
+    )  # fmt: skip
+    contact_email = forms.EmailField(
+        label=_("E-mailadres voor vragen"), required=False,
+        help_text=_("Op de contact- en privacypagina en als contactpunt van de open data."),
+    )  # fmt: skip
     class_name = forms.CharField(
         label=_("Themaklasse"),
         max_length=60,

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from raak.look.models import Theme
@@ -34,6 +35,16 @@ LIGHT_FIELDS = [
     "contact_text", "privacy_text", "accessibility_status", "accessibility_text",
     "accessibility_register_url", "logo_type", "favicon_type",
 ]  # fmt: skip
+
+# The theme's organisation fields and the settings that fill them while they are empty.
+FALLBACKS = {
+    "organisation_name": "ORGANISATION_NAME",
+    "website_url": "ORGANISATION_URL",
+    "contact_email": "CONTACT_EMAIL",
+}
+# Sent after a save that changed `fields` (names), once the change is committed: the
+# open data's files on disk name the organisation and are written again.
+theme_changed = Signal()
 
 _memo = {}
 _lock = threading.Lock()
@@ -65,10 +76,11 @@ def current(request=None):
             has_tokens=bool(row.pk and Theme.objects.filter(id=1).exclude(tokens="").exists()),
             site_name=settings.SITE_NAME,
         )
-        # ORGANISATION_NAME (the open-data publisher) until the operator names one here.
-        found.name = found.organisation_name or getattr(
-            settings, "ORGANISATION_NAME", settings.SITE_NAME
-        )
+        # One organisation everywhere (footer, report cover, e-mail, open data, archive):
+        # the theme's; a field the operator left empty falls back to its setting.
+        for field, setting in FALLBACKS.items():
+            setattr(found, field, getattr(found, field) or getattr(settings, setting, ""))
+        found.name = found.organisation_name or settings.SITE_NAME
         with _lock:
             _memo.clear()  # only the newest version is ever asked for again
             _memo[version] = found
@@ -85,6 +97,18 @@ def mail_signature():
         return ""
     lines = [theme.organisation_name, theme.website_url]
     return "\n\n-- \n" + "\n".join(line for line in lines if line) + "\n"
+
+
+def publisher():
+    """The deploying organisation as open data and the archive name it: (name, address,
+    e-mail). Without any name, address or e-mail set, RAAK's name, the site's address and
+    a placeholder address (docs/opendata.md says to set them before publishing)."""
+    theme = current()
+    return SimpleNamespace(
+        name=theme.name,
+        url=theme.website_url or settings.SITE_URL or settings.DEVELOPMENT_SITE_URL,
+        email=theme.contact_email or "opendata@example.org",
+    )
 
 
 def load():
@@ -111,6 +135,7 @@ def save(values, *, user=None, request=None, via="web"):
         log_cli_event("theme_changed", fields=changed, version=theme.version)
     else:
         log_event("theme_changed", request, user=user, fields=changed, version=theme.version)
+    transaction.on_commit(lambda: theme_changed.send(Theme, fields=changed))
     return theme, changed
 
 

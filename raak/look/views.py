@@ -27,8 +27,24 @@ ROLES = {
 
 
 def _versioned(response):
-    # The URL carries the theme version: a new theme is a new URL, so this one never changes.
+    # The URL carries the theme version: a new theme is a new URL, so this one never
+    # changes. The same bytes for everyone, so a member's browser keeps them too
+    # (PrivateResponseMiddleware would otherwise add no-store, and every page would
+    # fetch them again: a page then briefly shows without the theme's tokens).
     response["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.raak_shared = True
+    return response
+
+
+def _current_file(row, version, name):
+    """None when `version` is the stored theme's; else a redirect to the current file.
+    A URL kept for a year must never carry another version's bytes: a page rendered
+    just before the operator's change asks for the old version, and is sent on
+    (uncached) to the new one rather than storing the new bytes under the old URL."""
+    if version == row.version:
+        return None
+    response = redirect(name, row.version)
+    response["Cache-Control"] = "no-cache"
     return response
 
 
@@ -37,14 +53,19 @@ def tokens(request, version):
     row = themes.load()
     if not row.tokens:
         raise Http404
-    return _versioned(HttpResponse(row.tokens, content_type="text/css; charset=utf-8"))
+    return _current_file(row, version, "theme-tokens") or _versioned(
+        HttpResponse(row.tokens, content_type="text/css; charset=utf-8")
+    )
 
 
-def _image(request, name):
+def _image(request, version, name):
     row = themes.load()
     data, kind = bytes(getattr(row, name) or b""), getattr(row, f"{name}_type")
     if not data:
         raise Http404
+    moved = _current_file(row, version, f"theme-{name}")
+    if moved:
+        return moved
     response = HttpResponse(data, content_type=kind)
     # An SVG opened on its own never runs anything, whatever it contains.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -53,12 +74,12 @@ def _image(request, name):
 
 @require_GET
 def logo(request, version):
-    return _image(request, "logo")
+    return _image(request, version, "logo")
 
 
 @require_GET
 def favicon(request, version):
-    return _image(request, "favicon")
+    return _image(request, version, "favicon")
 
 
 @require_http_methods(["GET", "POST"])

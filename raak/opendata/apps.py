@@ -5,7 +5,9 @@ class OpendataConfig(AppConfig):
     name = "raak.opendata"
 
     def ready(self):
+        from raak.look.theme import theme_changed
         from raak.opendata import public
         from raak.programmes.status import round_state_changed
 
         round_state_changed.connect(public.on_round_state_changed, dispatch_uid="opendata-public")
+        theme_changed.connect(public.on_theme_changed, dispatch_uid="opendata-theme")

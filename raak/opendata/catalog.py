@@ -2,8 +2,9 @@
 
 A dcat:Catalog with a dcat:Dataset per table per published round and a
 dcat:Distribution per format (CSV, XLSX, the CSVW metadata). The publisher, creator
-and contact point are the deploying organisation (settings ORGANISATION_NAME,
-ORGANISATION_URL, CONTACT_EMAIL), the licence is OPEN_DATA_LICENSE (default CC0 1.0).
+and contact point are the deploying organisation as its operator names it in the theme
+(`raak.look.theme.publisher`: organisation name, website, contact e-mail; the settings
+ORGANISATION_NAME, ORGANISATION_URL, CONTACT_EMAIL fill what it leaves empty), the licence is OPEN_DATA_LICENSE (default CC0 1.0).
 The EU vocabulary concepts used are typed and labelled in the graph itself, so the
 profile's class checks pass without loading those vocabularies (see the shapes'
 README in ../shared/dcat-ap-nl). tests/test_opendata.py validates it with pyshacl.
@@ -16,6 +17,7 @@ from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from raak.look import theme as themes
 from raak.opendata import tables as opendata_tables
 from raak.programmes import mail
 
@@ -72,18 +74,19 @@ def _concept(graph, uri, kind=SKOS.Concept):
 
 
 def _organisation(graph):
-    org = URIRef(settings.ORGANISATION_URL)
+    who = themes.publisher()
+    org = URIRef(who.url)
     graph.add((org, RDF.type, FOAF.Agent))
     graph.add((org, RDF.type, FOAF.Organization))
-    graph.add((org, FOAF.name, Literal(settings.ORGANISATION_NAME, lang="nl")))
-    graph.add((org, FOAF.homepage, URIRef(settings.ORGANISATION_URL)))
-    graph.add((org, FOAF.mbox, URIRef(f"mailto:{settings.CONTACT_EMAIL}")))
-    contact = URIRef(settings.ORGANISATION_URL.rstrip("/") + "#contact")
+    graph.add((org, FOAF.name, Literal(who.name, lang="nl")))
+    graph.add((org, FOAF.homepage, URIRef(who.url)))
+    graph.add((org, FOAF.mbox, URIRef(f"mailto:{who.email}")))
+    contact = URIRef(who.url.rstrip("/") + "#contact")
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, RDF.type, VCARD.Kind))
-    graph.add((contact, VCARD.fn, Literal(settings.ORGANISATION_NAME)))
-    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.CONTACT_EMAIL}")))
-    graph.add((contact, VCARD.hasURL, URIRef(settings.ORGANISATION_URL)))
+    graph.add((contact, VCARD.fn, Literal(who.name)))
+    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{who.email}")))
+    graph.add((contact, VCARD.hasURL, URIRef(who.url)))
     return org, contact
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
+from raak.look import theme as themes
 from raak.opendata import catalog as dcat
 from raak.opendata import files
 from raak.opendata.tables import round_tables
@@ -35,7 +36,7 @@ def _write_round(programme, rnd, target):
     for table in found.tables.values():
         metadata = files.metadata_bytes(files.csvw_metadata(
             table, found.tables, rnd, licence=settings.OPEN_DATA_LICENSE,
-            publisher=settings.ORGANISATION_NAME))  # fmt: skip
+            publisher=themes.publisher().name))  # fmt: skip
         for name, body in (
             (f"{table.key}.csv", files.as_csv(table)),
             (f"{table.key}.xlsx", files.as_xlsx(table)),
@@ -102,3 +103,14 @@ def on_round_state_changed(sender, round, state, **kwargs):
             (folder(round.programme) / name).unlink(missing_ok=True)
     programme_id = round.programme_id
     transaction.on_commit(lambda: refresh_task.enqueue(programme_id))
+
+
+def on_theme_changed(sender, fields, **kwargs):
+    """The files name the organisation (publisher, contact): a change of its name,
+    website or e-mail in the theme writes every programme's files again (already
+    committed, so the task reads the new theme)."""
+    if not set(fields) & set(themes.FALLBACKS):
+        return
+    for programme in Programme.objects.only("id", "slug"):
+        if folder(programme).exists():  # written at its first publication
+            refresh_task.enqueue(programme.id)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from raak.accounts.access import programme_for
+from raak.look import theme as themes
 from raak.opendata import catalog as dcat
 from raak.opendata import files
 from raak.opendata.tables import CODE_LISTS, DATA_TABLES, available, round_tables, title
@@ -91,7 +92,7 @@ def data_file(request, slug, round_slug, filename):
     if ext == "metadata.json":
         metadata = files.csvw_metadata(
             table, found.tables, rnd, licence=settings.OPEN_DATA_LICENSE,
-            publisher=settings.ORGANISATION_NAME,
+            publisher=themes.publisher().name,
         )  # fmt: skip
         body, content_type = files.metadata_bytes(metadata), files.CSVW_TYPE
     elif ext == "csv":

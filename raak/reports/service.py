@@ -34,8 +34,9 @@ FORMATS = {
 
 # Bump when the layout changes, so stored files are made again.
 # 2: the programme's words, tables in scroll boxes; 3: legend figures with alt text,
-# /Scope on header cells; 4: a large programme's report (annex per province, totals).
-LAYOUT_VERSION = "4"
+# /Scope on header cells; 4: a large programme's report (annex per province, totals);
+# 5: the reporting-rates tables in scroll boxes too.
+LAYOUT_VERSION = "5"
 
 
 def chapters_and_texts(rnd):

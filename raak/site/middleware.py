@@ -104,7 +104,10 @@ class ProxyAddressMiddleware:
 class PrivateResponseMiddleware:
     """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
     unpublished exports, documents) and on every page with a CSRF token, and
-    Permissions-Policy on every response."""
+    Permissions-Policy on every response. A response the view marks `raak_shared` (the
+    theme's stylesheet, logo and favicon: the same bytes for everyone, under a URL that
+    changes with their content) keeps its own caching, so a member's browser does not
+    fetch them again for every page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -112,6 +115,8 @@ class PrivateResponseMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if getattr(response, "raak_shared", False):
+            return response
         user = getattr(request, "user", None)
         # A page that asked for a CSRF token (a form: /wachtwoord-vergeten/, the report
         # file page) belongs to one visitor even when anonymous: no shared cache keeps it.
