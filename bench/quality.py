@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from raak.accounts.models import Role  # noqa: E402
+from raak.lib.periods import parse_period  # noqa: E402
 from raak.programmes import rule_tally, rules  # noqa: E402
 from raak.programmes.history import Recorder  # noqa: E402
 from raak.programmes.models import (  # noqa: E402
@@ -42,7 +43,6 @@ from raak.programmes.models import (  # noqa: E402
     Round,
     ValidationRule,
 )
-from raak.programmes.periods import parse_period  # noqa: E402
 
 STATUSES = ["done", "done", "done", "partial", "expected", "not_started", "unknown"]
 PERIODS = [parse_period(t) for t in ("Maart 2011", "Voorjaar 2012", "2013", "medio 2012")]

@@ -70,7 +70,7 @@ def render(kind, regions):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from raak.picture import geo
+    from raak.lib import geo
     from raak.programmes.models import Round
     from raak.reports import service
 

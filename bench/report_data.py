@@ -32,7 +32,7 @@ def build(slug, regions, rounds=2):
 
     from raak.knowledge.models import ActionPoint, Activity
     from raak.knowledge.models import Theme as Rubric
-    from raak.picture import geo
+    from raak.lib import geo
     from raak.programmes import tables
     from raak.programmes.importing import import_programme
     from raak.protocols.models import Component, Finding

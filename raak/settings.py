@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "raak.core",
+    "raak.site",
     "raak.programmes",
     "raak.accounts",
     "raak.picture",
@@ -57,11 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "raak.accounts.middleware.ProxyAddressMiddleware",
+    "raak.site.middleware.ProxyAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "raak.picture.middleware.LanguageMiddleware",
+    "raak.site.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,14 +71,15 @@ MIDDLEWARE = [
     "raak.accounts.oidc.ProviderFactorMiddleware",
     "raak.api.http.SessionlessApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "raak.picture.middleware.BusyDatabaseMiddleware",
+    "raak.site.middleware.BusyDatabaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Ours (raak/accounts/middleware.py): headers for every response, the idle
-    # time-out, then the second factor; axes last so it sees the login's outcome.
-    "raak.accounts.middleware.PrivateResponseMiddleware",
+    # Ours: headers for every response (raak/site/middleware.py), the idle
+    # time-out, then the second factor (raak/accounts/middleware.py); axes last so it
+    # sees the login's outcome.
+    "raak.site.middleware.PrivateResponseMiddleware",
     # After the header middleware, so its 400 carries the CSP and no-store headers too.
-    "raak.picture.middleware.NulParameterMiddleware",
+    "raak.site.middleware.NulParameterMiddleware",
     "raak.accounts.middleware.IdleTimeoutMiddleware",
     "raak.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -109,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "raak.picture.context.site",
+                "raak.site.context.site",
                 "raak.look.context.site_theme",
             ]
         },
@@ -270,7 +272,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Behind the reverse proxy REMOTE_ADDR is the proxy. With PROXY_COUNT=1 the last
 # X-Forwarded-For entry (set by our proxy, deploy/proxy_params_raak) becomes
-# REMOTE_ADDR (raak.accounts.middleware.ProxyAddressMiddleware), for axes and the log.
+# REMOTE_ADDR (raak.site.middleware.ProxyAddressMiddleware), for axes and the log.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 

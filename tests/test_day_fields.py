@@ -1,4 +1,4 @@
-"""Every day a user types is a programmes.fields.DayField: dd-mm-jjjj or ISO, within
+"""Every day a user types is a lib.fields.DayField: dd-mm-jjjj or ISO, within
 FIRST_DAY..LAST_DAY (far dates once overflowed `raak remind` and the filters)."""
 
 import pytest

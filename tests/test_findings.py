@@ -328,7 +328,7 @@ def test_formula_cells_in_an_import_are_refused_by_place(demo, tmp_path):
 
 
 def test_spreadsheet_escape_is_exactly_undone():
-    from raak.programmes.spreadsheets import csv_cell, from_csv
+    from raak.lib.spreadsheets import csv_cell, from_csv
 
     for text in [*DANGEROUS, "gewoon", "", "''twee", "\tTab", "\rCR"]:
         assert from_csv(csv_cell(text)) == text

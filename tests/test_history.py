@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from raak.cycle import submissions
+from raak.lib.periods import parse_period
 from raak.programmes import changes
 from raak.programmes.models import ChangeRecord, IndicatorValue, MilestoneStatus, Round
-from raak.programmes.periods import parse_period
 from raak.programmes.status import (
     change_round_state,
     save_indicator_value,

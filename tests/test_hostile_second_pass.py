@@ -572,7 +572,7 @@ def test_reading_a_spreadsheet_stops_at_the_time_limit(db, tmp_path, settings):
 
 
 def test_imported_and_answered_dates_are_bounded_too(db):
-    from raak.programmes.cleaning import clean_date
+    from raak.lib.cleaning import clean_date
 
     with pytest.raises(ValueError, match="buiten"):
         clean_date("9999-12-31")

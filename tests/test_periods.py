@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from raak.programmes.periods import PeriodError, parse_period
+from raak.lib.periods import PeriodError, parse_period
 
 # Every expected-period form the seed report prints, with the range it means.
 SEED_FORMS = [

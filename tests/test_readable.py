@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from raak.picture import geo
+from raak.lib import geo
 from raak.programmes.models import Region
 
 P = "/raak-2008-2010"
@@ -232,7 +232,7 @@ def test_theme_filter_shows_sub_themes_under_their_rubric(knowledge):
 
 
 def test_search_terms_are_marked_and_escaped(knowledge):
-    from raak.knowledge.highlight import highlight
+    from raak.lib.highlight import highlight
 
     assert highlight("Meldcode & <b>coördinator</b>", "coordinator") == (
         "Meldcode &amp; &lt;b&gt;<mark>coördinator</mark>&lt;/b&gt;"

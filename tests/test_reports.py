@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from raak.knowledge.models import Activity
+from raak.lib.periods import parse_period
 from raak.programmes.models import MilestoneStatus, Round
-from raak.programmes.periods import parse_period
 from raak.programmes.summary import percent, summarise
 from raak.reports import service, templates
 from raak.reports.models import Report, ReportFile, ReportTemplate, ReportText

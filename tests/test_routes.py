@@ -290,7 +290,7 @@ def test_finder(routes, clients):
 def test_finder_distance():
     waddinxveen = finder.search("Waddinxveen")[0]
     gouda = finder.search("Gouda")[0]
-    from raak.picture import geo
+    from raak.lib import geo
 
     g = geo.load()
     km = finder._km(g.municipalities[waddinxveen.code].point, g.municipalities[gouda.code].point)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from raak.cycle import progress, submissions
+from raak.lib.periods import parse_period
 from raak.programmes import rule_service, rule_tally, rules, tables
 from raak.programmes import status as status_service
 from raak.programmes.history import Recorder
@@ -28,7 +29,6 @@ from raak.programmes.models import (
     RuleTally,
     ValidationRule,
 )
-from raak.programmes.periods import parse_period
 from tests.conftest import DEMO_FILE, sign_in
 
 P = "/raak-2008-2010"

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 
 HEADER = ["regio", "notitie", "aantal"]
 ROWS = [

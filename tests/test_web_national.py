@@ -6,7 +6,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from raak.picture import geo
+from raak.lib import geo
 from raak.programmes.models import Region
 
 URL = "/raak-2008-2010/ronde/eindrapportage-2011/"

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from raak.accounts.models import Role
+from raak.accounts.kinds import KINDS
 from raak.programmes.models import Programme, Region
 
 
@@ -50,7 +50,7 @@ class Invitation(models.Model):
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="invitations")
     email = models.EmailField()  # stored in lower case
     name = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=12, choices=Role.KINDS)
+    kind = models.CharField(max_length=12, choices=KINDS)
     # Empty for the national office; one region, or several for an advisor.
     regions = models.ManyToManyField(Region, blank=True, related_name="+")
     invited_by = models.ForeignKey(
@@ -101,7 +101,7 @@ class Invitation(models.Model):
 
 
 def describe_role(kind, regions):
-    label = str(dict(Role.KINDS)[kind])
+    label = str(dict(KINDS)[kind])
     names = ", ".join(r.name for r in regions)
     return f"{label}: {names}" if names else label
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from raak.accounts.security import log_event
@@ -20,55 +19,6 @@ STARTED = "raak_started"
 # Writing the session on every request would cost a database write per page; a
 # minute's precision is plenty for a time-out of many minutes.
 TOUCH_EVERY = 60
-
-
-class ProxyAddressMiddleware:
-    """Behind PROXY_COUNT trusted reverse proxies, the client's address is the entry
-    that many places from the end of X-Forwarded-For; anything before it was written
-    by the client and is ignored."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        count = settings.PROXY_COUNT
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if count and forwarded:
-            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-            if len(hops) >= count:
-                request.META["REMOTE_ADDR"] = hops[-count]
-        return self.get_response(request)
-
-
-class PrivateResponseMiddleware:
-    """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
-    unpublished exports, documents) and on every page with a CSRF token, and
-    Permissions-Policy on every response. A response the view marks `raak_shared` (the
-    theme's stylesheet, logo and favicon: the same bytes for everyone, under a URL that
-    changes with their content) keeps its own caching, so a member's browser does not
-    fetch them again for every page."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if getattr(response, "raak_shared", False):
-            return response
-        user = getattr(request, "user", None)
-        # A page that asked for a CSRF token (a form: /wachtwoord-vergeten/, the report
-        # file page) belongs to one visitor even when anonymous: no shared cache keeps it.
-        if (
-            getattr(request, "raak_private", False)
-            or (user is not None and user.is_authenticated)
-            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            # A view under csrf_protect has set the cookie and cleared the flag already.
-            or settings.CSRF_COOKIE_NAME in response.cookies
-        ):
-            patch_cache_control(response, private=True, no_store=True)
-            response.headers.pop("Expires", None)
-        return response
 
 
 class IdleTimeoutMiddleware:

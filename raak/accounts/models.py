@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
-from django.utils.translation import gettext_lazy as _
 
+from raak.accounts import kinds
 from raak.programmes.models import Programme, Region
 
 # Sent with `users` (a list) and `programme` whenever what a user may do changes in a
@@ -14,19 +14,16 @@ powers_changed = Signal()
 
 
 class Role(models.Model):
-    NATIONAL, COORDINATOR, OFFICER, VIEWER = "national", "coordinator", "officer", "viewer"
-    # An implementation advisor follows a set of regions (one Role per region): reads
-    # their unpublished data, writes advisor notes, never changes the region's data.
-    ADVISOR = "advisor"
-    KINDS = [
-        (NATIONAL, _("landelijk bureau")),
-        (COORDINATOR, _("regiocoördinator")),
-        (OFFICER, _("gemeentelijk beleidsmedewerker")),
-        (VIEWER, _("meelezer")),
-        (ADVISOR, _("implementatieadviseur")),
-    ]
-    # Kinds that may change a region's data; a viewer only reads.
-    WRITERS = (NATIONAL, COORDINATOR, OFFICER)
+    # The kinds live in kinds.py, which the Invitation shares (no import circle).
+    NATIONAL, COORDINATOR, OFFICER, VIEWER = (
+        kinds.NATIONAL,
+        kinds.COORDINATOR,
+        kinds.OFFICER,
+        kinds.VIEWER,
+    )
+    ADVISOR = kinds.ADVISOR
+    KINDS = kinds.KINDS
+    WRITERS = kinds.WRITERS  # kinds that may change a region's data; a viewer only reads
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="roles")
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="roles")

@@ -25,8 +25,8 @@ from raak.accounts.access import national_only, programme_for
 from raak.accounts.models import Role, SecurityEvent, powers_changed
 from raak.accounts.security import log_event
 from raak.accounts.twofactor import needs_second_factor, reset_devices
-from raak.programmes import spreadsheets
-from raak.programmes.fields import DayField
+from raak.lib import spreadsheets
+from raak.lib.fields import DayField
 
 
 def current_locks():

@@ -16,7 +16,7 @@ from django.db import transaction
 from raak.accounts import people as service
 from raak.accounts.invitations import Invitation
 from raak.accounts.models import Role
-from raak.programmes import safezip, spreadsheets
+from raak.lib import safezip, spreadsheets
 from raak.programmes.tables import FormatError, Problem, csv_rows, read_text
 
 COLUMNS = ["email", "name", "role", "region"]

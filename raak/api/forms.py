@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from raak.api.models import AccessToken
-from raak.programmes.fields import DayField
+from raak.lib.fields import DayField
 
 
 class TokenForm(forms.Form):

@@ -15,7 +15,7 @@ from raak.api.paging import MAX_PAGE_SIZE, paginate
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import search
 from raak.knowledge.views import catalogue_filter
-from raak.picture.geo import province_name
+from raak.lib.geo import province_name
 from raak.programmes import wording
 from raak.programmes.models import (
     Indicator,

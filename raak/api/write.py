@@ -25,8 +25,8 @@ from raak.api.read import (
     value_dict,
 )
 from raak.lib import locking
+from raak.lib.fields import PeriodField
 from raak.programmes import status as status_service
-from raak.programmes.fields import PeriodField
 from raak.programmes.models import (
     Indicator,
     IndicatorValue,

@@ -1,6 +1,6 @@
 """Health endpoints for load balancers and orchestrators (Kubernetes probes).
 
-- `/gezond` (raak.picture.views.health): liveness, the process answers; touches nothing.
+- `/gezond` (raak.site.views.health): liveness, the process answers; touches nothing.
 - `/gezond/gereed`: readiness, this app server can serve: the database answers, the
   cache stores and returns a value, and every migration is applied (a new release
   whose `raak migrate` job has not run yet stays out of the load balancer).

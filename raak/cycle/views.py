@@ -19,7 +19,8 @@ from raak.cycle import progress, reminders, submissions
 from raak.cycle.forms import ReminderPlanForm, ReturnForm
 from raak.cycle.models import Reminder, Submission
 from raak.cycle.start import open_round, region_tasks
-from raak.programmes import round_forms, rule_service, rule_tally, rules, spreadsheets, wording
+from raak.lib import spreadsheets
+from raak.programmes import round_forms, rule_service, rule_tally, rules, wording
 from raak.programmes import status as status_service
 from raak.programmes.caching import public_page
 from raak.programmes.history import Recorder
@@ -232,7 +233,7 @@ def overview(request, slug, round_slug, fmt="html"):
 
 def _export(ov, fmt):
     name = f"indieningen-{ov.round.programme.slug}-{ov.round.slug}"
-    # User text starting with = + - @ is written as text (raak.programmes.spreadsheets).
+    # User text starting with = + - @ is written as text (raak.lib.spreadsheets).
     rows = submissions.table_rows(ov)
     return spreadsheets.download(name, submissions.COLUMNS, rows, fmt, sheet="indieningen")
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from raak.knowledge.models import ActionPoint, Activity
-from raak.programmes.fields import PeriodField
-from raak.programmes.periods import ACCEPTED_FORMS
+from raak.lib.fields import PeriodField
+from raak.lib.periods import ACCEPTED_FORMS
 
 OBSTACLE_TAGS = [
     ("budget", _("budget")), ("capaciteit", _("capaciteit")), ("tijd", _("tijd")),

@@ -5,10 +5,10 @@ programme's whole list in one transaction; any problem and nothing changes."""
 from django.db import transaction
 
 from raak.knowledge.models import ActionPoint, Activity, Theme
+from raak.lib.cleaning import PV_CODE, SLUG
+from raak.lib.periods import PeriodError, parse_period
 from raak.programmes import flat
-from raak.programmes.cleaning import PV_CODE, SLUG
 from raak.programmes.history import Recorder
-from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 
 ACTIVITIES = ("raak-activities/1", {

@@ -4,7 +4,7 @@ regional action points. Both belong to a programme; themes are data."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from raak.programmes.cleaning import normalise
+from raak.lib.cleaning import normalise
 from raak.programmes.models import Programme, Region
 
 

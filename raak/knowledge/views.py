@@ -10,10 +10,10 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
 from raak.accounts.access import programme_for
-from raak.knowledge.highlight import Marker
 from raak.knowledge.models import ActionPoint, Activity
 from raak.knowledge.search import PAGE_SIZE, catalogue_search
-from raak.picture.geo import province_name
+from raak.lib.geo import province_name
+from raak.lib.highlight import Marker
 from raak.programmes.caching import public_page
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from raak.accounts.access import programme_for, region_for_writing
 from raak.accounts.security import log_event
 from raak.lib import locking
+from raak.lib.fields import DayField
 from raak.network.models import Institution, Meeting, Officer
 from raak.programmes import wording
-from raak.programmes.fields import DayField
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region
 from raak.programmes.summary import percent

@@ -1,6 +1,6 @@
 """An open-data table as CSV (UTF-8, RFC 4180), XLSX and CSV on the Web metadata.
 
-CSV and XLSX go through `programmes.spreadsheets`, so text a spreadsheet would run as
+CSV and XLSX go through `lib.spreadsheets`, so text a spreadsheet would run as
 a formula is written as text. The CSVW metadata file (`<table>-metadata.json`) is a
 table group: the table itself and the code lists its columns refer to (regions with
 their CBS codes, the programme's statuses), each a CSV published beside it, so a CSVW
@@ -9,7 +9,7 @@ processor checks every foreign key.
 
 import json
 
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 
 CSV_TYPE, XLSX_TYPE, FORMATS = spreadsheets.CSV_TYPE, spreadsheets.XLSX_TYPE, spreadsheets.FORMATS
 CSVW_TYPE = "application/csvm+json"

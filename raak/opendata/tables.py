@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
-from raak.picture.geo import province_name
+from raak.lib.geo import province_name
 from raak.picture.national import NationalPicture
 from raak.programmes import wording
 from raak.programmes.models import MilestoneStatus, Round

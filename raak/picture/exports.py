@@ -6,7 +6,8 @@ from datetime import date
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
-from raak.programmes import spreadsheets, wording
+from raak.lib import spreadsheets
+from raak.programmes import wording
 
 COLUMNS = [
     "regio", "mijlpaal", "status", "verwachte periode", "vroegste datum", "laatste datum",

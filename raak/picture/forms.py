@@ -4,11 +4,11 @@ from django import forms
 from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
+from raak.lib.fields import DayField, PeriodField
+from raak.lib.periods import ACCEPTED_FORMS
 from raak.programmes import evidence, round_forms, wording
 from raak.programmes import status as status_service
-from raak.programmes.fields import DayField, PeriodField
 from raak.programmes.models import MilestoneStatus
-from raak.programmes.periods import ACCEPTED_FORMS
 
 
 class StatusForm(forms.Form):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import national_only, programme_for
 from raak.accounts.security import log_event
-from raak.programmes import changes, spreadsheets, wording
+from raak.lib import spreadsheets
+from raak.programmes import changes, wording
 from raak.programmes.models import ChangeRecord
 from raak.programmes.status import Conflict, RegionFrozen, RoundClosed
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from raak.picture import geo
+from raak.lib import geo
 from raak.programmes.models import MilestoneStatus
 
 # (fill colour, marker shape). Colours pass 3:1 contrast against the light base map.

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import national_only, programme_for
+from raak.lib.cleaning import SLUG
 from raak.programmes import rule_tally, rules
-from raak.programmes.cleaning import SLUG
 from raak.programmes.expressions import ExpressionError
 from raak.programmes.history import Recorder
 from raak.programmes.models import ValidationRule

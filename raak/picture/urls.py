@@ -1,19 +1,11 @@
+"""The pages of the national picture: a programme's rounds, maps, regions and forecast,
+their editing, the validation rules and the change history."""
+
 from django.urls import path
 
-from raak.knowledge import editing as knowledge_editing
-from raak.knowledge import views as knowledge
-from raak.network import views as network
 from raak.picture import editing, history, rules_editing, views
-from raak.protocols import views as protocols
-from raak.questionnaires import coding_views
-from raak.questionnaires import views as questionnaires
-from raak.training import views as training
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("gezond", views.health, name="health"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("taal/<str:code>/", views.switch_language, name="switch-language"),
     path("<slug:slug>/", views.programme, name="programme"),
     path("<slug:slug>/ronde/<slug:round_slug>/", views.national, name="national"),
     path("<slug:slug>/ronde/<slug:round_slug>/kaarten/", views.national_map, name="national-map"),
@@ -41,75 +33,6 @@ urlpatterns = [
     path("<slug:slug>/regels/", rules_editing.rule_list, name="rules"),
     path("<slug:slug>/regels/nieuw/", rules_editing.rule_edit, name="rule-new"),
     path("<slug:slug>/regels/<slug:key>/", rules_editing.rule_edit, name="rule-edit"),
-    path("<slug:slug>/protocollen/", protocols.overview, name="protocols"),
-    path(
-        "<slug:slug>/protocollen/<slug:region_slug>/",
-        protocols.region_checklist,
-        name="protocol-region",
-    ),
-    path(
-        "<slug:slug>/protocollen/<slug:region_slug>/wijzigen/",
-        protocols.edit_checklist,
-        name="protocol-edit",
-    ),
-    path("<slug:slug>/scholing/", training.overview, name="training"),
-    path(
-        "<slug:slug>/scholing/bereik/<slug:region_slug>/nieuw/",
-        training.add_reach,
-        name="training-reach-add",
-    ),
-    path("<slug:slug>/vragenlijsten/", questionnaires.questionnaire_list, name="questionnaires"),
-    path(
-        "<slug:slug>/vragenlijsten/<slug:q_slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/",
-        questionnaires.response_form,
-        name="response",
-    ),
-    path(
-        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk/",
-        questionnaires.comparison,
-        name="compare",
-    ),
-    path(
-        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.csv",
-        questionnaires.comparison,
-        {"fmt": "csv"},
-        name="compare-csv",
-    ),
-    path(
-        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.xlsx",
-        questionnaires.comparison,
-        {"fmt": "xlsx"},
-        name="compare-xlsx",
-    ),
-    path(
-        "<slug:slug>/vragenlijsten/<slug:q_slug>/codering/", coding_views.coding_page, name="coding"
-    ),
-    path("<slug:slug>/netwerk/", network.coverage, name="network"),
-    path("<slug:slug>/netwerk/<slug:region_slug>/", network.region_network, name="network-region"),
-    path(
-        "<slug:slug>/netwerk/<slug:region_slug>/<str:what>/nieuw/",
-        network.add,
-        name="network-add",
-    ),
-    path("<slug:slug>/activiteiten/", knowledge.catalogue, name="catalogue"),
-    path("<slug:slug>/activiteiten/nieuw/", knowledge_editing.edit_activity, name="activity-new"),
-    path("<slug:slug>/activiteiten/<slug:key>/", knowledge.activity, name="activity"),
-    path(
-        "<slug:slug>/activiteiten/<slug:key>/wijzigen/",
-        knowledge_editing.edit_activity,
-        name="activity-edit",
-    ),
-    path("<slug:slug>/actiepunten/", knowledge.action_points, name="action-points"),
-    path(
-        "<slug:slug>/actiepunten/<slug:region_slug>/nieuw/",
-        knowledge_editing.edit_action_point,
-        name="action-point-new",
-    ),
-    path(
-        "<slug:slug>/actiepunten/<slug:region_slug>/<int:point_id>/wijzigen/",
-        knowledge_editing.edit_action_point,
-        name="action-point-edit",
-    ),
     path("<slug:slug>/rondes/<slug:round_slug>/status/", editing.round_state, name="round-state"),
     path(
         "<slug:slug>/rondes/<slug:round_slug>/heropenen/",

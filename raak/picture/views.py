@@ -1,16 +1,11 @@
 """Public and member pages: the national picture, maps, region pages, the forecast."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from raak.accounts.access import programme_for, round_for_reading
 from raak.accounts.security import log_event
@@ -23,7 +18,7 @@ from raak.picture.national import (
     NationalPicture,
     reference_day,
 )
-from raak.picture.templatetags.raak import region_urls
+from raak.picture.templatetags.picture_tags import region_urls
 from raak.programmes import changes as change_words
 from raak.programmes import feedback, memo, round_notes, wording
 from raak.programmes.caching import cached_fragment, public_page
@@ -32,54 +27,10 @@ from raak.programmes.models import (
     EvidenceDocument,
     IndicatorValue,
     MilestoneStatus,
-    Programme,
     Region,
     RegionMunicipality,
 )
 from raak.programmes.status import is_region_frozen
-
-
-@never_cache
-def health(request):
-    """A trivial view: the baseline for load benchmarks and the liveness check (the
-    readiness checks are in raak/core/health.py)."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def favicon(request):
-    """/favicon.ico: browsers and feed readers ask for it whatever the page links to
-    (pages link the SVG); answering it keeps a 404 out of every page's log."""
-    response = FileResponse(
-        (settings.BASE_DIR / "static" / "raak" / "favicon.ico").open("rb"),
-        content_type="image/x-icon",
-    )
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-def switch_language(request, code):
-    """Set the interface language (a cookie) and go back to the page the visitor was on."""
-    if code not in dict(settings.LANGUAGES):
-        raise Http404
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("home")
-    response = redirect(target)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 60 * 60, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
-    )  # fmt: skip
-    return response
-
-
-def home(request):
-    programmes = list(Programme.objects.all())
-    if len(programmes) == 1:
-        return redirect("programme", programmes[0].slug)
-    return render(request, "picture/home.html", {"programmes": programmes})
 
 
 def programme(request, slug):

@@ -22,10 +22,10 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from raak.lib.periods import PeriodError, parse_period
 from raak.programmes import memo, wording
 from raak.programmes.history import display
 from raak.programmes.models import IndicatorCategory, IndicatorValue, MilestoneStatus, Round
-from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.status import Conflict, RoundClosed, check_writable, save_or_conflict
 
 __all__ = ["Conflict", "RoundClosed", "NotRevertible", "describe", "revert", "register"]

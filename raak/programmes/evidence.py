@@ -8,7 +8,7 @@ import hashlib
 
 from django.conf import settings
 
-from raak.programmes import safezip
+from raak.lib import safezip
 
 TYPES = {
     "pdf": "application/pdf",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
-from raak.programmes import cleaning, spreadsheets
+from raak.lib import cleaning, spreadsheets
 from raak.programmes.tables import FormatError, Problem, _stable_zip, csv_rows, read_text
 
 

@@ -5,7 +5,8 @@ values go in through `bulk` (COPY or multi-row INSERT)."""
 
 from collections import defaultdict
 
-from raak.programmes import bulk, history
+from raak.lib import bulk
+from raak.programmes import history
 from raak.programmes.models import (
     Indicator,
     IndicatorCategory,

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from raak.programmes import cleaning, history, import_write, rules_import, wording_import
-from raak.programmes.cleaning import GM_CODE, PV_CODE, check_slug
+from raak.lib import cleaning
+from raak.lib.cleaning import GM_CODE, PV_CODE, check_slug
+from raak.lib.periods import PeriodError, parse_period
+from raak.programmes import history, import_write, rules_import, wording_import
 from raak.programmes.models import (
     IndicatorCategory,
     MilestoneStatus,
     Programme,
     Round,
 )
-from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import TABLES, FormatError, Problem
 
 STATUS_KEYS = [k for k, _label in MilestoneStatus.STATUSES]

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from raak.programmes.models import Programme, Region, Round
+# Programme, Round and Region by name ("programmes.Programme"): models.py imports this
+# module so Django finds these models, and an import back would close a circle.
 
 
 class LoggedMail(models.Model):
@@ -49,9 +50,13 @@ class Message(LoggedMail):
         (PUBLISHED, _("een ronde is gepubliceerd")),
     ]
 
-    programme = models.ForeignKey(Programme, models.CASCADE, related_name="messages")
-    round = models.ForeignKey(Round, models.CASCADE, null=True, blank=True, related_name="+")
-    region = models.ForeignKey(Region, models.CASCADE, null=True, blank=True, related_name="+")
+    programme = models.ForeignKey("programmes.Programme", models.CASCADE, related_name="messages")
+    round = models.ForeignKey(
+        "programmes.Round", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "programmes.Region", models.CASCADE, null=True, blank=True, related_name="+"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=KINDS)
 

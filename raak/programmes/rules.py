@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from raak.lib.periods import PeriodError, parse_period
 from raak.programmes import expressions
 from raak.programmes.expressions import MILESTONE_FIELDS, ExpressionError
 from raak.programmes.models import (
@@ -31,7 +32,6 @@ from raak.programmes.models import (
     RuleJustification,
     ValidationRule,
 )
-from raak.programmes.periods import PeriodError, parse_period
 
 MIN_FOR_ZSCORE = 10  # a z-score over fewer regions says nothing
 STATUS_KEYS = {k for k, _label in MilestoneStatus.STATUSES}

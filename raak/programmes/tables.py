@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 from django.conf import settings
 
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 
 FORMAT = "raak-programme/1"
 

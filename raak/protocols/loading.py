@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from raak.lib.cleaning import SLUG
 from raak.programmes import flat
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
 from raak.protocols.models import Check, Component, Finding

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from raak.lib.fields import FIRST_DAY, LAST_DAY
+from raak.lib.periods import PeriodError, parse_period
 from raak.programmes import expressions
-from raak.programmes.fields import FIRST_DAY, LAST_DAY
-from raak.programmes.periods import PeriodError, parse_period
 from raak.questionnaires.models import Question
 
 TEXT_LIMIT = 4000

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
 from raak.lib import locking
+from raak.lib.cleaning import SLUG
 from raak.programmes import expressions
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError
 from raak.questionnaires import exchange

@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
-from raak.programmes.cleaning import normalise
+from raak.lib.cleaning import normalise
 
 
 def agreement(units, coded_a, coded_b):

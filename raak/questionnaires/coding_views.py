@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from raak.accounts.access import national_only, programme_for
-from raak.programmes.cleaning import SLUG
+from raak.lib.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.questionnaires import coding
 from raak.questionnaires.models import Answer, Coding, Question, Questionnaire, Response, Theme

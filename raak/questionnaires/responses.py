@@ -1,6 +1,6 @@
 """Export of individual responses (for the national office; never public)."""
 
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 from raak.questionnaires.answers import Form
 from raak.questionnaires.models import Response
 

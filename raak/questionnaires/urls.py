@@ -1,8 +1,9 @@
-"""URLs of the questionnaire pages added for XLSForm, response uploads and coding."""
+"""URLs of the questionnaire pages: the list, responses, builder, XLSForm and response
+uploads, the comparison of two rounds and the coding."""
 
 from django.urls import path
 
-from raak.questionnaires import builder, import_views, views
+from raak.questionnaires import builder, coding_views, import_views, views
 
 urlpatterns = [
     path("<slug:slug>/vragenlijsten/nieuw/", builder.new_questionnaire, name="questionnaire-new"),
@@ -36,5 +37,32 @@ urlpatterns = [
         "<slug:slug>/vragenlijsten/<slug:q_slug>/xlsform.xlsx",
         import_views.download_xlsform,
         name="questionnaire-xlsform",
+    ),
+    # The list, a region's response, the comparison of two rounds and the coding.
+    path("<slug:slug>/vragenlijsten/", views.questionnaire_list, name="questionnaires"),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/ronde/<slug:round_slug>/regio/<slug:region_slug>/",
+        views.response_form,
+        name="response",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk/",
+        views.comparison,
+        name="compare",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.csv",
+        views.comparison,
+        {"fmt": "csv"},
+        name="compare-csv",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/vergelijk.xlsx",
+        views.comparison,
+        {"fmt": "xlsx"},
+        name="compare-xlsx",
+    ),
+    path(
+        "<slug:slug>/vragenlijsten/<slug:q_slug>/codering/", coding_views.coding_page, name="coding"
     ),
 ]

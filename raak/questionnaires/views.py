@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from raak.accounts.access import get_access, national_only, programme_for
 from raak.accounts.security import log_event
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 from raak.programmes.history import Recorder
 from raak.programmes.models import Region, Round
 from raak.programmes.status import is_region_frozen

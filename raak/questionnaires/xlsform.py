@@ -2,7 +2,7 @@
 
 In: sheets `survey`, `choices` and `settings` (sheet and column names in any case)
 become RAAK's tables and go through the same checks as RAAK's own format
-(exchange.save), so every problem names the sheet, row and column. What RAAK cannot
+(store.save), so every problem names the sheet, row and column. What RAAK cannot
 represent — repeats, calculations, geo and media questions, choice filters, external
 selects, XPath beyond raak.programmes.expressions — is refused with the row and the
 feature named, or with `skip_unsupported` left out and listed.
@@ -23,7 +23,7 @@ from django.utils.text import slugify
 
 from raak.programmes import expressions, flat
 from raak.programmes.tables import FormatError, Problem, _stable_zip
-from raak.questionnaires import exchange
+from raak.questionnaires import store
 from raak.questionnaires.models import Question
 from raak.questionnaires.xlsform_sheets import (  # noqa: F401 - is_xlsform, read_sheets: API
     LANG_CODE,
@@ -242,7 +242,7 @@ class _Survey:
                     left, right = right, left  # "0 <= ." reads as ". >= 0"
                     op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
                 ok = right[0] == "n"
-            if ok and left == ["self"] and d["type"] in exchange.NUMBER_TYPES:
+            if ok and left == ["self"] and d["type"] in store.NUMBER_TYPES:
                 n, whole = right[1], d["type"] == Question.INTEGER
                 if op == ">=" or (op == ">" and whole):
                     d["minimum"] = n + (1 if op == ">" else 0)
@@ -353,7 +353,7 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
     if survey.unsupported and not skip_unsupported:
         raise FormatError(survey.unsupported + survey.problems)
     slug = settings.get("form_id", "") or path.stem
-    if not exchange.SLUG.match(slug):
+    if not store.SLUG.match(slug):
         new = slugify(slug.replace("_", "-"))
         notes.append(f"form_id “{slug}” wordt slug “{new}”")
         slug = new
@@ -365,14 +365,14 @@ def load(path, programme_slug=None, publish=False, skip_unsupported=False, filen
     if survey.problems:
         raise FormatError(survey.problems)
     programme = flat.programme_for(programme_slug or _only_programme(file), file)
-    version = exchange.save(t, programme, file, publish)
+    version = store.save(t, programme, file, publish)
     return Result(version, survey.unsupported, notes)
 
 
 def _without_duplicates(choices, notes):
     """allow_choice_duplicates: a list may name a choice twice (XLSForm then offers two
     options with one value). RAAK stores one choice per value: the first row's, with
-    each later row named in the notes. Without the setting exchange.save refuses the
+    each later row named in the notes. Without the setting store.save refuses the
     second row, as pyxform does."""
     seen, out = {}, []
     for f, w, d in choices:
@@ -412,9 +412,9 @@ def _xlsform_type(q):
 def _constraint(q):
     parts = []
     if q.minimum is not None:
-        parts.append(f". >= {exchange._fmt(q.minimum)}")
+        parts.append(f". >= {store._fmt(q.minimum)}")
     if q.maximum is not None:
-        parts.append(f". <= {exchange._fmt(q.maximum)}")
+        parts.append(f". <= {store._fmt(q.maximum)}")
     if q.max_length:
         parts.append(f"string-length(.) <= {q.max_length}")
     return " and ".join(parts)

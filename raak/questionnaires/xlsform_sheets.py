@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from raak.programmes import safezip, spreadsheets
+from raak.lib import safezip, spreadsheets
 from raak.programmes.tables import FormatError, Problem
 
 LANG_CODE = re.compile(r"\(([a-zA-Z-]+)\)\s*$")

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from raak.cycle import progress
 from raak.knowledge.models import ActionPoint, Activity, Theme
-from raak.picture import geo
+from raak.lib import geo
 from raak.picture.national import FULL_OVERVIEW_MAX, NationalPicture
 from raak.programmes import wording
 from raak.programmes.models import RegionMunicipality, Round

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
-from raak.picture import geo
+from raak.lib import geo
 from raak.picture.maps import build_map
 
 

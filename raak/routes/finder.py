@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from raak.picture import geo
+from raak.lib import geo
 
 CODE = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
 
@@ -58,7 +58,7 @@ def search(query):
 
 
 def _km(a, b):
-    """Distance between two projected points of raak.picture.geo, in kilometres."""
+    """Distance between two projected points of raak.lib.geo, in kilometres."""
     g = geo.load()
     per_degree_lat = g.height / (53.6 - 50.7)  # SVG units per degree of latitude
     return math.dist(a, b) / per_degree_lat * 111.2

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from raak.programmes.fields import DayField
-from raak.routes import validation
+from raak.lib import validation
+from raak.lib.fields import DayField
 
 DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
 

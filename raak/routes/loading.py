@@ -11,11 +11,11 @@ check date, and its contacts per step (the drafts; publishing stays a national a
 
 from django.db import transaction
 
+from raak.lib import validation
+from raak.lib.cleaning import SLUG
 from raak.programmes import flat
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
 from raak.programmes.tables import FormatError, Problem
-from raak.routes import validation
 from raak.routes.models import Contact, RegionRoute, Step
 
 SPEC = ("raak-route-maps/1", {

@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
+from raak.lib.cleaning import SLUG
+from raak.lib.periods import PeriodError, parse_period
 from raak.programmes import flat
-from raak.programmes.cleaning import SLUG
 from raak.programmes.history import Recorder
-from raak.programmes.periods import PeriodError, parse_period
 from raak.programmes.tables import FormatError, Problem
 from raak.training.models import Assessment, Criterion, Offer, Reach
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from raak.accounts.access import programme_for, region_for_writing
-from raak.programmes.fields import PeriodField
+from raak.lib.fields import PeriodField
 from raak.programmes.history import Recorder
 from raak.training.models import Offer, Reach
 

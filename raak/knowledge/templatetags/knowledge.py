@@ -1,6 +1,6 @@
 from django import template
 
-from raak.knowledge.highlight import Marker
+from raak.lib.highlight import Marker
 
 register = template.Library()
 

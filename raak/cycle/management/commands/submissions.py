@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.cycle import submissions
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 from raak.programmes.summary import RoundNotFound, find_round
 
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 from raak.programmes.models import Round
 from raak.programmes.summary import RoundNotFound, find_round, summarise
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from raak.accounts.security import log_cli_event
-from raak.programmes import spreadsheets
+from raak.lib import spreadsheets
 from raak.programmes.models import Round
 from raak.questionnaires.compare import as_rows, compare
 from raak.questionnaires.models import Questionnaire

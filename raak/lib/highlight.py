@@ -13,7 +13,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from raak.knowledge.models import normalise
+from raak.lib.cleaning import normalise
 
 WORD = re.compile(r"\w+")
 STEM_SLACK = 2  # a query word may be this much longer than the word it marks ("meldcodes")

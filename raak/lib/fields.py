@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext as _
 
-from raak.programmes.cleaning import FIRST_DAY, LAST_DAY
-from raak.programmes.periods import PeriodError, parse_period
+from raak.lib.cleaning import FIRST_DAY, LAST_DAY
+from raak.lib.periods import PeriodError, parse_period
 
 
 class PeriodField(forms.CharField):
@@ -24,7 +24,7 @@ class PeriodField(forms.CharField):
             raise forms.ValidationError(str(e)) from None
 
 
-# Every day a user types lies in FIRST_DAY..LAST_DAY (raak.programmes.cleaning). Far
+# Every day a user types lies in FIRST_DAY..LAST_DAY (raak.lib.cleaning). Far
 # dates once broke pages and commands (31-12-9999 as a deadline made `raak remind`
 # overflow adding a day; 01-01-0001 as a filter overflowed turning it into a moment).
 

@@ -1,6 +1,11 @@
+"""The site-wide middleware: the client's address behind proxies, private responses
+never cached, Dutch first, the busy-database page and NUL parameters refused.
+(Signing in, the idle time-out and the second factor are raak/accounts/middleware.py.)"""
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
 
@@ -76,3 +81,52 @@ class BusyDatabaseMiddleware:
             response["Retry-After"] = "30"
             return response
         return None
+
+
+class ProxyAddressMiddleware:
+    """Behind PROXY_COUNT trusted reverse proxies, the client's address is the entry
+    that many places from the end of X-Forwarded-For; anything before it was written
+    by the client and is ignored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = settings.PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if count and forwarded:
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count]
+        return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store` on everything a signed-in user sees (member pages,
+    unpublished exports, documents) and on every page with a CSRF token, and
+    Permissions-Policy on every response. A response the view marks `raak_shared` (the
+    theme's stylesheet, logo and favicon: the same bytes for everyone, under a URL that
+    changes with their content) keeps its own caching, so a member's browser does not
+    fetch them again for every page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if getattr(response, "raak_shared", False):
+            return response
+        user = getattr(request, "user", None)
+        # A page that asked for a CSRF token (a form: /wachtwoord-vergeten/, the report
+        # file page) belongs to one visitor even when anonymous: no shared cache keeps it.
+        if (
+            getattr(request, "raak_private", False)
+            or (user is not None and user.is_authenticated)
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            # A view under csrf_protect has set the cookie and cleared the flag already.
+            or settings.CSRF_COOKIE_NAME in response.cookies
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
+        return response

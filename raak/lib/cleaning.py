@@ -51,7 +51,7 @@ def clean_date(value):
     return _in_range(day)
 
 
-# The range of every date people enter (programmes.fields.DayField): an imported
+# The range of every date people enter (lib.fields.DayField): an imported
 # deadline of 9999-12-31 once made every reminder run overflow.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 

@@ -158,7 +158,7 @@ def read_xlsx(path, cached_formulas=False):
     one without a stored value is refused. The formula itself is never run."""
     import openpyxl
 
-    from raak.programmes import safezip
+    from raak.lib import safezip
 
     try:
         safezip.open_checked(path).close()
