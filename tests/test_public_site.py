@@ -94,7 +94,8 @@ def test_publication_builds_the_tree_and_withdrawal_removes_it_before_returning(
     assert run_enqueued() == 1
     assert not (tmp_path / "public" / ".pages" / P).exists()
     # No temporary folders left behind.
-    assert [p.name for p in (tmp_path / "public" / ".pages").iterdir()] == [f".{P}.lock"]
+    left = {p.name for p in (tmp_path / "public" / ".pages").iterdir()}
+    assert left == {f".{P}.lock", f".{P}.version"}
 
 
 def test_a_rebuild_that_started_before_a_withdrawal_never_swaps_its_pages_in(
@@ -124,14 +125,18 @@ def test_a_rebuild_that_started_before_a_withdrawal_never_swaps_its_pages_in(
     assert page(tmp_path, second.slug).exists()
 
 
-def test_a_rebuild_gives_up_when_the_data_keeps_changing(demo, people, settings, tmp_path, monkeypatch):
+def test_a_rebuild_gives_up_when_the_data_keeps_changing(
+    demo, people, settings, tmp_path, monkeypatch
+):
     from raak.programmes.models import Programme
 
     settings.DATA_DIR = tmp_path
 
     def build(programme, output, progress=None, gzip_pages=False):
         Path(output).mkdir()
-        Programme.objects.filter(pk=programme.pk).update(public_version=programme.public_version + 99)
+        Programme.objects.filter(pk=programme.pk).update(
+            public_version=programme.public_version + 99
+        )
         programme.refresh_from_db()
 
     monkeypatch.setattr(static_site, "build", build)
@@ -237,3 +242,32 @@ def test_nginx_serves_the_published_tree_and_after_withdrawal_raak_answers(
         nginx.terminate()
         nginx.wait(timeout=30)
         server.stop()
+
+
+def test_a_public_change_without_publication_is_caught_up_by_the_scheduled_job(
+    demo, people, settings, tmp_path, fake_build
+):
+    """Publication and withdrawal queue their own rebuild; any other public change (an
+    edit of the catalogue) moves public_version, and `raak refresh-public-site` (run by
+    the scheduler) queues a rebuild for it, once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from raak.core import scheduler
+    from raak.programmes.models import Programme
+
+    settings.DATA_DIR = tmp_path
+    assert "refresh-public-site" in [j.name for j in scheduler.JOBS]
+    call_command("refresh-public-site", stdout=StringIO())
+    assert run_enqueued() == 1  # never built
+    demo.refresh_from_db()
+    assert public_site.built_version(demo) == demo.public_version
+    call_command("refresh-public-site", stdout=StringIO())
+    assert run_enqueued() == 0  # up to date
+    Programme.objects.filter(pk=demo.pk).update(public_version=demo.public_version + 1)
+    out = StringIO()
+    call_command("refresh-public-site", stdout=out)
+    assert P in out.getvalue() and run_enqueued() == 1
+    demo.refresh_from_db()
+    assert public_site.built_version(demo) == demo.public_version

@@ -62,7 +62,9 @@ def _locked(programme):
 
 
 def _public_version(programme):
-    return Programme.objects.filter(pk=programme.pk).values_list("public_version", flat=True).first()
+    return (
+        Programme.objects.filter(pk=programme.pk).values_list("public_version", flat=True).first()
+    )
 
 
 def _take_away(path, tmp):
@@ -104,9 +106,33 @@ def refresh(programme):
                 _take_away(folder(programme), tmp)
                 if new.is_dir():
                     new.rename(folder(programme))
+                _built_file(programme).write_text(str(version))
                 return True
     log.warning("static site of %s not refreshed: its data kept changing", programme.slug)
     return False
+
+
+def _built_file(programme):
+    return root() / f".{programme.slug}.version"
+
+
+def built_version(programme):
+    """The public_version the programme's tree shows, or None if never built."""
+    try:
+        return int(_built_file(programme).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def stale(programmes):
+    """Programmes whose public data changed since their tree was built (an edit of the
+    catalogue, the action points, ...: changes that publish or withdraw nothing) and
+    that have a published round or a tree to take away."""
+    for programme in programmes:
+        if built_version(programme) == programme.public_version:
+            continue
+        if folder(programme).exists() or programme.rounds.visible_to_public().exists():
+            yield programme
 
 
 @task()
@@ -125,4 +151,3 @@ def on_round_state_changed(sender, round, state, **kwargs):
         remove(round.programme)
     programme_id = round.programme_id
     transaction.on_commit(lambda: refresh_task.enqueue(programme_id))
-
