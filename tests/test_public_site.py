@@ -271,3 +271,15 @@ def test_a_public_change_without_publication_is_caught_up_by_the_scheduled_job(
     assert P in out.getvalue() and run_enqueued() == 1
     demo.refresh_from_db()
     assert public_site.built_version(demo) == demo.public_version
+
+
+def test_a_theme_change_rebuilds_every_tree(demo, settings, tmp_path, fake_build):
+    """The theme is on every page: a change queues a rebuild of every programme's tree."""
+    from raak.look.theme import Theme, theme_changed
+
+    settings.DATA_DIR = tmp_path
+    theme_changed.send(Theme, fields=["tokens"])
+    assert run_enqueued() == 0  # no tree yet: nothing to bring up to date
+    assert public_site.refresh(demo) is True
+    theme_changed.send(Theme, fields=["tokens"])
+    assert run_enqueued() == 1

@@ -14,3 +14,4 @@ class OpendataConfig(AppConfig):
             public_site.on_round_state_changed, dispatch_uid="opendata-public-site"
         )
         theme_changed.connect(public.on_theme_changed, dispatch_uid="opendata-theme")
+        theme_changed.connect(public_site.on_theme_changed, dispatch_uid="opendata-theme-site")

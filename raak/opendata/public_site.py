@@ -142,6 +142,15 @@ def refresh_task(programme_id):
         refresh(programme)
 
 
+def on_theme_changed(sender, fields, **kwargs):
+    """The theme (tokens, logo, the organisation's name) is on every page: every tree
+    there is is built again (sent after the commit, so the task reads the new theme).
+    The tree shows the old look until then, as a page cached by a browser would."""
+    for programme in Programme.objects.only("id", "slug"):
+        if folder(programme).exists():
+            refresh_task.enqueue(programme.id)
+
+
 def on_round_state_changed(sender, round, state, **kwargs):
     """Withdrawn: the programme's tree goes now, then the task builds it again without
     the round; published: the task builds it with the round."""
