@@ -283,3 +283,30 @@ def test_a_theme_change_rebuilds_every_tree(demo, settings, tmp_path, fake_build
     assert public_site.refresh(demo) is True
     theme_changed.send(Theme, fields=["tokens"])
     assert run_enqueued() == 1
+
+
+def test_an_open_data_refresh_during_a_withdrawal_never_leaves_the_round_s_files(
+    demo, people, second, settings, tmp_path, monkeypatch
+):
+    """raak/opendata/public.py: the withdrawal lands after the refresh listed the round
+    as published, and its removal before the refresh writes the round's folder back;
+    the refresh sees public_version moved and runs again, which removes it."""
+    from raak.opendata import public
+
+    settings.DATA_DIR = tmp_path
+    rnd = demo.rounds.get(slug=R)
+    write = public._write_round
+    withdrawn = []
+
+    def write_round(programme, current, target):
+        if current.slug == R and not withdrawn:
+            withdrawn.append(True)
+            change_round_state(rnd, Round.WITHDRAWN, user=people["national"], reason="Fout")
+        write(programme, current, target)
+
+    monkeypatch.setattr(public, "_write_round", write_round)
+    public.refresh(demo)
+    base = tmp_path / "public" / P / "open-data"
+    assert withdrawn and not (base / R).exists()
+    assert (base / second.slug / "mijlpalen.csv").is_file()
+    assert R.encode() not in (base / "catalog.ttl").read_bytes()
