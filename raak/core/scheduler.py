@@ -46,6 +46,9 @@ JOBS = [
     Job("axes-reset-logs", timedelta(days=1), ("axes_reset_logs", "--age", "30")),
     Job("prune-task-results", timedelta(days=1),
         ("prune_db_task_results", "--min-age-days", "30")),
+    # The static site of a programme whose public data changed without a publication
+    # (publication and withdrawal queue their own rebuild): queued again.
+    Job("refresh-public-site", timedelta(minutes=5), ("refresh-public-site",)),
 ]  # fmt: skip
 
 

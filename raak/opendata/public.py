@@ -58,9 +58,28 @@ def _replace(path, write):
         new.rename(path)
 
 
-def refresh(programme):
-    """Make the tree match what is published now: every published round's files and
-    the catalogue; folders of rounds that are not published removed."""
+def _public_version(programme):
+    return (
+        Programme.objects.filter(pk=programme.pk).values_list("public_version", flat=True).first()
+    )
+
+
+def refresh(programme, attempts=3):
+    """Make the tree match what is published now. A withdrawal while this runs removes
+    its round's folder, which this run may then write back (it listed the round as
+    published): when the programme's public_version moved meanwhile, it runs again,
+    which removes it. (A withdrawal after the check finds every write done, and removes
+    the folder itself.)"""
+    for _attempt in range(attempts):
+        version = _public_version(programme)
+        _refresh_once(programme)
+        if _public_version(programme) == version:
+            return
+
+
+def _refresh_once(programme):
+    """Every published round's files and the catalogue; folders of rounds that are not
+    published removed."""
     base = folder(programme)
     base.mkdir(parents=True, exist_ok=True)
     published = list(programme.rounds.visible_to_public())
