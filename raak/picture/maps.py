@@ -91,14 +91,17 @@ class Place:
     y: float
 
 
-def shape_path(shape, x, y, r=MARKER_SIZE):
+def shape_path(shape, x, y, r=MARKER_SIZE, nonzero=False):
+    """The marker's outline at (x, y). `nonzero`: the ring's hole runs the other way
+    round, so it stays a hole under the nonzero fill rule too, where many markers share
+    one path and overlapping ones must not punch holes in each other (even-odd would)."""
     if shape == "circle":
         return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
     if shape == "ring":  # a circle with a hole, drawn with even-odd fill
-        s = r * 0.45
+        s, sweep = r * 0.45, 1 if nonzero else 0
         return (
             f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
-            f"M{x - s:.1f},{y:.1f}a{s},{s} 0 1,0 {2 * s},0a{s},{s} 0 1,0 {-2 * s},0Z"
+            f"M{x - s:.1f},{y:.1f}a{s},{s} 0 1,{sweep} {2 * s},0a{s},{s} 0 1,{sweep} {-2 * s},0Z"
         )
     if shape == "square":
         s = r * 0.85
