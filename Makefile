@@ -18,9 +18,10 @@ $(VENV)/.installed: pyproject.toml
 
 # The demo needs no environment variables: the development SECRET_KEY is accepted by the
 # development server (raak/devserver.py), mail goes to files in var/mail, background tasks
-# run inside the request, and links in messages point at this port.
+# run inside the request (so no static copy of the published pages: STATIC_PAGES=0), and
+# links in messages point at this port.
 demo: $(VENV)/.installed
-	@EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate \
+	@EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend TASKS_BACKEND=immediate STATIC_PAGES=0 \
 		SITE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/raak demo --port $(PORT)
 
 test: $(VENV)/.installed

@@ -216,6 +216,11 @@ OPEN_DATA_LICENSE_NAME = os.environ.get(
     "OPEN_DATA_LICENSE_NAME", "Creative Commons CC0 1.0 Universal"
 )
 
+# Keep a static copy of the published pages under RAAK_DATA_DIR/public/.pages/ for nginx
+# (raak/opendata/public_site.py). A rebuild takes tens of seconds, so the single-process
+# demo, whose tasks run inside the request and which has no nginx, turns it off.
+STATIC_PAGES = os.environ.get("STATIC_PAGES", "1") == "1"
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -80,3 +80,36 @@ def test_region_page_feedback_follows_a_save_at_once(demo, people, ruled_round):
                                              status="done", period=None, note="")  # fmt: skip
     after = coord.get(f"{P}/regio/gouda/").content.decode().count(overdue)
     assert after < before
+
+
+def test_a_period_a_rule_judges_is_said_once_and_a_frozen_report_links_to_its_page(
+    demo, people, ruled_round
+):
+    """The demo's "over-tijd" rule already says that an expected period before the
+    peildatum has passed (with what to do): the plain "is voorbij" item is left off for
+    that milestone. Once the report is submitted, items link to the region's page, not
+    to a form that can no longer be saved."""
+    gouda = demo.regions.get(slug="gouda")
+    rounds = list(demo.rounds.all())
+    later = date(2013, 1, 1)
+    judged = {r.place[1] for r in feedback.rules.for_region(ruled_round, gouda)
+              if r.rule.key == "over-tijd"}  # fmt: skip
+    assert judged  # the demo's final statuses have periods before this peildatum
+    fb = feedback.for_region(gouda, ruled_round, later, rounds)
+    overdue = [i for i in fb.items if i.kind == "overdue"]
+    names = {s.milestone.key: s for s in MilestoneStatus.objects.filter(
+        round=ruled_round, region=gouda).select_related("milestone")}  # fmt: skip
+    for key in judged:
+        assert not any(names[key].expected_text in i.text and
+                       i.url.endswith(f"/mijlpaal/{key}/") for i in overdue)  # fmt: skip
+    # A period after the peildatum but before today: no rule judges it, the item stays.
+    _expect(ruled_round, "Najaar 2012", date(2012, 11, 30))
+    fb = feedback.for_region(gouda, ruled_round, later, rounds)
+    item = next(i for i in fb.items if i.kind == "overdue" and "Najaar 2012" in i.text)
+    assert item.url.endswith(f"/ronde/{ruled_round.slug}/regio/gouda/mijlpaal/handelingsprotocol/")
+    # Submitted: the region's data is frozen, so the item links to the region's page.
+    Submission.objects.create(round=ruled_round, region=gouda, state="submitted",
+                              submitted_at=timezone.now())  # fmt: skip
+    fb = feedback.for_region(gouda, ruled_round, later, rounds)
+    item = next(i for i in fb.items if i.kind == "overdue" and "Najaar 2012" in i.text)
+    assert item.url == f"{P}/regio/gouda/"

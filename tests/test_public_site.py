@@ -98,6 +98,29 @@ def test_publication_builds_the_tree_and_withdrawal_removes_it_before_returning(
     assert left == {f".{P}.lock", f".{P}.version"}
 
 
+def test_without_static_pages_nothing_is_built_and_a_withdrawal_still_removes_the_tree(
+    demo, people, second, settings, tmp_path, fake_build, django_capture_on_commit_callbacks
+):
+    """STATIC_PAGES=0 (the demo, whose tasks run inside the request): publication and
+    the scheduled catch-up queue no rebuild, but a tree left from before is still taken
+    away by a withdrawal, so nginx never serves a withdrawn round."""
+    settings.DATA_DIR = tmp_path
+    rnd = demo.rounds.get(slug=R)
+    office = people["national"]
+    assert public_site.refresh(demo)  # a tree made while STATIC_PAGES was on
+    assert page(tmp_path).exists()
+    settings.STATIC_PAGES = False
+    with django_capture_on_commit_callbacks(execute=True):
+        change_round_state(rnd, Round.WITHDRAWN, user=office, reason="Fout")
+    assert not (tmp_path / "public" / ".pages" / P).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_round_state(rnd, Round.PUBLISHED, user=office, confirmed=True)
+    assert run_enqueued() == 0
+    demo.refresh_from_db()
+    assert list(public_site.stale([demo])) == []
+    assert not (tmp_path / "public" / ".pages" / P).exists()
+
+
 def test_a_rebuild_that_started_before_a_withdrawal_never_swaps_its_pages_in(
     demo, people, second, settings, tmp_path, monkeypatch
 ):

@@ -78,3 +78,53 @@ def test_a_small_report_keeps_one_annex_table_and_a_key_per_map():
     assert small.count("regio's op de kaart</caption>") == 9  # 7 milestones, 2 indicators
     assert "De status per regio staat in" not in small
     assert "<caption>Mijlpalen met een verwachte periode; over tijd eerst</caption>" in small
+    # Maps with numbers keep a path per region (even-odd fill), as the demo's do.
+    assert small.count('fill-rule="evenodd" stroke="#fff" stroke-width=".6"') == 9 * 37
+
+
+def _orientations(path):
+    """The signed area's sign of each subpath of a marker drawn with the relative `c`
+    curves of maps._circle (its on-curve points are enough to tell the direction)."""
+    out = []
+    for sub in re.findall(r"M([^M]+)", path):
+        start, *curves = sub.rstrip("Z").split("c")
+        x, y = map(float, start.split(","))
+        points = [(x, y)]
+        for curve in curves:
+            dx, dy = map(float, curve.split()[-1].split(","))
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:], strict=False))
+        out.append(area > 0)
+    return out
+
+
+def test_markers_sharing_a_path_keep_their_holes_under_the_nonzero_rule():
+    from raak.picture.maps import shape_path
+
+    circle, ring = (
+        shape_path("circle", 10, 10, 2, nonzero=True),
+        shape_path("ring", 20, 10, 2, nonzero=True),
+    )
+    (outer,) = _orientations(circle)
+    assert _orientations(ring) == [outer, not outer]  # the hole runs the other way round
+    # Maps with a path per region (the demo's) keep their arcs and even-odd fill.
+    assert shape_path("ring", 20, 10, 2) == (
+        "M18.0,10.0a2,2 0 1,0 4,0a2,2 0 1,0 -4,0ZM19.1,10.0a0.9,0.9 0 1,0 1.8,0a0.9,0.9 0 1,0 -1.8,0Z"
+    )
+
+
+@pytest.mark.django_db
+def test_a_crowded_map_draws_its_markers_as_one_path_per_colour():
+    large, _ = _html(build("groot", LARGE))
+    maps = re.findall(r'<svg class="map".*?</svg>', large, re.S)
+    assert len(maps) == 9
+    for svg in maps:
+        layers = re.findall(
+            r'<path fill="(#[0-9a-f]{6})" stroke="#fff" stroke-width=".6" d="([^"]+)"/>', svg
+        )
+        colours = [colour for colour, _ in layers]
+        assert 2 <= len(colours) == len(set(colours)) <= 5
+        assert "evenodd" not in svg  # nonzero: overlapping markers stay whole
+        rings = sum(d.count("M") // 2 for colour, d in layers if colour == "#57606a")
+        assert sum(d.count("M") for _, d in layers) - rings == LARGE  # every region drawn

@@ -28,6 +28,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
@@ -128,6 +129,8 @@ def stale(programmes):
     """Programmes whose public data changed since their tree was built (an edit of the
     catalogue, the action points, ...: changes that publish or withdraw nothing) and
     that have a published round or a tree to take away."""
+    if not settings.STATIC_PAGES:
+        return
     for programme in programmes:
         if built_version(programme) == programme.public_version:
             continue
@@ -146,6 +149,8 @@ def on_theme_changed(sender, fields, **kwargs):
     """The theme (tokens, logo, the organisation's name) is on every page: every tree
     there is is built again (sent after the commit, so the task reads the new theme).
     The tree shows the old look until then, as a page cached by a browser would."""
+    if not settings.STATIC_PAGES:
+        return
     for programme in Programme.objects.only("id", "slug"):
         if folder(programme).exists():
             refresh_task.enqueue(programme.id)
@@ -157,6 +162,8 @@ def on_round_state_changed(sender, round, state, **kwargs):
     if state not in (Round.PUBLISHED, Round.WITHDRAWN):
         return
     if state == Round.WITHDRAWN:
-        remove(round.programme)
+        remove(round.programme)  # also with STATIC_PAGES off: an old tree never outlives it
+    if not settings.STATIC_PAGES:
+        return
     programme_id = round.programme_id
     transaction.on_commit(lambda: refresh_task.enqueue(programme_id))

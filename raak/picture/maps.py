@@ -91,7 +91,26 @@ class Place:
     y: float
 
 
-def shape_path(shape, x, y, r=MARKER_SIZE):
+def _circle(x, y, r, clockwise=False):
+    """A circle as four cubic Bézier curves from its leftmost point: the same outline as
+    two arcs to within 0.03 % of the radius, and a quarter of WeasyPrint's work."""
+    r = round(r, 2)
+    k, q = round(r * 0.5523, 2), round(r * (1 - 0.5523), 2)
+    s = -1 if clockwise else 1
+    return (
+        f"M{x - r:.1f},{y:.1f}c0,{s * k} {q},{s * r} {r},{s * r}c{k},0 {r},{-s * q} {r},{-s * r}"
+        f"c0,{-s * k} {-q},{-s * r} {-r},{-s * r}c{-k},0 {-r},{s * q} {-r},{s * r}Z"
+    )
+
+
+def shape_path(shape, x, y, r=MARKER_SIZE, nonzero=False):
+    """The marker's outline at (x, y). `nonzero`: for a path many markers share (a
+    crowded map in the report, reports.figures): the ring's hole runs the other way
+    round, so it stays a hole under the nonzero fill rule, which keeps overlapping
+    markers whole (even-odd would punch holes in them); circles are drawn as curves,
+    which WeasyPrint draws at a quarter of the cost of arcs."""
+    if nonzero and shape in ("circle", "ring"):
+        return _circle(x, y, r) + (_circle(x, y, r * 0.45, True) if shape == "ring" else "")
     if shape == "circle":
         return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
     if shape == "ring":  # a circle with a hole, drawn with even-odd fill

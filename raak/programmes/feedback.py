@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from raak.programmes import rules, wording
 from raak.programmes.models import MilestoneStatus
+from raak.programmes.status import is_region_frozen
 
 ERROR, OVERDUE, WARNING, SLIPPED = 0, 1, 2, 3  # urgency, most urgent first
 LIMIT = 8  # "one short list"
@@ -84,8 +85,17 @@ def for_region(region, rnd, today, rounds):
     rounds are where it can still act) with `rounds` the rounds to look back over."""
     p = region.programme.slug
     items = []
+    # A submitted or accepted report freezes the region's data: its items then link to
+    # the region's page, not to a form that can no longer be saved.
+    writable = rnd is not None and rnd.is_open and not is_region_frozen(rnd, region)
     if rnd is not None:
+        # Milestones whose expected period a rule already judges (e.g. the demo's
+        # "over-tijd"): the rule's message says it, with the peildatum, so the plain
+        # "is voorbij" item would say the same thing twice.
+        judged = set()
         for r in rules.for_region(rnd, region):
+            if r.place[0] == "milestone" and "expected(" in r.rule.condition:
+                judged.add(r.place[1])
             if r.is_error:
                 items.append(Item(ERROR, r.message, r.url(rnd, region)))
             elif not r.justification:
@@ -96,14 +106,16 @@ def for_region(region, rnd, today, rounds):
             expected_latest__lt=today,
         ).select_related("milestone")  # fmt: skip
         for s in overdue:
+            if s.milestone.key in judged:
+                continue
             items.append(Item(OVERDUE, _("%(m)s: de verwachte periode (%(p)s) is voorbij.") % {
                 "m": wording.local(s.milestone), "p": s.expected_text},
                 reverse("edit-status", args=[p, rnd.slug, region.slug, s.milestone.key])
-                if rnd.is_open else reverse("region", args=[p, region.slug])))  # fmt: skip
+                if writable else reverse("region", args=[p, region.slug])))  # fmt: skip
     for milestone, texts, moves in slipped(region, rounds):
         url = (
             reverse("edit-status", args=[p, rnd.slug, region.slug, milestone.key])
-            if rnd is not None and rnd.is_open
+            if writable
             else reverse("region", args=[p, region.slug]) + f"#m-{milestone.key}"
         )
         items.append(Item(SLIPPED, ngettext(
